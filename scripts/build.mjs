@@ -1,0 +1,21 @@
+// Build: compile the WebAssembly kernels (AssemblyScript) when their sources exist, then TypeScript.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+const bin = (name) => join('node_modules', '.bin', name);
+
+const kernels = 'assembly';
+if (existsSync(kernels)) {
+  mkdirSync(join('dist', 'wasm'), { recursive: true });
+  for (const file of readdirSync(kernels).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+    const name = file.slice(0, -3);
+    const extra = existsSync(join(kernels, `${name}.flags`))
+      ? (await import('node:fs')).readFileSync(join(kernels, `${name}.flags`), 'utf8').trim().split(/\s+/)
+      : [];
+    run(bin('asc'), [join(kernels, file), '-O3', '--enable', 'simd', '--noAssert', '--runtime', 'stub',
+      '-o', join('dist', 'wasm', `${name}.wasm`), ...extra]);
+  }
+}
+run(bin('tsc'), ['-p', '.']);

@@ -1,0 +1,22 @@
+import { UsageError } from '../core/errors.js';
+import type { Encoder } from './types.js';
+
+/**
+ * Every encoder by name. The CLI builds `wordspace encode <method>` and its help from this list;
+ * nothing else switches on method names. Add an encoder by importing it and listing it here.
+ */
+const ENCODERS: Encoder[] = [];
+
+export function registerEncoder(encoder: Encoder): void {
+  ENCODERS.push(encoder);
+}
+
+export function encoders(): readonly Encoder[] {
+  return ENCODERS;
+}
+
+export function getEncoder(name: string): Encoder {
+  const found = ENCODERS.find((e) => e.name === name);
+  if (!found) throw new UsageError(`unknown method "${name}"`, `choose one of: ${ENCODERS.map((e) => e.name).join(', ')}`);
+  return found;
+}

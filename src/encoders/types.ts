@@ -1,0 +1,48 @@
+import type { Matrix } from '../core/matrix.js';
+import type { Progress } from '../core/progress.js';
+import type { Corpus } from '../corpus/corpus.js';
+import type { Table } from '../io/table.js';
+
+/** One command-line option of an encoder; the CLI builds `wordspace encode <name> --help` from these. */
+export interface OptionSpec {
+  /** commander flags, e.g. `--window <n>`; the option key is the camelCased long name. */
+  flags: string;
+  description: string;
+  /** Shown in --help and used when the option is absent. */
+  default?: string | number | boolean;
+  /** Validates and converts the string from the command line (throws UsageError). */
+  parse?: (value: string) => unknown;
+  /** Allowed values, shown in --help. */
+  choices?: readonly string[];
+}
+
+export interface EncodeContext {
+  progress: Progress;
+  warn(message: string): void;
+}
+
+/** Options after parsing: camelCased long option names → values. */
+export type EncoderOptions = Record<string, unknown>;
+
+interface EncoderBase {
+  name: string;
+  /** One line for `wordspace encode --help`. */
+  summary: string;
+  /** Default --min-count for this method (1 for the count-based ones, 5 for the neural ones, like word2vec). */
+  defaultMinCount: number;
+  options: OptionSpec[];
+}
+
+/** An encoder that reads a corpus (text, stdin, a CSV text column). */
+export interface CorpusEncoder extends EncoderBase {
+  input: 'corpus';
+  encode(corpus: Corpus, options: EncoderOptions, context: EncodeContext): Promise<Matrix>;
+}
+
+/** An encoder that reads a table of items × features. */
+export interface TableEncoder extends EncoderBase {
+  input: 'table';
+  encode(table: Table, options: EncoderOptions, context: EncodeContext): Promise<Matrix>;
+}
+
+export type Encoder = CorpusEncoder | TableEncoder;

@@ -1,0 +1,105 @@
+import { InputError } from '../core/errors.js';
+
+/**
+ * Words ↔ integer ids, with corpus counts. Built vocabularies are ordered by count descending, then
+ * by word (code-unit order), so the same corpus always gives the same ids. Lookups go through a Map
+ * (a corpus can contain `constructor` and `__proto__`).
+ */
+export class Vocabulary {
+  private readonly index: Map<string, number>;
+
+  constructor(
+    readonly words: string[],
+    readonly counts: Float64Array,
+  ) {
+    this.index = new Map();
+    for (let i = 0; i < words.length; i++) {
+      if (!this.index.has(words[i]!)) this.index.set(words[i]!, i);
+    }
+  }
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** Id of a word, or -1. */
+  id(word: string): number {
+    return this.index.get(word) ?? -1;
+  }
+
+  has(word: string): boolean {
+    return this.index.has(word);
+  }
+
+  /** Sum of the counts of the kept words. */
+  total(): number {
+    let s = 0;
+    for (const c of this.counts) s += c;
+    return s;
+  }
+
+  /**
+   * Keep the words with count ≥ minCount, sort by count descending then word, cut at maxVocab.
+   * Returns the vocabulary and, for each input position, its new id or -1.
+   */
+  static fromCounts(words: string[], counts: ArrayLike<number>, minCount: number, maxVocab?: number): { vocab: Vocabulary; remap: Int32Array } {
+    const kept: number[] = [];
+    for (let i = 0; i < words.length; i++) if (counts[i]! >= minCount) kept.push(i);
+    kept.sort((a, b) => counts[b]! - counts[a]! || compareStrings(words[a]!, words[b]!));
+    if (maxVocab !== undefined && kept.length > maxVocab) kept.length = maxVocab;
+    const remap = new Int32Array(words.length).fill(-1);
+    const keptWords: string[] = new Array(kept.length);
+    const keptCounts = new Float64Array(kept.length);
+    kept.forEach((old, id) => {
+      remap[old] = id;
+      keptWords[id] = words[old]!;
+      keptCounts[id] = counts[old]!;
+    });
+    return { vocab: new Vocabulary(keptWords, keptCounts), remap };
+  }
+
+  /** A fixed vocabulary (e.g. from `--vocab`), in the given order, with counts re-measured on a corpus. */
+  static fixed(words: string[], corpusWords: string[], corpusCounts: ArrayLike<number>): { vocab: Vocabulary; remap: Int32Array } {
+    const vocab = new Vocabulary(words, new Float64Array(words.length));
+    const remap = new Int32Array(corpusWords.length).fill(-1);
+    for (let i = 0; i < corpusWords.length; i++) {
+      const id = vocab.id(corpusWords[i]!);
+      remap[i] = id;
+      if (id >= 0) vocab.counts[id] = corpusCounts[i]!;
+    }
+    return { vocab, remap };
+  }
+
+  /** The `word count` lines that word2vec `-save-vocab` and GloVe `vocab_count` write. */
+  *lines(): Generator<string> {
+    for (let i = 0; i < this.words.length; i++) yield `${this.words[i]} ${this.counts[i]}\n`;
+  }
+
+  /**
+   * Parse a vocabulary file: one word per line, optionally followed by whitespace and a count
+   * (the word2vec/GloVe format). Blank lines are skipped.
+   */
+  static parse(text: string, source: string): string[] {
+    const words: string[] = [];
+    const seen = new Set<string>();
+    const lines = text.split(/\r?\n/);
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const parts = line.trim().split(/\s+/);
+      if (parts.length > 2 || (parts.length === 2 && !/^\d+(\.\d+)?$/.test(parts[1]!))) {
+        throw new InputError(`${source}:${i + 1}: expected "word" or "word count", got "${line.slice(0, 60)}"`, 'a vocabulary file has one word per line, optionally followed by its count');
+      }
+      if (!seen.has(parts[0]!)) {
+        seen.add(parts[0]!);
+        words.push(parts[0]!);
+      }
+    });
+    if (words.length === 0) throw new InputError(`vocabulary file ${source} has no words`);
+    return words;
+  }
+}
+
+/** Code-unit order, independent of locale (so ids do not depend on the machine). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
