@@ -5,11 +5,8 @@ import type { Encoder } from './types.js';
  * Every encoder by name. The CLI builds `wordspace encode <method>` and its help from this list;
  * nothing else switches on method names. Add an encoder by importing it and listing it here.
  */
-const ENCODERS: Encoder[] = [];
-
-export function registerEncoder(encoder: Encoder): void {
-  ENCODERS.push(encoder);
-}
+const ENCODERS: readonly Encoder[] = [
+];
 
 export function encoders(): readonly Encoder[] {
   return ENCODERS;
