@@ -1,4 +1,8 @@
 import { UsageError } from '../core/errors.js';
+import { cooc } from './cooc.js';
+import { doc } from './doc.js';
+import { features } from './features.js';
+import { onehot } from './onehot.js';
 import type { Encoder } from './types.js';
 
 /**
@@ -6,6 +10,10 @@ import type { Encoder } from './types.js';
  * nothing else switches on method names. Add an encoder by importing it and listing it here.
  */
 const ENCODERS: readonly Encoder[] = [
+  onehot,
+  features,
+  doc,
+  cooc,
 ];
 
 export function encoders(): readonly Encoder[] {

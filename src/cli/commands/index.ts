@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../context.js';
+import { registerEncode } from './encode.js';
+import { registerVocab } from './vocab.js';
 
 /** Each command lives in its own file and registers itself on the program. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
 
 export const COMMANDS: RegisterCommand[] = [
+  registerVocab,
+  registerEncode,
 ];

@@ -1,0 +1,216 @@
+import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
+import { choice, integer, number } from '../core/parse.js';
+import type { Progress } from '../core/progress.js';
+import type { Corpus } from '../corpus/corpus.js';
+import { PairCounter } from './pair-counter.js';
+import { reduceDimensions, SVD_OPTIONS } from './svd-options.js';
+import type { CorpusEncoder, EncoderOptions, OptionSpec } from './types.js';
+
+export const DISTANCE_WEIGHTINGS = ['none', 'harmonic', 'linear'] as const;
+export type DistanceWeighting = (typeof DISTANCE_WEIGHTINGS)[number];
+export const COOC_WEIGHTS = ['count', 'ppmi'] as const;
+
+/** Defaults of the co-occurrence encoders (the hyperwords / REFERENCE.md settings). */
+export const COOC_DEFAULTS = {
+  window: 5,
+  distanceWeighting: 'none' as DistanceWeighting,
+  /** Context-distribution smoothing exponent α (Levy, Goldberg & Dagan 2015). */
+  cds: 0.75,
+  /** PPMI shift k: log k is subtracted (1 = no shift). */
+  shift: 1,
+};
+
+/** Window, weighting and PPMI flags, shared with the autoencoder's `--input cooc`. */
+export const WINDOW_OPTIONS: OptionSpec[] = [
+  { flags: '--window <n>', description: 'words on each side of the centre word', default: COOC_DEFAULTS.window, parse: integer('--window', 1) },
+  {
+    flags: '--distance-weighting <mode>',
+    description: 'weight of a pair at distance d: none = 1, harmonic = 1/d (GloVe), linear = (window−d+1)/window (word2vec\'s dynamic window, in expectation)',
+    default: COOC_DEFAULTS.distanceWeighting,
+    choices: DISTANCE_WEIGHTINGS,
+    parse: choice('--distance-weighting', DISTANCE_WEIGHTINGS),
+  },
+];
+
+export const PPMI_OPTIONS: OptionSpec[] = [
+  { flags: '--cds <alpha>', description: 'context-distribution smoothing: context counts raised to alpha in PPMI', default: COOC_DEFAULTS.cds, parse: number('--cds', 0, 1, true) },
+  { flags: '--shift <k>', description: 'shifted PPMI: subtract log k (1 = no shift)', default: COOC_DEFAULTS.shift, parse: number('--shift', 1) },
+];
+
+export interface CoocOptions {
+  window: number;
+  distanceWeighting: DistanceWeighting;
+}
+
+/** Weight of a pair d positions apart (1 ≤ d ≤ window). */
+function distanceWeight(mode: DistanceWeighting, window: number, d: number): number {
+  if (mode === 'harmonic') return 1 / d;
+  if (mode === 'linear') return (window - d + 1) / window;
+  return 1;
+}
+
+/**
+ * Symmetric window co-occurrence counts: for every pair of tokens at distance d ≤ window in the same
+ * sentence, X[u][v] and X[v][u] each gain weight(d) (so a word next to itself gains 2 on the
+ * diagonal, as in the hyperwords recipe). Rows and columns are the vocabulary; CSR, columns sorted.
+ */
+export function countCooccurrences(corpus: Corpus, options: CoocOptions, progress?: Progress): SparseMatrix {
+  const { tokens, sentenceStarts, vocab } = corpus;
+  const { window, distanceWeighting } = options;
+  const weights = Float64Array.from({ length: window + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
+  const counter = new PairCounter(1 << 20);
+  const sentences = sentenceStarts.length - 1;
+  const reportEvery = 1 << 14;
+  progress?.stage('counting co-occurrences', tokens.length, 'tokens');
+  for (let s = 0; s < sentences; s++) {
+    const begin = sentenceStarts[s]!;
+    const end = sentenceStarts[s + 1]!;
+    for (let i = begin; i < end; i++) {
+      const u = tokens[i]!;
+      const last = Math.min(end - 1, i + window);
+      for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
+    }
+    if ((s & (reportEvery - 1)) === 0) progress?.update(end);
+  }
+  progress?.end();
+  return symmetricCsr(counter, vocab.size, vocab.words);
+}
+
+/** Expand the a ≤ b pairs of a counter into a full symmetric CSR matrix with sorted columns. */
+function symmetricCsr(counter: PairCounter, n: number, labels: string[]): SparseMatrix {
+  const rowNnz = new Float64Array(n + 1);
+  counter.forEach((a, b) => {
+    rowNnz[a + 1]!++;
+    if (a !== b) rowNnz[b + 1]!++;
+  });
+  for (let i = 0; i < n; i++) rowNnz[i + 1]! += rowNnz[i]!;
+  const indptr = rowNnz;
+  const nnz = indptr[n]!;
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  const fill = indptr.slice(0, n);
+  counter.forEach((a, b, w) => {
+    if (a === b) {
+      const p = fill[a]!++;
+      indices[p] = a;
+      values[p] = 2 * w;
+    } else {
+      let p = fill[a]!++;
+      indices[p] = b;
+      values[p] = w;
+      p = fill[b]!++;
+      indices[p] = a;
+      values[p] = w;
+    }
+  });
+  sortRows(indptr, indices, values);
+  return new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
+}
+
+/** Sort the column indices of every CSR row (values follow). */
+export function sortRows(indptr: Float64Array | Int32Array, indices: Int32Array, values: Float64Array | Float32Array): void {
+  const n = indptr.length - 1;
+  let order = new Int32Array(16);
+  let tmpIdx = new Int32Array(16);
+  let tmpVal = new Float64Array(16);
+  for (let i = 0; i < n; i++) {
+    const begin = indptr[i]!;
+    const len = indptr[i + 1]! - begin;
+    if (len < 2) continue;
+    if (order.length < len) {
+      order = new Int32Array(len * 2);
+      tmpIdx = new Int32Array(len * 2);
+      tmpVal = new Float64Array(len * 2);
+    }
+    const view = order.subarray(0, len);
+    for (let k = 0; k < len; k++) view[k] = k;
+    view.sort((x, y) => indices[begin + x]! - indices[begin + y]!);
+    for (let k = 0; k < len; k++) {
+      tmpIdx[k] = indices[begin + view[k]!]!;
+      tmpVal[k] = values[begin + view[k]!]!;
+    }
+    for (let k = 0; k < len; k++) {
+      indices[begin + k] = tmpIdx[k]!;
+      values[begin + k] = tmpVal[k]!;
+    }
+  }
+}
+
+export interface PpmiOptions {
+  cds: number;
+  shift: number;
+}
+
+/**
+ * PPMI(w, c) = max(0, log(X_wc · Σ_c' X(c')^α / (X(w) · X(c)^α)) − log k) with X(w) the row sums
+ * and X(c) the column sums (Levy, Goldberg & Dagan 2015; DESIGN.md). Zeros are dropped.
+ */
+export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMatrix {
+  const { indptr, indices, values, nRows, nCols } = counts;
+  const rowSums = new Float64Array(nRows);
+  const contextPower = new Float64Array(nCols);
+  for (let i = 0; i < nRows; i++) {
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      rowSums[i]! += values[p]!;
+      contextPower[indices[p]!]! += values[p]!;
+    }
+  }
+  let contextTotal = 0;
+  for (let j = 0; j < nCols; j++) {
+    contextPower[j] = Math.pow(contextPower[j]!, options.cds);
+    contextTotal += contextPower[j]!;
+  }
+  const logShift = Math.log(options.shift);
+  const outPtr = new Float64Array(nRows + 1);
+  const outIdx = new Int32Array(counts.nnz);
+  const outVal = new Float64Array(counts.nnz);
+  let q = 0;
+  for (let i = 0; i < nRows; i++) {
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      const j = indices[p]!;
+      const pmi = Math.log((values[p]! * contextTotal) / (rowSums[i]! * contextPower[j]!)) - logShift;
+      if (pmi > 0) {
+        outIdx[q] = j;
+        outVal[q++] = pmi;
+      }
+    }
+    outPtr[i + 1] = q;
+  }
+  return new SparseMatrix(counts.rows, counts.columns, nCols, outPtr, outIdx.slice(0, q), outVal.slice(0, q), counts.meta);
+}
+
+/** Count (and optionally PPMI-weight) co-occurrences with the flags of WINDOW_OPTIONS/PPMI_OPTIONS. */
+export function coocFromOptions(corpus: Corpus, options: EncoderOptions, progress?: Progress): SparseMatrix {
+  const counts = countCooccurrences(
+    corpus,
+    { window: options.window as number, distanceWeighting: options.distanceWeighting as DistanceWeighting },
+    progress,
+  );
+  if (options.weight === 'count') return counts;
+  return ppmiMatrix(counts, { cds: options.cds as number, shift: options.shift as number });
+}
+
+export const cooc: CorpusEncoder = {
+  name: 'cooc',
+  summary: 'window co-occurrence vectors: counts or PPMI, optionally reduced by truncated SVD (--dim)',
+  input: 'corpus',
+  defaultMinCount: 1,
+  options: [
+    ...WINDOW_OPTIONS,
+    { flags: '--weight <weight>', description: 'cell values: raw (weighted) counts or positive PMI', default: 'count', choices: COOC_WEIGHTS, parse: choice('--weight', COOC_WEIGHTS) },
+    ...PPMI_OPTIONS,
+    ...SVD_OPTIONS,
+  ],
+  async encode(corpus, options, context) {
+    const matrix = coocFromOptions(corpus, options, context.progress);
+    const effective: Record<string, unknown> = {
+      window: options.window,
+      distanceWeighting: options.distanceWeighting,
+      weight: options.weight,
+      ...(options.weight === 'ppmi' ? { cds: options.cds, shift: options.shift } : {}),
+    };
+    const meta: MatrixMeta = makeMeta('cooc', effective, { vocabularySize: corpus.vocab.size, nonZeros: matrix.nnz });
+    matrix.meta = meta;
+    return reduceDimensions(matrix, options, context);
+  },
+};

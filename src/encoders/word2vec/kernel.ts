@@ -1,0 +1,230 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../core/errors.js';
+
+/**
+ * The WebAssembly training kernel (assembly/word2vec.ts, built to dist/wasm/word2vec.wasm) and the
+ * layout of the shared memory it works on. The JavaScript side plans every byte: the kernel
+ * allocates nothing, so one memory can host one kernel instance per worker thread.
+ */
+
+/** Built kernel, relative to this file once compiled (dist/src/encoders/word2vec/ → dist/wasm/). */
+const WASM_URL = new URL('../../../wasm/word2vec.wasm', import.meta.url);
+
+/** WebAssembly page size (the spec's). */
+const PAGE_BYTES = 65536;
+/** wasm32 addresses at most 4 GiB = 65536 pages (assembly/word2vec.flags declares this maximum). */
+const MAX_PAGES = 65536;
+/** Low addresses left to the kernel's own static data (it has none today; one page of headroom). */
+const RESERVED_BYTES = PAGE_BYTES;
+/** SIMD rows: every row is padded to a multiple of 4 floats (f32x4) and aligned to 16 bytes. */
+const SIMD_LANES = 4;
+const ALIGN = 16;
+
+/**
+ * Entries (word ids plus sentence ends) per piece handed to the kernel. The learning rate is
+ * recomputed between pieces: word2vec.c does so every 10,000 words, and gensim's batches
+ * (MAX_WORDS_IN_BATCH) are 10,000 words.
+ */
+export const PIECE_ENTRIES = 10_000;
+
+/** Byte offsets of one worker's scratch buffers. */
+export interface ScratchLayout {
+  piece: number;
+  sentence: number;
+  hidden: number;
+  hiddenGradient: number;
+}
+
+/** Byte offsets of everything in the shared memory. */
+export interface MemoryLayout {
+  vocabSize: number;
+  dim: number;
+  /** Floats per row: dim rounded up to a multiple of 4. */
+  stride: number;
+  sigmoidTable: number;
+  keepProbability: number;
+  aliasProbability: number;
+  aliasIndex: number;
+  inputVectors: number;
+  outputVectors: number;
+  scratch: ScratchLayout[];
+  pages: number;
+}
+
+/** What the kernel exports (see assembly/word2vec.ts). */
+export interface KernelExports {
+  MAX_SENTENCE_LENGTH: WebAssembly.Global;
+  SIGMOID_TABLE_SIZE: WebAssembly.Global;
+  SIGMOID_BOUND: WebAssembly.Global;
+  configure(
+    stride: number, vocabSize: number, window: number, negative: number, cbow: number,
+    input: number, output: number, sigmoid: number, keep: number, aliasProbability: number, aliasIndex: number,
+    sentence: number, hidden: number, hiddenGradient: number,
+  ): void;
+  seed(low: number, high: number): void;
+  sampleNegative(): number;
+  trainPiece(piece: number, count: number, alpha: number): void;
+}
+
+/** Kernel constants, read from the module so the two sides cannot disagree. */
+export interface KernelConstants {
+  maxSentenceLength: number;
+  sigmoidTableSize: number;
+  sigmoidBound: number;
+}
+
+export interface ModelShape {
+  window: number;
+  negative: number;
+  cbow: boolean;
+}
+
+let cachedModule: Promise<WebAssembly.Module> | undefined;
+
+/** Compile the kernel once per process (a WebAssembly.Module can be posted to workers). */
+export function loadKernelModule(): Promise<WebAssembly.Module> {
+  cachedModule ??= (async () => {
+    const path = fileURLToPath(WASM_URL);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      throw new InputError(`cannot load the word2vec kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
+    }
+    return WebAssembly.compile(bytes);
+  })();
+  cachedModule.catch(() => {
+    cachedModule = undefined;
+  });
+  return cachedModule;
+}
+
+/** Plan the shared memory for a vocabulary, a dimension, the kernel's constants and `workers` threads. */
+export function planLayout(vocabSize: number, dim: number, workers: number, constants: KernelConstants): MemoryLayout {
+  const stride = Math.ceil(dim / SIMD_LANES) * SIMD_LANES;
+  let top = RESERVED_BYTES;
+  const take = (bytes: number): number => {
+    const at = top;
+    top = Math.ceil((top + bytes) / ALIGN) * ALIGN;
+    return at;
+  };
+  const sigmoidTable = take((constants.sigmoidTableSize + 1) * 4);
+  const keepProbability = take(vocabSize * 4);
+  const aliasProbability = take(vocabSize * 4);
+  const aliasIndex = take(vocabSize * 4);
+  const inputVectors = take(vocabSize * stride * 4);
+  const outputVectors = take(vocabSize * stride * 4);
+  const scratch: ScratchLayout[] = [];
+  for (let w = 0; w < workers; w++) {
+    scratch.push({
+      piece: take(PIECE_ENTRIES * 4),
+      sentence: take(constants.maxSentenceLength * 4),
+      hidden: take(stride * 4),
+      hiddenGradient: take(stride * 4),
+    });
+  }
+  const pages = Math.ceil(top / PAGE_BYTES);
+  if (pages > MAX_PAGES) {
+    throw new InputError(
+      `${vocabSize} words × ${dim} dimensions need ${Math.ceil(top / 2 ** 20)} MiB, more than the 4 GiB a WebAssembly memory can hold`,
+      'lower --dim, or raise --min-count / set --max-vocab',
+    );
+  }
+  return { vocabSize, dim, stride, sigmoidTable, keepProbability, aliasProbability, aliasIndex, inputVectors, outputVectors, scratch, pages };
+}
+
+/** A zero-filled shared memory of exactly the planned size (it never grows, so views stay valid). */
+export function createSharedMemory(layout: MemoryLayout): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
+}
+
+/** The kernel's compile-time constants. */
+export function kernelConstants(module: WebAssembly.Module): KernelConstants {
+  const exports = instantiate(module, new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+  return {
+    maxSentenceLength: exports.MAX_SENTENCE_LENGTH.value as number,
+    sigmoidTableSize: exports.SIGMOID_TABLE_SIZE.value as number,
+    sigmoidBound: exports.SIGMOID_BOUND.value as number,
+  };
+}
+
+function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('word2vec kernel aborted');
+      },
+    },
+  });
+  return instance.exports as unknown as KernelExports;
+}
+
+/** The tables training reads, written once before the workers start. */
+export interface KernelTables {
+  sigmoid: Float32Array;
+  keep: Float32Array;
+  aliasProbability: Float32Array;
+  aliasIndex: Int32Array;
+}
+
+export function writeTables(memory: WebAssembly.Memory, layout: MemoryLayout, tables: KernelTables): void {
+  const buffer = memory.buffer;
+  new Float32Array(buffer, layout.sigmoidTable, tables.sigmoid.length).set(tables.sigmoid);
+  new Float32Array(buffer, layout.keepProbability, layout.vocabSize).set(tables.keep);
+  new Float32Array(buffer, layout.aliasProbability, layout.vocabSize).set(tables.aliasProbability);
+  new Int32Array(buffer, layout.aliasIndex, layout.vocabSize).set(tables.aliasIndex);
+}
+
+/** Copy a vocabSize × dim row-major matrix into (which = input) or out of the padded rows. */
+export function writeVectors(memory: WebAssembly.Memory, layout: MemoryLayout, which: 'input' | 'output', values: Float32Array): void {
+  const rows = new Float32Array(memory.buffer, which === 'input' ? layout.inputVectors : layout.outputVectors, layout.vocabSize * layout.stride);
+  for (let i = 0; i < layout.vocabSize; i++) rows.set(values.subarray(i * layout.dim, (i + 1) * layout.dim), i * layout.stride);
+}
+
+export function readVectors(memory: WebAssembly.Memory, layout: MemoryLayout, which: 'input' | 'output'): Float32Array {
+  const rows = new Float32Array(memory.buffer, which === 'input' ? layout.inputVectors : layout.outputVectors, layout.vocabSize * layout.stride);
+  const out = new Float32Array(layout.vocabSize * layout.dim);
+  for (let i = 0; i < layout.vocabSize; i++) out.set(rows.subarray(i * layout.stride, i * layout.stride + layout.dim), i * layout.dim);
+  return out;
+}
+
+/** One kernel instance bound to one worker's scratch slot. */
+export class Kernel {
+  private readonly exports: KernelExports;
+  private readonly pieceView: Int32Array;
+  private readonly piecePtr: number;
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, layout: MemoryLayout, slot: number, shape: ModelShape) {
+    const scratch = layout.scratch[slot];
+    if (!scratch) throw new Error(`word2vec kernel: no scratch slot ${slot}`);
+    this.exports = instantiate(module, memory);
+    this.exports.configure(
+      layout.stride, layout.vocabSize, shape.window, shape.negative, shape.cbow ? 1 : 0,
+      layout.inputVectors, layout.outputVectors, layout.sigmoidTable, layout.keepProbability,
+      layout.aliasProbability, layout.aliasIndex, scratch.sentence, scratch.hidden, scratch.hiddenGradient,
+    );
+    this.piecePtr = scratch.piece;
+    this.pieceView = new Int32Array(memory.buffer, scratch.piece, PIECE_ENTRIES);
+  }
+
+  /** Seed the kernel's generator with two 32-bit halves. */
+  seed(low: number, high: number): void {
+    this.exports.seed(low, high);
+  }
+
+  /**
+   * Train on up to PIECE_ENTRIES entries: vocabulary ids, -1 ending a sentence (a piece's end
+   * also ends its last sentence).
+   */
+  trainPiece(entries: Int32Array, alpha: number): void {
+    if (entries.length > PIECE_ENTRIES) throw new Error(`word2vec kernel: a piece holds at most ${PIECE_ENTRIES} entries`);
+    this.pieceView.set(entries);
+    this.exports.trainPiece(this.piecePtr, entries.length, alpha);
+  }
+
+  sampleNegative(): number {
+    return this.exports.sampleNegative();
+  }
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { makeTokenizer } from '../src/text/tokenize.js';
+
+const word = makeTokenizer({ tokenizer: 'word', keepCase: false });
+
+test('word tokenizer: English words, internal apostrophes, digits, lowercase', () => {
+  assert.deepEqual(word("Don't stop, the U.S. economy's 3.5% growth!"), ["don't", 'stop', 'the', 'u', 's', "economy's", '3', '5', 'growth']);
+  assert.deepEqual(word('l’homme café NAÏVE'), ['l’homme', 'café', 'naïve']);
+  assert.deepEqual(word("'quoted' rock'n'roll"), ['quoted', "rock'n'roll"]);
+});
+
+test('word tokenizer: Chinese is segmented into words, not characters', () => {
+  assert.deepEqual(word('我们都是中国人，自由和权利。'), ['我们', '都是', '中国人', '自由', '和', '权利']);
+});
+
+test('word tokenizer: mixed scripts on one line', () => {
+  assert.deepEqual(word('Hello世界 big数据 data'), ['hello', '世界', 'big', '数据', 'data']);
+  assert.deepEqual(word('日本語の権利'), ['日本語', 'の', '権利']);
+});
+
+test('word tokenizer: Thai and Cyrillic', () => {
+  assert.deepEqual(word('Привет, Мир'), ['привет', 'мир']);
+  assert.deepEqual(word('ภาษาไทย'), ['ภาษา', 'ไทย']);
+});
+
+test('keep-case keeps case', () => {
+  assert.deepEqual(makeTokenizer({ tokenizer: 'word', keepCase: true })('Paris is IN France'), ['Paris', 'is', 'IN', 'France']);
+});
+
+test('whitespace tokenizer splits on whitespace only', () => {
+  assert.deepEqual(makeTokenizer({ tokenizer: 'whitespace', keepCase: false })("  a,b  C'd\te "), ['a,b', "c'd", 'e']);
+});
+
+test('char tokenizer: one token per code point, whitespace skipped', () => {
+  assert.deepEqual(makeTokenizer({ tokenizer: 'char', keepCase: true })('ab 中😀'), ['a', 'b', '中', '😀']);
+});
