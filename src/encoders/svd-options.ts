@@ -1,7 +1,6 @@
-import { DenseMatrix, type SparseMatrix } from '../core/matrix.js';
+import type { DenseMatrix, SparseMatrix } from '../core/matrix.js';
 import { DEFAULT_SEED } from '../core/random.js';
 import { integer, number } from '../core/parse.js';
-import { svdEmbedding } from '../linalg/svd.js';
 import type { EncodeContext, EncoderOptions, OptionSpec } from './types.js';
 
 /** Singular-value weighting p in U·Σ^p: 0.5 works well for word similarity (Levy et al. 2015); 1 is classic LSA. */
@@ -15,12 +14,14 @@ export const SVD_OPTIONS: OptionSpec[] = [
 ];
 
 /** Apply the truncated SVD when --dim was given; record it in the metadata. */
-export function reduceDimensions(matrix: SparseMatrix, options: EncoderOptions, context: EncodeContext): SparseMatrix | DenseMatrix {
+export async function reduceDimensions(matrix: SparseMatrix, options: EncoderOptions, context: EncodeContext): Promise<SparseMatrix | DenseMatrix> {
   if (options.dim === undefined) return matrix;
   const dim = options.dim as number;
   const eig = options.eig as number;
   const seed = options.seed as number;
   matrix.meta.options = { ...matrix.meta.options, dim, eig };
   matrix.meta.seed = seed;
+  // Loaded on demand: most runs without --dim never need the linear algebra.
+  const { svdEmbedding } = await import('../linalg/svd.js');
   return svdEmbedding(matrix, { dim, eig, seed, progress: context.progress });
 }
