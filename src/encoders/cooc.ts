@@ -58,7 +58,7 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   const { tokens, sentenceStarts, vocab } = corpus;
   const { window, distanceWeighting } = options;
   const weights = Float64Array.from({ length: window + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
-  const counter = new PairCounter(1 << 20);
+  const counter = new PairCounter(vocab.size, 1 << 20);
   const sentences = sentenceStarts.length - 1;
   const reportEvery = 1 << 14;
   progress?.stage('counting co-occurrences', tokens.length, 'tokens');
@@ -76,64 +76,43 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   return symmetricCsr(counter, vocab.size, vocab.words);
 }
 
-/** Expand the a ≤ b pairs of a counter into a full symmetric CSR matrix with sorted columns. */
+/**
+ * Expand the a ≤ b pairs of a counter into the full symmetric CSR matrix. Rows are first filled in
+ * table order (columns unsorted); the transpose of that matrix has sorted columns (rows are visited
+ * in order) and, the matrix being symmetric, is the same matrix.
+ */
 function symmetricCsr(counter: PairCounter, n: number, labels: string[]): SparseMatrix {
+  const { a, b, weight } = counter.entries();
   const rowNnz = new Float64Array(n + 1);
-  counter.forEach((a, b) => {
-    rowNnz[a + 1]!++;
-    if (a !== b) rowNnz[b + 1]!++;
-  });
+  for (let k = 0; k < a.length; k++) {
+    rowNnz[a[k]! + 1]!++;
+    if (a[k] !== b[k]) rowNnz[b[k]! + 1]!++;
+  }
   for (let i = 0; i < n; i++) rowNnz[i + 1]! += rowNnz[i]!;
   const indptr = rowNnz;
   const nnz = indptr[n]!;
   const indices = new Int32Array(nnz);
   const values = new Float64Array(nnz);
   const fill = indptr.slice(0, n);
-  counter.forEach((a, b, w) => {
-    if (a === b) {
-      const p = fill[a]!++;
-      indices[p] = a;
+  for (let k = 0; k < a.length; k++) {
+    const u = a[k]!;
+    const v = b[k]!;
+    const w = weight[k]!;
+    if (u === v) {
+      const p = fill[u]!++;
+      indices[p] = u;
       values[p] = 2 * w;
     } else {
-      let p = fill[a]!++;
-      indices[p] = b;
+      let p = fill[u]!++;
+      indices[p] = v;
       values[p] = w;
-      p = fill[b]!++;
-      indices[p] = a;
+      p = fill[v]!++;
+      indices[p] = u;
       values[p] = w;
-    }
-  });
-  sortRows(indptr, indices, values);
-  return new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
-}
-
-/** Sort the column indices of every CSR row (values follow). */
-export function sortRows(indptr: Float64Array | Int32Array, indices: Int32Array, values: Float64Array | Float32Array): void {
-  const n = indptr.length - 1;
-  let order = new Int32Array(16);
-  let tmpIdx = new Int32Array(16);
-  let tmpVal = new Float64Array(16);
-  for (let i = 0; i < n; i++) {
-    const begin = indptr[i]!;
-    const len = indptr[i + 1]! - begin;
-    if (len < 2) continue;
-    if (order.length < len) {
-      order = new Int32Array(len * 2);
-      tmpIdx = new Int32Array(len * 2);
-      tmpVal = new Float64Array(len * 2);
-    }
-    const view = order.subarray(0, len);
-    for (let k = 0; k < len; k++) view[k] = k;
-    view.sort((x, y) => indices[begin + x]! - indices[begin + y]!);
-    for (let k = 0; k < len; k++) {
-      tmpIdx[k] = indices[begin + view[k]!]!;
-      tmpVal[k] = values[begin + view[k]!]!;
-    }
-    for (let k = 0; k < len; k++) {
-      indices[begin + k] = tmpIdx[k]!;
-      values[begin + k] = tmpVal[k]!;
     }
   }
+  const unsorted = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
+  return unsorted.transpose();
 }
 
 export interface PpmiOptions {

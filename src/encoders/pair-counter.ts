@@ -1,23 +1,25 @@
 /**
- * Open-addressing hash table from an unordered id pair (a ≤ b) to a summed weight, in typed arrays:
- * ~16 bytes per distinct pair, no per-entry objects. This is how co-occurrences are counted without
- * ever allocating a |V|×|V| array.
+ * Open-addressing hash table from an unordered id pair (a ≤ b) to a summed weight. Each slot is two
+ * float64s side by side — the key a·n + b + 1 (exact below 2^53) and the weight — so a probe
+ * touches one cache line (the table is far larger than the caches, and cache misses are the cost).
+ * ~16 bytes a slot, no per-entry objects: co-occurrences are counted without a |V|×|V| array.
  */
 export class PairCounter {
-  private keysA: Int32Array;
-  private keysB: Int32Array;
-  private values: Float64Array;
+  /** Slot i: table[2i] = key + 1 (0 = empty), table[2i + 1] = weight. */
+  private table: Float64Array;
   private mask: number;
   size = 0;
   /** Grow when more than this fraction of slots is used (linear probing degrades beyond ~0.7). */
   private static readonly MAX_LOAD = 0.6;
 
-  constructor(initialCapacity = 1 << 16) {
+  /** `n`: ids are in [0, n). */
+  constructor(
+    private readonly n: number,
+    initialCapacity = 1 << 16,
+  ) {
     let capacity = 1;
     while (capacity < initialCapacity) capacity <<= 1;
-    this.keysA = new Int32Array(capacity).fill(-1);
-    this.keysB = new Int32Array(capacity);
-    this.values = new Float64Array(capacity);
+    this.table = new Float64Array(2 * capacity);
     this.mask = capacity - 1;
   }
 
@@ -28,45 +30,55 @@ export class PairCounter {
       a = b;
       b = t;
     }
-    const keysA = this.keysA;
-    const keysB = this.keysB;
+    const key = a * this.n + b + 1;
+    const table = this.table;
     const mask = this.mask;
     let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) & mask;
     for (;;) {
-      const k = keysA[slot]!;
-      if (k === a && keysB[slot] === b) {
-        this.values[slot]! += weight;
+      const k = table[2 * slot]!;
+      if (k === key) {
+        table[2 * slot + 1]! += weight;
         return;
       }
-      if (k === -1) break;
+      if (k === 0) break;
       slot = (slot + 1) & mask;
     }
-    keysA[slot] = a;
-    keysB[slot] = b;
-    this.values[slot] = weight;
-    if (++this.size > this.keysA.length * PairCounter.MAX_LOAD) this.grow();
+    table[2 * slot] = key;
+    table[2 * slot + 1] = weight;
+    if (++this.size > (mask + 1) * PairCounter.MAX_LOAD) this.grow();
   }
 
   private grow(): void {
-    const oldA = this.keysA;
-    const oldB = this.keysB;
-    const oldValues = this.values;
-    const capacity = oldA.length * 2;
-    this.keysA = new Int32Array(capacity).fill(-1);
-    this.keysB = new Int32Array(capacity);
-    this.values = new Float64Array(capacity);
+    const old = this.table;
+    const capacity = (this.mask + 1) * 2;
+    this.table = new Float64Array(2 * capacity);
     this.mask = capacity - 1;
     this.size = 0;
-    for (let i = 0; i < oldA.length; i++) {
-      if (oldA[i] !== -1) this.add(oldA[i]!, oldB[i]!, oldValues[i]!);
+    for (let i = 0; i < old.length; i += 2) {
+      const key = old[i]!;
+      if (key !== 0) {
+        const a = Math.floor((key - 1) / this.n);
+        this.add(a, key - 1 - a * this.n, old[i + 1]!);
+      }
     }
   }
 
-  /** Visit every stored pair (a ≤ b). */
-  forEach(visit: (a: number, b: number, weight: number) => void): void {
-    const keysA = this.keysA;
-    for (let i = 0; i < keysA.length; i++) {
-      if (keysA[i] !== -1) visit(keysA[i]!, this.keysB[i]!, this.values[i]!);
+  /** Every stored pair as parallel arrays (a ≤ b), in table order. */
+  entries(): { a: Int32Array; b: Int32Array; weight: Float64Array } {
+    const a = new Int32Array(this.size);
+    const b = new Int32Array(this.size);
+    const weight = new Float64Array(this.size);
+    const table = this.table;
+    const n = this.n;
+    let q = 0;
+    for (let i = 0; i < table.length; i += 2) {
+      const key = table[i]!;
+      if (key === 0) continue;
+      const row = Math.floor((key - 1) / n);
+      a[q] = row;
+      b[q] = key - 1 - row * n;
+      weight[q++] = table[i + 1]!;
     }
+    return { a, b, weight };
   }
 }
