@@ -1,0 +1,47 @@
+import { Option } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { DEFAULT_PRECISION, FORMATS, inferFormat, parsePrecision, readMatrix, writeMatrixFile, type Format } from '../../io/formats/index.js';
+import { checkOutputPath } from '../../io/output.js';
+import { warn } from '../context.js';
+import { parsedOption } from '../options.js';
+import type { RegisterCommand } from './index.js';
+
+interface ConvertOptions {
+  from?: Format;
+  to?: Format;
+  precision: number;
+}
+
+/** The output format: --to, else the output file's extension. */
+function outputFormat(output: string, to: Format | undefined): Format {
+  if (to) return to;
+  const inferred = output === '-' ? undefined : inferFormat(output);
+  if (inferred) return inferred;
+  const what = output === '-' ? 'standard output' : `${output} (its extension names no format)`;
+  throw new UsageError(`cannot tell the output format of ${what}`, `give --to, one of ${FORMATS.join(', ')}`);
+}
+
+export const registerConvert: RegisterCommand = (program, io) => {
+  program
+    .command('convert')
+    .description('convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market)')
+    .argument('<input>', 'file to read (any format, gzipped or not); - for standard input')
+    .argument('<output>', 'file to write (atomically; a .gz name is gzipped); - for standard output')
+    .addOption(new Option('--from <format>', 'input format (default: from the extension, else from the content)').choices(FORMATS))
+    .addOption(new Option('--to <format>', 'output format (default: from the output extension)').choices(FORMATS))
+    .addOption(parsedOption('--precision <digits>', 'decimal places in text formats (trailing zeros dropped)', parsePrecision, DEFAULT_PRECISION))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wordspace convert vectors.bin vectors.txt\n  wordspace convert cooc.mtx - --to jsonl | head\n  zcat glove.6B.50d.txt.gz | wordspace convert - glove.bin',
+    )
+    .action(async (input: string, output: string, options: ConvertOptions) => {
+      const format = outputFormat(output, options.to);
+      if (format === 'binary' && output === '-' && io.stdout.isTTY) {
+        throw new UsageError('refusing to write binary vectors to a terminal', 'give an output file, or pipe the output elsewhere');
+      }
+      await checkOutputPath(output);
+      const report = (message: string): void => warn(io, message);
+      const matrix = await readMatrix(input, { stdin: io.stdin, warn: report, ...(options.from ? { format: options.from } : {}) });
+      await writeMatrixFile(matrix, output, format, io.stdout, { precision: options.precision, warn: report });
+    });
+};

@@ -1,0 +1,124 @@
+import { InputError } from '../../core/errors.js';
+import { DENSE_CELL_LIMIT, makeMeta, type Matrix, type MatrixMeta } from '../../core/matrix.js';
+import type { Sink } from '../output.js';
+
+export const FORMATS = ['json', 'jsonl', 'csv', 'tsv', 'text', 'binary', 'mtx'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface WriteOptions {
+  /**
+   * Decimal places of the text formats (default DEFAULT_PRECISION = 6, like word2vec's `%lf`);
+   * trailing zeros are trimmed and integers written whole. The binary format always stores float32.
+   */
+  precision?: number;
+  /** Non-fatal problems (labels the word2vec formats cannot hold). */
+  warn?: (message: string) => void;
+  /**
+   * writeMatrixFile only: write `<output>.meta.json` beside a text/binary/csv/tsv output file
+   * (default true). json, jsonl and mtx carry the metadata inline.
+   */
+  metaFile?: boolean;
+}
+
+export interface ReadOptions {
+  /** Where `-` reads from. */
+  stdin?: NodeJS.ReadableStream;
+  /** Skip detection. */
+  format?: Format;
+  /** Non-fatal problems (invalid UTF-8, an unreadable side file). */
+  warn?: (message: string) => void;
+}
+
+/** What a format reader gets. */
+export interface ReadContext {
+  name: string;
+  warn: (message: string) => void;
+}
+
+export type MatrixWriter = (matrix: Matrix, sink: Sink, options: Required<Pick<WriteOptions, 'precision'>> & WriteOptions) => Promise<void>;
+
+/**
+ * Metadata for a matrix read from a file that carries none: the reader knows only where it came
+ * from. `method: "unknown"` says so.
+ */
+export function unknownMeta(source: string): MatrixMeta {
+  return makeMeta('unknown', {}, { source });
+}
+
+/** Metadata parsed from a file: kept as it is, with the required fields filled in when missing. */
+export function metaFrom(value: unknown, source: string): MatrixMeta {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return unknownMeta(source);
+  const fallback = unknownMeta(source);
+  const meta = value as Record<string, unknown>;
+  const options = meta.options !== null && typeof meta.options === 'object' ? (meta.options as Record<string, unknown>) : {};
+  return {
+    ...meta,
+    tool: typeof meta.tool === 'string' ? meta.tool : fallback.tool,
+    version: typeof meta.version === 'string' ? meta.version : fallback.version,
+    method: typeof meta.method === 'string' ? meta.method : fallback.method,
+    options,
+  } as MatrixMeta;
+}
+
+/** Formats that store a sparse matrix as it is; the others write every cell. */
+export const SPARSE_FORMATS: readonly Format[] = ['jsonl', 'mtx'];
+
+/**
+ * The guard before a sparse matrix is written in a dense format: past DENSE_CELL_LIMIT cells the
+ * output would be gigabytes of mostly zeros.
+ */
+export function checkDenseSize(matrix: Matrix, format: Format): void {
+  if (matrix.kind === 'dense' || SPARSE_FORMATS.includes(format)) return;
+  const cells = matrix.nRows * matrix.nCols;
+  if (cells > DENSE_CELL_LIMIT) {
+    throw new InputError(
+      `the matrix is sparse and has ${matrix.nRows} × ${matrix.nCols} = ${cells.toExponential(2)} cells, more than the ${DENSE_CELL_LIMIT.toExponential(0)} a dense ${format} file may hold`,
+      'write it in a sparse format: mtx or jsonl',
+    );
+  }
+}
+
+/** Each row of a matrix as a dense vector (a view for dense matrices, a reused scratch row for sparse ones). */
+export function* denseRows(matrix: Matrix): Generator<Float32Array | Float64Array> {
+  if (matrix.kind === 'dense') {
+    for (let i = 0; i < matrix.nRows; i++) yield matrix.row(i);
+    return;
+  }
+  const scratch = new Float64Array(matrix.nCols);
+  for (let i = 0; i < matrix.nRows; i++) yield matrix.denseRow(i, scratch);
+}
+
+/** An append-only Float32Array that doubles as it grows. */
+export class GrowableFloat32 {
+  data: Float32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float32Array(Math.max(1, capacity));
+  }
+  push(value: number): void {
+    if (this.length === this.data.length) this.reserve(this.length + 1);
+    this.data[this.length++] = value;
+  }
+  /** Make room for at least `total` values. */
+  reserve(total: number): void {
+    if (total <= this.data.length) return;
+    const next = new Float32Array(Math.max(total, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** The values (no copy when the capacity is exact). */
+  toArray(): Float32Array {
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
+/** Write text to a sink, awaiting only when the sink flushed. */
+export async function put(sink: Sink, text: string | Uint8Array): Promise<void> {
+  const pending = sink.write(text);
+  if (pending) await pending;
+}
+
+/** `rows` dense values, checked against the label count (a reader bug otherwise). */
+export function checkShape(rows: number, nCols: number, values: number): void {
+  if (rows * nCols !== values) throw new Error(`reader produced ${values} values for ${rows}×${nCols}`);
+}

@@ -1,0 +1,261 @@
+/**
+ * Every matrix/vector file format wordspace reads and writes (docs/formats.md describes each).
+ *
+ *   writeMatrix(matrix, sink, format)            to any sink, no side files
+ *   writeMatrixFile(matrix, path, format, stdout) atomic file output (or `-`), plus the meta side file
+ *   readMatrix(path, { format?, stdin? })         by extension, else by content; gzip transparently
+ */
+import { promises as fs } from 'node:fs';
+import { createGzip } from 'node:zlib';
+import { InputError } from '../../core/errors.js';
+import type { Matrix, MatrixMeta } from '../../core/matrix.js';
+import { displayName } from '../input.js';
+import { checkOutputPath, Sink, withOutput } from '../output.js';
+import { checkDenseSize, FORMATS, metaFrom, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
+import { readDelimited, writeCsv, writeTsv } from './delimited.js';
+import { readJson, writeJson } from './json.js';
+import { readJsonl, writeJsonl } from './jsonl.js';
+import { readMtx, writeMtx } from './mtx.js';
+import { DEFAULT_PRECISION, MAX_PRECISION } from './numbers.js';
+import { openSource, type ByteSource } from './source.js';
+import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
+
+export { FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
+export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
+
+const EXTENSIONS: Record<string, Format> = {
+  json: 'json',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+  csv: 'csv',
+  tsv: 'tsv',
+  txt: 'text',
+  vec: 'text',
+  bin: 'binary',
+  mtx: 'mtx',
+};
+
+/** The format a file name implies (`.json .jsonl .csv .tsv .txt/.vec .bin .mtx`, a trailing `.gz` ignored). */
+export function inferFormat(path: string): Format | undefined {
+  const m = /\.([a-z0-9]+)(\.gz)?$/i.exec(path);
+  if (!m) return undefined;
+  const ext = m[1]!.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
+}
+
+/** Formats whose metadata goes to `<output>.meta.json` (the others carry it inline). */
+export const SIDE_META_FORMATS: readonly Format[] = ['text', 'binary', 'csv', 'tsv'];
+
+/** The side file holding the metadata of a text/binary/csv/tsv output. */
+export function metaPath(path: string): string {
+  return `${path}.meta.json`;
+}
+
+const WRITERS: Record<Format, MatrixWriter> = {
+  json: writeJson,
+  jsonl: writeJsonl,
+  csv: writeCsv,
+  tsv: writeTsv,
+  text: writeText,
+  binary: writeBinary,
+  mtx: writeMtx,
+};
+
+function checkPrecision(precision: number): void {
+  if (!Number.isInteger(precision) || precision < 0 || precision > MAX_PRECISION) {
+    throw new RangeError(`precision must be an integer from 0 to ${MAX_PRECISION}, got ${precision}`);
+  }
+}
+
+/** Write a matrix in a format to a sink (no side files; the caller flushes the sink). */
+export async function writeMatrix(matrix: Matrix, sink: Sink, format: Format, options: WriteOptions = {}): Promise<void> {
+  const precision = options.precision ?? DEFAULT_PRECISION;
+  checkPrecision(precision);
+  await WRITERS[format](matrix, sink, { ...options, precision });
+}
+
+/**
+ * Compress what `body` writes to `outer` with gzip (for output names ending in `.gz`), keeping
+ * backpressure on both sides.
+ */
+async function gzipped(outer: Sink, body: (inner: Sink) => Promise<void>): Promise<void> {
+  const gzip = createGzip();
+  const inner = new Sink(gzip);
+  const pump = (async () => {
+    for await (const chunk of gzip as AsyncIterable<Buffer>) {
+      const pending = outer.write(chunk);
+      if (pending) await pending;
+    }
+  })();
+  pump.catch((err: Error) => gzip.destroy(err));
+  try {
+    await body(inner);
+    await inner.flush();
+    gzip.end();
+  } catch (err) {
+    gzip.destroy();
+    await pump.catch(() => undefined);
+    throw err;
+  }
+  await pump;
+}
+
+/**
+ * Write a matrix to a file atomically (temporary file renamed at the end), or to `stdout` when the
+ * path is `-`. A path ending in `.gz` is gzipped. For text/binary/csv/tsv files the metadata goes
+ * to `<path>.meta.json`, also atomically, unless `options.metaFile` is false; nothing extra goes to stdout.
+ */
+export async function writeMatrixFile(matrix: Matrix, path: string, format: Format, stdout: NodeJS.WritableStream, options: WriteOptions = {}): Promise<void> {
+  checkDenseSize(matrix, format);
+  checkPrecision(options.precision ?? DEFAULT_PRECISION);
+  const sideMeta = path !== '-' && options.metaFile !== false && SIDE_META_FORMATS.includes(format);
+  if (sideMeta) await checkOutputPath(metaPath(path));
+  const compress = path !== '-' && /\.gz$/i.test(path);
+  await withOutput(path, stdout, (sink) => (compress ? gzipped(sink, (inner) => writeMatrix(matrix, inner, format, options)) : writeMatrix(matrix, sink, format, options)));
+  if (sideMeta) {
+    await withOutput(metaPath(path), stdout, async (sink) => {
+      await sink.write(`${JSON.stringify(matrix.meta, null, 2)}\n`);
+    });
+  }
+}
+
+const TEXT_DECODER = new TextDecoder('utf-8');
+const UTF8_BOM = '\uFEFF';
+const MATRIX_MARKET = '%%MatrixMarket';
+/** A number as the word2vec text format writes it (including the NaN/inf spellings). */
+const TEXT_NUMBER = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|nan|NaN|inf|Inf|Infinity)$/;
+
+const JSONL_FIRST_KEY = /^\{\s*"(label|dims)"\s*:/;
+
+/** The first line of a piece of text (without `\r`), or undefined when the head holds no complete line. */
+function firstLine(text: string, complete: boolean): string | undefined {
+  const nl = text.indexOf('\n');
+  if (nl === -1) return complete ? text : undefined;
+  return text.slice(0, nl).replace(/\r$/, '');
+}
+
+/**
+ * After a `V D` header: is the first vector binary float32, or a line of text ending in D numbers?
+ * Text is printable up to its newline; float32 bytes almost never are, and never spell D numbers.
+ */
+function looksBinary(head: Buffer, headerEnd: number, dims: number, complete: boolean): boolean {
+  let start = headerEnd;
+  while (start < head.length && (head[start] === 0x0a || head[start] === 0x0d)) start++;
+  if (start >= head.length) return false;
+  let end = head.indexOf(0x0a, start);
+  const cut = end === -1;
+  if (cut) end = head.length;
+  for (let k = start; k < end; k++) {
+    const b = head[k]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0d) return true;
+  }
+  const fields = TEXT_DECODER.decode(head.subarray(start, end)).trim().split(/[ \t]+/);
+  const numbers = fields.slice(1).slice(-dims);
+  if (!numbers.every((f) => TEXT_NUMBER.test(f))) return true;
+  // A line cut off by the end of the sniffed bytes may hold fewer than D numbers so far.
+  return cut && !complete ? numbers.length === 0 : numbers.length !== dims || fields.length < dims + 1;
+}
+
+/** The format of some content, from its first bytes (see docs/formats.md, "Detection"). */
+export function detectFormat(head: Buffer, complete: boolean): Format | undefined {
+  let text = TEXT_DECODER.decode(head);
+  if (text.startsWith(UTF8_BOM)) text = text.slice(1);
+  if (text.startsWith(MATRIX_MARKET)) return 'mtx';
+  const start = text.search(/\S/);
+  if (start === -1) return undefined;
+  if (text[start] === '{') {
+    const line = firstLine(text.slice(start), complete);
+    // A first line longer than the sniffed bytes: jsonl rows start with "label", its header with "dims".
+    if (line === undefined) return JSONL_FIRST_KEY.test(text.slice(start)) ? 'jsonl' : 'json';
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value !== null && typeof value === 'object' && 'rows' in value && 'data' in value) return 'json';
+      return 'jsonl';
+    } catch {
+      return 'json';
+    }
+  }
+  const line = firstLine(text, complete);
+  if (line === undefined) return 'text';
+  const header = parseHeader(line);
+  if (header) {
+    const headerEnd = head.indexOf(0x0a);
+    return headerEnd !== -1 && looksBinary(head, headerEnd + 1, header.dims, complete) ? 'binary' : 'text';
+  }
+  if (line.includes('\t')) return 'tsv';
+  const fields = line.trim().split(/ +/);
+  if (fields.length >= 2 && fields.slice(1).every((f) => f !== '' && !Number.isNaN(Number(f)))) return 'text';
+  if (line.includes(',')) return 'csv';
+  return 'text';
+}
+
+/** The format to read a source with: as asked, else by extension, else by content. */
+function chooseFormat(source: ByteSource, asked: Format | undefined): Format {
+  if (asked) return asked;
+  const byName = source.path === '-' ? undefined : inferFormat(source.path);
+  const byContent = detectFormat(source.head, source.complete);
+  // word2vec files are often misnamed (.bin for text, .txt for binary): the content decides between the two.
+  if ((byName === 'text' || byName === 'binary') && (byContent === 'text' || byContent === 'binary')) return byContent;
+  if (byName) return byName;
+  if (!byContent) throw new InputError(`${source.name}: cannot tell its format`, `give --from, one of ${FORMATS.join(', ')}`);
+  return byContent;
+}
+
+async function readSideMeta(path: string, warn: (message: string) => void): Promise<MatrixMeta | undefined> {
+  const file = metaPath(path);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return metaFrom(JSON.parse(text), path);
+  } catch {
+    warn(`${file} is not valid JSON; the metadata of ${path} is ignored`);
+    return undefined;
+  }
+}
+
+/**
+ * Read a matrix from a file or `-` (stdin) in any format: `options.format`, else the extension,
+ * else the content decides. Gzipped input is decompressed whatever its name. Metadata comes from
+ * the file (json, jsonl, mtx) or its `<path>.meta.json` side file (text, binary, csv, tsv).
+ */
+export async function readMatrix(path: string, options: ReadOptions = {}): Promise<Matrix> {
+  const source = await openSource(path, options.stdin);
+  const ctx: ReadContext = { name: displayName(path), warn: options.warn ?? (() => undefined) };
+  if (source.head.length === 0 || (source.complete && source.head.toString('utf8').trim() === '')) {
+    throw new InputError(`${source.name} is empty`, `expected vectors or a matrix (${FORMATS.join(', ')})`);
+  }
+  const format = chooseFormat(source, options.format);
+  let matrix: Matrix;
+  switch (format) {
+    case 'json':
+      matrix = await readJson(source, ctx);
+      break;
+    case 'jsonl':
+      matrix = await readJsonl(source, ctx);
+      break;
+    case 'csv':
+      matrix = await readDelimited(source, ctx, ',');
+      break;
+    case 'tsv':
+      matrix = await readDelimited(source, ctx, '\t');
+      break;
+    case 'text':
+      matrix = await readText(source, ctx);
+      break;
+    case 'binary':
+      matrix = await readBinary(source, ctx);
+      break;
+    case 'mtx':
+      matrix = await readMtx(source, ctx);
+      break;
+  }
+  if (path !== '-' && SIDE_META_FORMATS.includes(format)) {
+    const meta = await readSideMeta(path, ctx.warn);
+    if (meta) matrix.meta = meta;
+  }
+  return matrix;
+}

@@ -1,0 +1,155 @@
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../../core/errors.js';
+import { displayName, openBytes } from '../input.js';
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+/** How much of the (decompressed) content format detection looks at. */
+export const SNIFF_BYTES = 1 << 16;
+
+/** The (decompressed) bytes of a file or stdin, with the first SNIFF_BYTES already read for detection. */
+export interface ByteSource {
+  /** The path as given; `-` is standard input. */
+  path: string;
+  /** How messages name it: the path, or "standard input". */
+  name: string;
+  /** The first bytes (at most SNIFF_BYTES, fewer only when the content is shorter). */
+  head: Buffer;
+  /** True when `head` is the whole content. */
+  complete: boolean;
+  gzipped: boolean;
+  /** All the content, `head` first. Call once. */
+  chunks(): AsyncGenerator<Buffer>;
+}
+
+function gunzipError(name: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'Z_BUF_ERROR') return new InputError(`${name} is truncated: the gzip data ends early`, 'check that the file was copied completely');
+  if (code === 'Z_DATA_ERROR') return new InputError(`${name} is not valid gzip data (${(err as Error).message})`, 'check that the file is complete');
+  return err;
+}
+
+/**
+ * Open a file or `-` (stdin) for one of the matrix formats: gunzipped when it starts with the gzip
+ * magic number (whatever its name), binary content allowed (the word2vec binary format).
+ */
+export async function openSource(path: string, stdin?: NodeJS.ReadableStream): Promise<ByteSource> {
+  const name = displayName(path);
+  const raw = (await openBytes(path, stdin))[Symbol.asyncIterator]();
+  const first = await raw.next();
+  let gzipped = false;
+  let iterator: AsyncIterator<Buffer>;
+  if (first.done) {
+    iterator = raw;
+  } else if (first.value.length >= 2 && first.value[0] === GZIP_MAGIC_0 && first.value[1] === GZIP_MAGIC_1) {
+    gzipped = true;
+    const compressed = (async function* () {
+      yield first.value;
+      for (let r = await raw.next(); !r.done; r = await raw.next()) yield r.value;
+    })();
+    const gunzip = createGunzip();
+    const feed = Readable.from(compressed);
+    feed.on('error', (err) => gunzip.destroy(err));
+    feed.pipe(gunzip);
+    iterator = (gunzip as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  } else {
+    let pending: Buffer | undefined = first.value;
+    iterator = {
+      next: async () => {
+        if (pending) {
+          const value = pending;
+          pending = undefined;
+          return { done: false, value };
+        }
+        return raw.next();
+      },
+    };
+  }
+  const next = async (): Promise<IteratorResult<Buffer>> => {
+    try {
+      return await iterator.next();
+    } catch (err) {
+      throw gunzipError(name, err);
+    }
+  };
+  const parts: Buffer[] = [];
+  let size = 0;
+  let complete = false;
+  while (size < SNIFF_BYTES) {
+    const r = await next();
+    if (r.done) {
+      complete = true;
+      break;
+    }
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  const head = Buffer.concat(parts);
+  let used = false;
+  return {
+    path,
+    name,
+    head: head.subarray(0, SNIFF_BYTES),
+    complete: complete && head.length <= SNIFF_BYTES,
+    gzipped,
+    async *chunks() {
+      if (used) throw new Error('ByteSource.chunks() called twice');
+      used = true;
+      try {
+        if (head.length > 0) yield head;
+        if (complete) return;
+        for (let r = await next(); !r.done; r = await next()) yield r.value;
+      } finally {
+        // A reader that stops early (an error on line 3) must not leave the file open.
+        await iterator.return?.().catch(() => undefined);
+        if (iterator !== raw) await raw.return?.().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/**
+ * Decoded UTF-8 text of a source in chunks (a leading byte-order mark dropped); invalid sequences
+ * become U+FFFD and are reported once through `warn`.
+ */
+export async function* sourceText(source: ByteSource, warn?: (message: string) => void): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  let replaced = 0;
+  const count = (s: string): void => {
+    for (let i = s.indexOf('\uFFFD'); i !== -1; i = s.indexOf('\uFFFD', i + 1)) replaced++;
+  };
+  for await (const chunk of source.chunks()) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) {
+      count(text);
+      yield text;
+    }
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) {
+    count(rest);
+    yield rest;
+  }
+  if (replaced > 0) warn?.(`${source.name}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`);
+}
+
+/**
+ * Call `onLine` with every line of the source (without `\n` or `\r\n`) and its 1-based number.
+ * A callback rather than a generator: the per-line cost matters for files of millions of lines.
+ */
+export async function forEachLine(source: ByteSource, warn: ((message: string) => void) | undefined, onLine: (line: string, lineNo: number) => void): Promise<void> {
+  let rest = '';
+  let lineNo = 0;
+  for await (const text of sourceText(source, warn)) {
+    const buffer = rest.length > 0 ? rest + text : text;
+    let start = 0;
+    for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
+      const end = nl > start && buffer.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      onLine(buffer.slice(start, end), ++lineNo);
+      start = nl + 1;
+    }
+    rest = buffer.slice(start);
+  }
+  if (rest.length > 0) onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
+}

@@ -1,0 +1,285 @@
+/**
+ * The word2vec formats, everyone's interchange format for word vectors (Mikolov et al.'s C tool,
+ * gensim's `KeyedVectors.load_word2vec_format`, fastText's .vec files):
+ *
+ * text:   `V D\n` then per word `word v1 … vD\n`, one space between fields.
+ *         On input the headerless GloVe variant, `\r\n`, tabs and trailing spaces are accepted.
+ * binary: `V D\n` then per word the word's UTF-8 bytes, a space, D little-endian float32 and a
+ *         `\n` (the C tool's `fwrite` layout; gensim reads it with binary=True).
+ *
+ * Words are separated from numbers by spaces, so a label holding whitespace (or an empty label)
+ * cannot be written as is: each whitespace character becomes `_` (word2vec's own phrase convention,
+ * "new_york") and the writer warns once.
+ */
+import { InputError } from '../../core/errors.js';
+import { DenseMatrix } from '../../core/matrix.js';
+import { checkDenseSize, denseRows, GrowableFloat32, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
+import { detach, numberFormatter, parseNumber, quoteCell, scanNumbers } from './numbers.js';
+import { forEachLine, type ByteSource } from './source.js';
+
+/**
+ * Characters the word2vec readers split on: JavaScript's \s (which includes U+00A0 and the other
+ * Unicode spaces) plus the separators Python's str.split() also breaks at (U+001C–U+001F, U+0085),
+ * so a `line.split()` reader sees one field per word.
+ */
+const WHITESPACE = /[\s\x1c-\x1f\x85]/g;
+/** What replaces whitespace inside a word, and what an empty label is written as. */
+const SPACE_STAND_IN = '_';
+
+/** Labels as the word2vec formats can hold them, with one warning for those that had to change. */
+function word2vecLabels(rows: string[], warn?: (message: string) => void): string[] {
+  let changed: string[] | undefined;
+  const out = rows.map((label) => {
+    WHITESPACE.lastIndex = 0;
+    if (label !== '' && !WHITESPACE.test(label)) return label;
+    (changed ??= []).push(label);
+    return label === '' ? SPACE_STAND_IN : label.replace(WHITESPACE, SPACE_STAND_IN);
+  });
+  if (changed && warn) {
+    const known = new Set(rows);
+    const clashes = changed.filter((label) => known.has(label === '' ? SPACE_STAND_IN : label.replace(WHITESPACE, SPACE_STAND_IN))).length;
+    const example = JSON.stringify(changed[0]);
+    warn(
+      `${changed.length} label${changed.length === 1 ? ` (${example}) holds whitespace or is empty` : `s (e.g. ${example}) hold whitespace or are empty`}, which the word2vec formats cannot store: written with "${SPACE_STAND_IN}" in place of each whitespace character` +
+        (clashes > 0 ? `; ${clashes} of them now equal another label` : ''),
+    );
+  }
+  return out;
+}
+
+export const writeText: MatrixWriter = async (matrix, sink, options) => {
+  checkDenseSize(matrix, 'text');
+  const format = numberFormatter(options.precision);
+  const labels = word2vecLabels(matrix.rows, options.warn);
+  await put(sink, `${matrix.nRows} ${matrix.nCols}\n`);
+  let i = 0;
+  for (const row of denseRows(matrix)) {
+    let line = labels[i++]!;
+    for (let j = 0; j < row.length; j++) line += ` ${format(row[j]!)}`;
+    await put(sink, `${line}\n`);
+  }
+};
+
+/** True when this machine stores a float32 little-endian, so rows can be copied byte for byte. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const FLOAT32_BYTES = 4;
+
+export const writeBinary: MatrixWriter = async (matrix, sink, options) => {
+  checkDenseSize(matrix, 'binary');
+  const labels = word2vecLabels(matrix.rows, options.warn);
+  const d = matrix.nCols;
+  await put(sink, `${matrix.nRows} ${d}\n`);
+  let i = 0;
+  for (const row of denseRows(matrix)) {
+    const word = Buffer.from(labels[i++]!, 'utf8');
+    // A fresh buffer per row: the sink keeps references until it flushes.
+    const record = Buffer.allocUnsafe(word.length + 1 + d * FLOAT32_BYTES + 1);
+    word.copy(record, 0);
+    record[word.length] = SPACE;
+    const offset = word.length + 1;
+    if (LITTLE_ENDIAN) {
+      const floats = row instanceof Float32Array ? row : Float32Array.from(row);
+      record.set(new Uint8Array(floats.buffer, floats.byteOffset, d * FLOAT32_BYTES), offset);
+    } else {
+      for (let j = 0; j < d; j++) record.writeFloatLE(row[j]!, offset + j * FLOAT32_BYTES);
+    }
+    record[record.length - 1] = NEWLINE;
+    await put(sink, record);
+  }
+};
+
+/** Values a text header may make the reader allocate up front (1 GB of float32); beyond, it grows as it reads. */
+const MAX_PREALLOCATED = 1 << 28;
+
+const HEADER = /^\s*(\d+)[ \t]+(\d+)\s*$/;
+
+/** A `V D` header line, or undefined. */
+export function parseHeader(line: string): { count: number; dims: number } | undefined {
+  const m = HEADER.exec(line);
+  if (!m) return undefined;
+  return { count: Number(m[1]), dims: Number(m[2]) };
+}
+
+function dimensionError(ctx: ReadContext, lineNo: number, got: number, want: number): InputError {
+  return new InputError(
+    `${ctx.name} line ${lineNo}: ${got} value${got === 1 ? '' : 's'} where the vectors have ${want} (vectors whose dimensions disagree between lines)`,
+    'every line must be a word followed by the same number of values',
+  );
+}
+
+function fieldsOf(line: string): string[] {
+  const trimmed = line.trimEnd();
+  if (trimmed.includes('\t') || trimmed.includes('  ')) return trimmed.split(/[ \t]+/);
+  return trimmed.split(' ');
+}
+
+/** Read the word2vec text format (with or without its `V D` header). */
+export async function readText(source: ByteSource, ctx: ReadContext): Promise<DenseMatrix> {
+  let header: { count: number; dims: number } | undefined;
+  let dims = -1;
+  let headerLine = 0;
+  const labels: string[] = [];
+  let values = new GrowableFloat32();
+  let started = false;
+  await forEachLine(source, ctx.warn, (line, lineNo) => {
+    if (!started) {
+      if (line.trim() === '') return;
+      started = true;
+      header = parseHeader(line);
+      if (header) {
+        dims = header.dims;
+        headerLine = lineNo;
+        if (header.count * dims <= MAX_PREALLOCATED) values = new GrowableFloat32(header.count * dims);
+        return;
+      }
+    }
+    if (dims >= 0) {
+      // Fast path: `word v1 … vD` with one separator after the word.
+      let sp = line.indexOf(' ');
+      const tab = line.indexOf('\t');
+      if (tab !== -1 && (sp === -1 || tab < sp)) sp = tab;
+      if (sp > 0) {
+        values.reserve(values.length + dims);
+        if (scanNumbers(line, sp + 1, values.data, values.length, dims) === dims) {
+          labels.push(detach(line.slice(0, sp)));
+          values.length += dims;
+          return;
+        }
+      }
+    }
+    if (line.trim() === '') return;
+    const fields = fieldsOf(line);
+    let n = fields.length - 1;
+    let wordFields = 1;
+    if (dims < 0) {
+      // Headerless (GloVe): the vector is the run of numbers at the end of the first line.
+      let numbers = 0;
+      while (numbers < fields.length - 1 && parseNumber(fields[fields.length - 1 - numbers]!) !== undefined) numbers++;
+      if (numbers === 0) {
+        throw new InputError(`${ctx.name} line ${lineNo}: no numbers after the word`, 'expected `word v1 v2 …` (word2vec text or GloVe format)');
+      }
+      dims = numbers;
+    }
+    if (n > dims) {
+      // Either a word holding spaces (GloVe files have a few) or too many values.
+      const extra = n - dims;
+      let allNumbers = true;
+      for (let k = 1; k <= extra && allNumbers; k++) if (parseNumber(fields[k]!) === undefined) allNumbers = false;
+      if (allNumbers) throw dimensionError(ctx, lineNo, n, dims);
+      wordFields = extra + 1;
+      n = dims;
+    } else if (n < dims) {
+      throw dimensionError(ctx, lineNo, n, dims);
+    }
+    labels.push(detach(wordFields === 1 ? fields[0]! : fields.slice(0, wordFields).join(' ')));
+    values.reserve(values.length + dims);
+    for (let k = wordFields; k < fields.length; k++) {
+      const v = parseNumber(fields[k]!);
+      if (v === undefined) {
+        throw new InputError(`${ctx.name} line ${lineNo}: ${quoteCell(fields[k]!)} is not a number`, `value ${k - wordFields + 1} of the vector of ${JSON.stringify(labels[labels.length - 1])}`);
+      }
+      values.data[values.length++] = v;
+    }
+  });
+  if (!started) throw new InputError(`${ctx.name} is empty`, 'expected vectors');
+  if (header && labels.length !== header.count) {
+    if (labels.length < header.count) {
+      throw new InputError(
+        `${ctx.name} is truncated: its header (line ${headerLine}) announces ${header.count} vectors, but it holds ${labels.length}`,
+        'check that the file was copied completely',
+      );
+    }
+    throw new InputError(`${ctx.name} holds ${labels.length} vectors, but its header (line ${headerLine}) announces ${header.count}`, 'fix the first line, `count dimensions`');
+  }
+  if (dims < 0) dims = 0;
+  return new DenseMatrix(labels, null, dims, values.toArray(), unknownMeta(ctx.name));
+}
+
+/** Longest word the binary reader accepts before deciding the file is not word2vec binary. */
+const MAX_WORD_BYTES = 1 << 16;
+/** Longest `V D` header line. */
+const MAX_HEADER_BYTES = 256;
+
+/** Read the word2vec binary format; a file that ends early is reported as truncated. */
+export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<DenseMatrix> {
+  const decoder = new TextDecoder('utf-8');
+  let invalid = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  let header: { count: number; dims: number } | undefined;
+  let data = new Float32Array(0);
+  let view: Uint8Array = new Uint8Array(0);
+  const labels: string[] = [];
+  let word: string | undefined;
+  let done = false;
+  let trailing = false;
+  for await (const chunk of source.chunks()) {
+    let buf = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let pos = 0;
+    if (!header) {
+      const nl = buf.indexOf(NEWLINE);
+      if (nl === -1) {
+        if (buf.length > MAX_HEADER_BYTES) throw new InputError(`${ctx.name}: no \`count dimensions\` header line`, 'a word2vec binary file starts with e.g. `71291 200`');
+        carry = buf;
+        continue;
+      }
+      header = parseHeader(buf.subarray(0, nl).toString('latin1'));
+      if (!header) throw new InputError(`${ctx.name}: the first line is not a \`count dimensions\` header`, 'a word2vec binary file starts with e.g. `71291 200`');
+      try {
+        data = new Float32Array(header.count * header.dims);
+      } catch {
+        throw new InputError(`${ctx.name}: its header announces ${header.count} × ${header.dims} values, too many to hold in memory`);
+      }
+      view = new Uint8Array(data.buffer);
+      pos = nl + 1;
+      done = header.count === 0;
+    }
+    const vectorBytes = header.dims * FLOAT32_BYTES;
+    while (pos < buf.length) {
+      if (done) {
+        for (; pos < buf.length; pos++) if (buf[pos] !== NEWLINE && buf[pos] !== CARRIAGE_RETURN && buf[pos] !== SPACE) trailing = true;
+        break;
+      }
+      if (word === undefined) {
+        while (pos < buf.length && (buf[pos] === NEWLINE || buf[pos] === CARRIAGE_RETURN)) pos++;
+        const space = buf.indexOf(SPACE, pos);
+        if (space === -1) {
+          if (buf.length - pos > MAX_WORD_BYTES) throw new InputError(`${ctx.name}: no space after word ${labels.length + 1} within ${MAX_WORD_BYTES} bytes`, 'this does not look like a word2vec binary file');
+          break;
+        }
+        word = decoder.decode(buf.subarray(pos, space));
+        for (let i = word.indexOf('\uFFFD'); i !== -1; i = word.indexOf('\uFFFD', i + 1)) invalid++;
+        pos = space + 1;
+      }
+      if (buf.length - pos < vectorBytes) break;
+      const row = labels.length;
+      if (LITTLE_ENDIAN) {
+        view.set(buf.subarray(pos, pos + vectorBytes), row * vectorBytes);
+      } else {
+        for (let j = 0; j < header.dims; j++) data[row * header.dims + j] = buf.readFloatLE(pos + j * FLOAT32_BYTES);
+      }
+      pos += vectorBytes;
+      labels.push(word);
+      word = undefined;
+      if (labels.length === header.count) done = true;
+    }
+    carry = Buffer.from(buf.subarray(pos));
+    buf = carry;
+  }
+  if (!header) {
+    if (carry.length === 0) throw new InputError(`${ctx.name} is empty`, 'expected vectors');
+    throw new InputError(`${ctx.name}: no \`count dimensions\` header line`, 'a word2vec binary file starts with e.g. `71291 200`');
+  }
+  if (!done) {
+    const where = word !== undefined ? `in the middle of vector ${labels.length + 1} (${JSON.stringify(word)})` : `after ${labels.length} vector${labels.length === 1 ? '' : 's'}`;
+    throw new InputError(
+      `${ctx.name} is truncated: its header announces ${header.count} vectors of ${header.dims} float32 values, but it ends ${where}`,
+      'check that the file was copied completely',
+    );
+  }
+  if (trailing) ctx.warn(`${ctx.name}: ignored data after the ${header.count} vectors its header announces`);
+  if (invalid > 0) ctx.warn(`${ctx.name}: ${invalid} invalid UTF-8 sequence${invalid === 1 ? '' : 's'} in words replaced with U+FFFD`);
+  return new DenseMatrix(labels, null, header.dims, data, unknownMeta(ctx.name));
+}
