@@ -1,12 +1,6 @@
 import { InputError } from './errors.js';
-import { DENSE_CELL_LIMIT, type Matrix } from './matrix.js';
+import type { Matrix } from './matrix.js';
 import { unknownWordError } from '../query/suggest.js';
-
-/**
- * Trained word vectors and every query on them (gensim's `KeyedVectors`): the words, a Map from
- * word to row, the row-major matrix, and a lazily computed unit-normalised copy that all cosine
- * queries read.
- */
 
 /** One answer of a query: the word, its row, and its score (cosine, or the 3CosMul objective). */
 export interface Neighbour {
@@ -37,40 +31,69 @@ export interface QueryOptions {
   restrict?: number;
 }
 
+/**
+ * Sparse rows in CSR form (row i holds indices[indptr[i]..indptr[i+1]) with their values), as a
+ * PPMI or term-document matrix comes: queries then cost the non-zeros, not rows × columns.
+ */
+export interface SparseRows {
+  indptr: Float64Array | Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** How many neighbours a query returns unless told (gensim's `topn` default). */
+export const DEFAULT_TOP = 10;
+
+/**
+ * Trained word vectors and every query on them (gensim's `KeyedVectors`): the words, a Map from
+ * word to row (first occurrence wins), the vectors (dense row-major, or sparse CSR rows as count
+ * and PPMI matrices come), and a lazily computed unit-normalised copy that all cosine queries read.
+ */
 export class WordVectors {
   private readonly index = new Map<string, number>();
+  private readonly dense: Float32Array | undefined;
+  private readonly sparse: SparseRows | undefined;
   private unitCache: Float32Array | undefined;
 
   /**
    * @param words row labels; a word appearing twice is looked up at its first row
-   * @param vectors row-major, `words.length × dim`
+   * @param vectors row-major `words.length × dim` values, or sparse rows
    */
   constructor(
     readonly words: string[],
-    readonly vectors: Float32Array,
+    vectors: Float32Array | SparseRows,
     readonly dim: number,
   ) {
-    if (vectors.length !== words.length * dim) {
-      throw new Error(`word vectors: ${vectors.length} values for ${words.length}×${dim}`);
+    if (vectors instanceof Float32Array) {
+      if (vectors.length !== words.length * dim) throw new Error(`word vectors: ${vectors.length} values for ${words.length}×${dim}`);
+      this.dense = vectors;
+    } else {
+      if (vectors.indptr.length !== words.length + 1) throw new Error('word vectors: indptr length must be rows + 1');
+      this.sparse = vectors;
     }
     for (let i = 0; i < words.length; i++) {
       if (!this.index.has(words[i]!)) this.index.set(words[i]!, i);
     }
   }
 
-  /** Vectors from a labelled matrix whose rows are words (sparse matrices are densified). */
+  /** Vectors from a labelled matrix whose rows are words; a sparse matrix stays sparse. */
   static fromMatrix(matrix: Matrix): WordVectors {
     if (matrix.kind === 'sparse') {
-      if (matrix.nRows * matrix.nCols > DENSE_CELL_LIMIT) {
-        throw new InputError(
-          `the matrix is ${matrix.nRows}×${matrix.nCols} and sparse; too large to query densely`,
-          'reduce it first, e.g. encode with --dim',
-        );
-      }
-      matrix = matrix.toDense();
+      const values = matrix.values instanceof Float32Array ? matrix.values : Float32Array.from(matrix.values);
+      return new WordVectors(matrix.rows, { indptr: matrix.indptr, indices: matrix.indices, values }, matrix.nCols);
     }
     const data = matrix.data instanceof Float32Array ? matrix.data : Float32Array.from(matrix.data);
     return new WordVectors(matrix.rows, data, matrix.nCols);
+  }
+
+  get isSparse(): boolean {
+    return this.sparse !== undefined;
+  }
+
+  /** The row-major values of dense vectors (sparse vectors have none: use `row`). */
+  get vectors(): Float32Array {
+    if (!this.dense) throw new Error('sparse word vectors have no dense array; use row(i)');
+    return this.dense;
   }
 
   get size(): number {
@@ -93,36 +116,39 @@ export class WordVectors {
     return i;
   }
 
-  /** A view (no copy) of a word's raw vector. */
+  /** Row i's raw vector: a view for dense vectors, a dense copy for sparse ones. */
+  row(i: number): Float32Array {
+    if (this.dense) return this.dense.subarray(i * this.dim, (i + 1) * this.dim);
+    return densify(this.sparse!, this.sparse!.values, i, this.dim);
+  }
+
+  /** A word's raw vector (see `row`). */
   vector(word: string): Float32Array {
-    const i = this.lookup(word);
-    return this.vectors.subarray(i * this.dim, (i + 1) * this.dim);
+    return this.row(this.lookup(word));
   }
 
   /**
-   * Unit-normalised copy of the matrix, computed on first use. Zero rows stay zero (their norm is
-   * taken as 1, as evaluate.py does).
+   * Unit-normalised copy of the values, computed on first use: the row-major matrix for dense
+   * vectors, the `values` array (same `indptr`/`indices`) for sparse ones. Zero rows stay zero
+   * (their norm is taken as 1, as evaluate.py does).
    */
   unit(): Float32Array {
     if (this.unitCache) return this.unitCache;
-    const dim = this.dim;
-    const out = new Float32Array(this.vectors.length);
-    for (let i = 0, base = 0; i < this.words.length; i++, base += dim) {
-      let s = 0;
-      for (let j = 0; j < dim; j++) {
-        const v = this.vectors[base + j]!;
-        s += v * v;
-      }
-      const norm = s > 0 ? Math.sqrt(s) : 1;
-      for (let j = 0; j < dim; j++) out[base + j] = this.vectors[base + j]! / norm;
-    }
+    const out = this.dense ? normaliseDense(this.dense, this.words.length, this.dim) : normaliseSparse(this.sparse!, this.words.length);
     this.unitCache = out;
     return out;
   }
 
-  /** A view of row i of the unit-normalised matrix. */
+  /** The sparse rows with unit-normalised values (sparse vectors only). */
+  unitSparse(): SparseRows {
+    if (!this.sparse) throw new Error('unitSparse: the vectors are dense');
+    return { indptr: this.sparse.indptr, indices: this.sparse.indices, values: this.unit() };
+  }
+
+  /** Row i of the unit-normalised vectors: a view when dense, a dense copy when sparse. */
   unitRow(i: number): Float32Array {
-    return this.unit().subarray(i * this.dim, (i + 1) * this.dim);
+    if (this.dense) return this.unit().subarray(i * this.dim, (i + 1) * this.dim);
+    return densify(this.sparse!, this.unit(), i, this.dim);
   }
 
   /** Cosine similarity of two words. */
@@ -138,13 +164,36 @@ export class WordVectors {
     if (query.length !== this.dim) throw new InputError(`a query vector has ${query.length} values, the vectors have ${this.dim}`);
     const n = clampRestrict(restrict, this.size);
     const q = normalised(query);
+    const scores = new Float64Array(n);
+    if (this.sparse) {
+      const { indptr, indices } = this.sparse;
+      const values = this.unit();
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        const end = indptr[i + 1]!;
+        for (let p = indptr[i]!; p < end; p++) s += values[p]! * q[indices[p]!]!;
+        scores[i] = s;
+      }
+      return scores;
+    }
     const unit = this.unit();
     const dim = this.dim;
-    const scores = new Float64Array(n);
+    const unrolled = dim - (dim % 4);
     for (let i = 0, base = 0; i < n; i++, base += dim) {
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += unit[base + j]! * q[j]!;
-      scores[i] = s;
+      // Four independent sums, so the additions do not wait on each other.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let j = 0;
+      for (; j < unrolled; j += 4) {
+        s0 += unit[base + j]! * q[j]!;
+        s1 += unit[base + j + 1]! * q[j + 1]!;
+        s2 += unit[base + j + 2]! * q[j + 2]!;
+        s3 += unit[base + j + 3]! * q[j + 3]!;
+      }
+      for (; j < dim; j++) s0 += unit[base + j]! * q[j]!;
+      scores[i] = s0 + s1 + s2 + s3;
     }
     return scores;
   }
@@ -202,10 +251,28 @@ export class WordVectors {
    */
   select(rows: ArrayLike<number>, words: string[]): WordVectors {
     const dim = this.dim;
+    if (this.sparse) {
+      const { indptr, indices, values } = this.sparse;
+      let nnz = 0;
+      for (let r = 0; r < rows.length; r++) nnz += indptr[rows[r]! + 1]! - indptr[rows[r]!]!;
+      const outIndptr = new Float64Array(rows.length + 1);
+      const outIndices = new Int32Array(nnz);
+      const outValues = new Float32Array(nnz);
+      for (let r = 0, at = 0; r < rows.length; r++) {
+        const start = indptr[rows[r]!]!;
+        const end = indptr[rows[r]! + 1]!;
+        outIndices.set(indices.subarray(start, end), at);
+        outValues.set(values.subarray(start, end), at);
+        at += end - start;
+        outIndptr[r + 1] = at;
+      }
+      return new WordVectors(words, { indptr: outIndptr, indices: outIndices, values: outValues }, dim);
+    }
+    const data = this.dense!;
     const out = new Float32Array(rows.length * dim);
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
-      out.set(this.vectors.subarray(i * dim, (i + 1) * dim), r * dim);
+      out.set(data.subarray(i * dim, (i + 1) * dim), r * dim);
     }
     return new WordVectors(words, out, dim);
   }
@@ -221,9 +288,6 @@ export class WordVectors {
   }
 }
 
-/** How many neighbours a query returns unless told (gensim's `topn` default). */
-export const DEFAULT_TOP = 10;
-
 function clampRestrict(restrict: number, size: number): number {
   if (!Number.isInteger(restrict) || restrict < 1) throw new RangeError(`restrict must be a positive integer, got ${restrict}`);
   return Math.min(restrict, size);
@@ -233,6 +297,39 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
   let s = 0;
   for (let j = 0; j < n; j++) s += a[j]! * b[j]!;
   return s;
+}
+
+function normaliseDense(data: Float32Array, rows: number, dim: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0, base = 0; i < rows; i++, base += dim) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += data[base + j]! * data[base + j]!;
+    const norm = s > 0 ? Math.sqrt(s) : 1;
+    for (let j = 0; j < dim; j++) out[base + j] = data[base + j]! / norm;
+  }
+  return out;
+}
+
+function normaliseSparse(rows: SparseRows, n: number): Float32Array {
+  const { indptr, values } = rows;
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < n; i++) {
+    const start = indptr[i]!;
+    const end = indptr[i + 1]!;
+    let s = 0;
+    for (let p = start; p < end; p++) s += values[p]! * values[p]!;
+    const norm = s > 0 ? Math.sqrt(s) : 1;
+    for (let p = start; p < end; p++) out[p] = values[p]! / norm;
+  }
+  return out;
+}
+
+/** A dense copy of sparse row i, with `values` (raw or normalised) for its non-zeros. */
+function densify(rows: SparseRows, values: Float32Array, i: number, dim: number): Float32Array {
+  const out = new Float32Array(dim);
+  const end = rows.indptr[i + 1]!;
+  for (let p = rows.indptr[i]!; p < end; p++) out[rows.indices[p]!] = values[p]!;
+  return out;
 }
 
 function normalised(v: ArrayLike<number>): Float64Array {

@@ -1,8 +1,7 @@
 import { WordVectors } from '../core/vectors.js';
-import { readMatrix } from '../io/formats/index.js';
+import { readMatrix, type ReadOptions } from '../io/formats/index.js';
 
 /** Word vectors from a file in any format wordspace reads (detected), or `-` for standard input. */
-export async function loadVectors(path: string, stdin?: NodeJS.ReadableStream): Promise<WordVectors> {
-  const matrix = await readMatrix(path, stdin ? { stdin } : {});
-  return WordVectors.fromMatrix(matrix);
+export async function loadVectors(path: string, options: Pick<ReadOptions, 'stdin' | 'warn'> = {}): Promise<WordVectors> {
+  return WordVectors.fromMatrix(await readMatrix(path, options));
 }

@@ -45,10 +45,11 @@ export function parseSimilaritySet(lines: Iterable<string>, name: string): Simil
     const fields = trimmed.split(/\s+/);
     const gold = fields.length >= 3 ? Number(fields[2]) : NaN;
     if (fields.length < 3 || !Number.isFinite(gold)) {
-      throw new InputError(
-        `${name}, line ${line}: expected "word1 word2 score", got "${truncate(trimmed)}"`,
-        'a similarity set has one pair a line: two words and a number, separated by tabs or spaces',
-      );
+      const problem =
+        fields.length < 3
+          ? `expected "word1 word2 score", got ${fields.length} field${fields.length === 1 ? '' : 's'} ("${truncate(fields.join(' '))}")`
+          : `the score "${truncate(fields[2]!)}" is not a number`;
+      throw new InputError(`${name}, line ${line}: ${problem}`, 'a similarity set has one pair a line: two words and a number, separated by tabs or spaces');
     }
     pairs.push({ a: fields[0]!, b: fields[1]!, gold, line });
   }

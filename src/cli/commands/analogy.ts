@@ -3,6 +3,7 @@ import { integer } from '../../core/parse.js';
 import { ANALOGY_METHODS, DEFAULT_TOP, type AnalogyMethod } from '../../core/vectors.js';
 import { METHOD_NAMES, score } from '../../query/format.js';
 import { loadVectors } from '../../query/load.js';
+import { warn } from '../context.js';
 import { parsedOption } from '../options.js';
 import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat } from '../render.js';
 import type { RegisterCommand } from './index.js';
@@ -29,7 +30,7 @@ export const registerAnalogy: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace analogy vectors.txt man king woman      # → queen, with good vectors')
     .action(async (path: string, a: string, b: string, c: string, options: AnalogyOptions) => {
-      const vectors = await loadVectors(path, io.stdin);
+      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';
       const answers = vectors.analogy(a, b, c, options.top, options.method, options.restrict === undefined ? {} : { restrict: options.restrict });

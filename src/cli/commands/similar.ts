@@ -3,6 +3,7 @@ import { integer } from '../../core/parse.js';
 import { DEFAULT_TOP } from '../../core/vectors.js';
 import { score } from '../../query/format.js';
 import { loadVectors } from '../../query/load.js';
+import { warn } from '../context.js';
 import { parsedOption } from '../options.js';
 import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat, type ResultTable } from '../render.js';
 import type { RegisterCommand } from './index.js';
@@ -26,7 +27,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f text | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
-      const vectors = await loadVectors(path, io.stdin);
+      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
       for (const word of words) vectors.lookup(word); // every word checked before any output
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';

@@ -1,0 +1,153 @@
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { test } from 'node:test';
+import { InputError } from '../src/core/errors.js';
+import { WordVectors } from '../src/core/vectors.js';
+import { evaluateAnalogies, parseAnalogySet, readAnalogySet } from '../src/query/analogies.js';
+import { benchmarkFiles, evaluate, evaluationVectors } from '../src/query/evaluate.js';
+import { evaluateSimilarity, parseSimilaritySet, readSimilaritySet } from '../src/query/similarity.js';
+import { averageRanks, pearson, spearman } from '../src/query/stats.js';
+import { tinySparse, tinyVectors } from './helpers/query-fixtures.js';
+
+const close = (actual: number, expected: number, tolerance = 1e-9): void =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not within ${tolerance} of ${expected}`);
+
+const FIXTURES = new URL('../../fixtures/query/', import.meta.url).pathname;
+
+test('average ranks for ties, as scipy.stats.rankdata', () => {
+  // scipy.stats.rankdata([1,2,2,3,4,4,4,5]) = [1, 2.5, 2.5, 4, 6, 6, 6, 8]
+  assert.deepEqual([...averageRanks([1, 2, 2, 3, 4, 4, 4, 5])], [1, 2.5, 2.5, 4, 6, 6, 6, 8]);
+  assert.deepEqual([...averageRanks([5, 4, 6, 5])], [2.5, 1, 4, 2.5]);
+});
+
+test('Spearman and Pearson against scipy, with ties', () => {
+  const x = [1, 2, 2, 3, 4, 4, 4, 5];
+  const y = [2, 1, 3, 3, 5, 4, 6, 5];
+  // scipy 1.10: spearmanr(x, y).correlation, pearsonr(x, y)[0]
+  close(spearman(x, y), 0.8510794409931051, 1e-12);
+  close(pearson(x, y), 0.8361161327578968, 1e-12);
+  // By hand: x = [3,1,2], y = [1,2,3] → deviations [1,-1,0] and [-1,0,1]: r = -1 / √(2·2) = -0.5.
+  close(pearson([3, 1, 2], [1, 2, 3]), -0.5, 1e-12);
+  close(spearman([3, 1, 2], [1, 2, 3]), -0.5, 1e-12);
+  // scipy: pearsonr([7.35,10,5.77,6.19,1.62], [0.52,1,0.31,0.44,0.05])[0]; same order → ρ = 1.
+  close(pearson([7.35, 10, 5.77, 6.19, 1.62], [0.52, 1, 0.31, 0.44, 0.05]), 0.959202770169322, 1e-12);
+  close(spearman([7.35, 10, 5.77, 6.19, 1.62], [0.52, 1, 0.31, 0.44, 0.05]), 1, 1e-12);
+  assert.ok(Number.isNaN(pearson([1, 1, 1], [1, 2, 3])));
+});
+
+test('similarity evaluation: coverage, lowercasing, ties — as evaluate.py', async () => {
+  const set = await readSimilaritySet(`${FIXTURES}pairs.txt`);
+  const result = evaluateSimilarity(tinyVectors(), set, 'pairs');
+  // /work/shared/bench/evaluate.py's similarity() on fixtures/query/tiny.txt and pairs.txt:
+  // {'pairs': 10, 'found': 9, 'spearman': 0.2869223853341024, 'pearson': 0.2848957852019538}
+  // ("emperor" is missing; "King" is lowercased; cosines tie at 0.5 and at 1/√2, gold at 7.0.)
+  assert.equal(result.pairs, 10);
+  assert.equal(result.found, 9);
+  close(result.spearman, 0.2869223853341024, 1e-6);
+  close(result.pearson, 0.2848957852019538, 1e-6);
+});
+
+test('a similarity set in the wrong format is an InputError naming the file and line', async () => {
+  await assert.rejects(readSimilaritySet(`${FIXTURES}bad-pairs.txt`), (err: unknown) => {
+    assert.ok(err instanceof InputError);
+    assert.match(err.message, /bad-pairs\.txt, line 2: the score "ten" is not a number$/);
+    return true;
+  });
+  assert.throws(() => parseSimilaritySet(['a b 1', '', 'only two'], 'x.txt'), /x\.txt, line 3: expected "word1 word2 score", got 2 fields \("only two"\)/);
+  assert.throws(() => parseSimilaritySet(['# nothing'], 'x.txt'), /x\.txt has no word pairs/);
+  assert.throws(() => parseAnalogySet([': s', 'a b c'], 'q.txt'), /q\.txt, line 2: expected/);
+});
+
+test('analogy accuracy: exclusion of the question words, the restrict cut, sections', async () => {
+  const set = await readAnalogySet(`${FIXTURES}questions.txt`);
+  const v = tinyVectors();
+  // Expected answers, worked out in fixtures (and by evaluate.py's analogies()):
+  //  man:woman::king:queen   — wrong while the distractor `monarch` (row 10) is searched, right under restrict 10
+  //  man:woman::boy:girl     — right
+  //  king:queen::man:woman   — right
+  //  man:king::woman:girl    — wrong (queen)
+  //  big:bigger::small:smaller (gram3) — right only because `small` itself is excluded
+  // evaluate.py: R=11 all 0.6, semantic 0.5, syntactic 1.0; R=10 0.8/0.75/1.0; R=8 4 of 5 answerable, 0.75/0.75/nan.
+  for (const method of ['add', 'mul'] as const) {
+    const all = evaluateAnalogies(v, set, { method, restrict: 30000 });
+    assert.equal(all.restrict, 11);
+    assert.deepEqual([all.questions, all.answered, all.skipped, all.correct], [5, 5, 0, 3]);
+    close(all.accuracy, 0.6);
+    close(all.semantic.accuracy, 0.5);
+    close(all.syntactic.accuracy, 1);
+    assert.deepEqual(
+      all.sections.map((s) => [s.name, s.questions, s.answered, s.correct]),
+      [
+        ['family', 4, 4, 2],
+        ['gram3-comparative', 1, 1, 1],
+      ],
+    );
+    const ten = evaluateAnalogies(v, set, { method, restrict: 10 });
+    assert.deepEqual([ten.answered, ten.correct, ten.semantic.correct], [5, 4, 3]);
+    const eight = evaluateAnalogies(v, set, { method, restrict: 8 });
+    assert.deepEqual([eight.answered, eight.skipped, eight.correct], [4, 1, 3]);
+    close(eight.accuracy, 0.75);
+    assert.ok(Number.isNaN(eight.syntactic.accuracy));
+  }
+});
+
+test('analogy batches give the same answers however small the chunks', async () => {
+  const set = await readAnalogySet(`${FIXTURES}questions.txt`);
+  const v = tinyVectors();
+  for (const method of ['add', 'mul'] as const) {
+    const whole = evaluateAnalogies(v, set, { method, restrict: 10 });
+    // A budget of 3 columns × 10 rows: every question gets a chunk of its own.
+    const chunked = evaluateAnalogies(v, set, { method, restrict: 10, cellBudget: 30 });
+    assert.deepEqual(chunked, whole);
+    assert.equal(whole.correct, 4);
+  }
+});
+
+test('sparse vectors evaluate as their dense twin', async () => {
+  const set = await readAnalogySet(`${FIXTURES}questions.txt`);
+  const sparse = WordVectors.fromMatrix(tinySparse());
+  for (const method of ['add', 'mul'] as const) {
+    for (const restrict of [8, 10, 11]) {
+      assert.deepEqual(evaluateAnalogies(sparse, set, { method, restrict }), evaluateAnalogies(tinyVectors(), set, { method, restrict }));
+    }
+    // Chunks of one question each.
+    assert.deepEqual(evaluateAnalogies(sparse, set, { method, restrict: 10, cellBudget: 30 }).correct, 4);
+  }
+  const pairs = await readSimilaritySet(`${FIXTURES}pairs.txt`);
+  const s = evaluateSimilarity(sparse, pairs);
+  close(s.spearman, 0.2869223853341024, 1e-6);
+});
+
+test('evaluation vectors: lowercased, first occurrence kept, </s> and <unk> dropped', () => {
+  const v = new WordVectors(['</s>', 'The', 'the', '<UNK>', 'Cat', 'cat'], Float32Array.from([9, 9, 1, 0, 2, 0, 8, 8, 0, 1, 5, 5]), 2);
+  const e = evaluationVectors(v);
+  assert.deepEqual(e.words, ['the', 'cat']);
+  assert.deepEqual([...e.vectors], [1, 0, 0, 1]);
+  const plain = new WordVectors(['a', 'b'], new Float32Array(4), 2);
+  assert.equal(evaluationVectors(plain), plain);
+});
+
+test('the standard benchmark resolves to the shipped sets', async () => {
+  const files = benchmarkFiles('standard');
+  assert.deepEqual(files.similarity.map((f) => basename(f)), [
+    'EN-MC-30.txt',
+    'EN-MTurk-287.txt',
+    'EN-RG-65.txt',
+    'EN-WS-353-ALL.txt',
+    'EN-WS-353-REL.txt',
+    'EN-WS-353-SIM.txt',
+  ]);
+  assert.ok(files.analogies && existsSync(files.analogies));
+  // The shipped sets parse: 353 WordSim pairs (with CRLF line ends), 19,544 questions in 14 sections.
+  assert.equal((await readSimilaritySet(files.similarity[3]!)).pairs.length, 353);
+  const questions = await readAnalogySet(files.analogies!);
+  assert.equal(questions.sectionOf.length, 19544);
+  assert.equal(questions.sections.length, 14);
+  // Two WordSim-353 pairs are made of the tiny set's words (king–queen, man–woman): coverage 2 of
+  // 353, too few for a correlation (evaluate.py needs 3).
+  const report = await evaluate(tinyVectors(), { similarity: [files.similarity[3]!], method: 'add', restrict: 30000 });
+  assert.deepEqual([report.similarity[0]!.name, report.similarity[0]!.found, report.similarity[0]!.pairs], ['EN-WS-353-ALL', 2, 353]);
+  assert.ok(Number.isNaN(report.similarity[0]!.spearman));
+  assert.equal(report.vocabulary, 11);
+});
