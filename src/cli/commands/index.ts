@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../context.js';
+import { registerAnalogy } from './analogy.js';
+import { registerConvert } from './convert.js';
 import { registerEncode } from './encode.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerSimilar } from './similar.js';
 import { registerVocab } from './vocab.js';
 
 /** Each command lives in its own file and registers itself on the program. */
@@ -9,4 +13,8 @@ export type RegisterCommand = (program: Command, io: CliIO) => void;
 export const COMMANDS: RegisterCommand[] = [
   registerVocab,
   registerEncode,
+  registerSimilar,
+  registerAnalogy,
+  registerEvaluate,
+  registerConvert,
 ];
