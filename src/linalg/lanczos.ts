@@ -1,0 +1,221 @@
+/**
+ * The largest eigenpairs of a symmetric positive semi-definite operator H (here AᵀA or AAᵀ) by the
+ * thick-restart Lanczos method (Wu & Simon 2000, "Thick-restart Lanczos method for large symmetric
+ * eigenvalue problems"), with full reorthogonalization — the Krylov method ARPACK implements, which
+ * scipy's `svds` runs on AᵀA.
+ *
+ * After j steps H·V_j = V_j·T_j + β_j·v_{j+1}·e_jᵀ with V_j orthonormal; the Ritz pairs of T_j
+ * approximate H's eigenpairs, and the residual of pair i is β_j·|y_i[j]|. When the basis is full,
+ * the `keep` best Ritz vectors and v_{j+1} become the start of the next basis (T becomes diagonal
+ * plus one "arrow" row), so the work per cycle stays bounded.
+ */
+import type { Progress } from '../core/progress.js';
+import type { Random } from '../core/random.js';
+import { dot, norm, projectOut, rotateBasis, ROW_BLOCK, scale, symmetricEigen, symmetricEigenvalues } from './dense.js';
+
+/** y = H·x. */
+export type LinearOperator = (x: Float64Array, y: Float64Array) => void;
+
+export interface LanczosOptions {
+  /** Eigenpairs wanted (k). */
+  count: number;
+  /** Lanczos vectors in the basis before a restart (ARPACK's ncv). */
+  basisSize: number;
+  /** Ritz vectors carried over a restart (count ≤ keep < basisSize). */
+  keep: number;
+  /** A Ritz pair has converged when its residual ‖H·y − θ·y‖ ≤ tolerance · θ. */
+  tolerance: number;
+  /** Give up after this many restarts (the result then says how many pairs converged). */
+  maxRestarts: number;
+  random: Random;
+  progress: Progress;
+}
+
+export interface LanczosResult {
+  /** The `count` largest eigenvalues, descending. */
+  values: Float64Array;
+  /** The unit eigenvectors, one after another: vector c at vectors[c·dimension .. (c+1)·dimension). */
+  vectors: Float64Array;
+  /** Applications of H. */
+  products: number;
+  restarts: number;
+  /** Pairs that met the tolerance (count unless maxRestarts was hit). */
+  converged: number;
+}
+
+/**
+ * Second Gram–Schmidt pass when a pass removed more than this share of the vector's norm — the
+ * "twice is enough" criterion of Daniel, Gragg, Kaufman & Stewart (1976), with their 1/√2.
+ */
+const REORTHOGONALIZE_RATIO = Math.SQRT1_2;
+
+/**
+ * β below this fraction of ‖H‖ (estimated by the largest ‖H·v‖ seen) means the Krylov space is
+ * invariant: the recurrence continues from a fresh random direction orthogonal to the basis. Far above
+ * rounding (~1e-16) and far below any coupling that matters (it perturbs T by at most this much).
+ */
+const BREAKDOWN_RATIO = 1e-10;
+
+/**
+ * Eigenvalues at or below this fraction of the largest count as zero in the convergence test
+ * (their relative residual cannot shrink below rounding; H's eigenvalues are only known to ~1e-16·‖H‖).
+ */
+const ZERO_EIGENVALUE_RATIO = 1e-12;
+
+/** Convergence is tested every this many steps (and at every restart): each test costs O(basis³) flops. */
+const CHECK_INTERVAL = 10;
+
+export function largestEigenpairs(apply: LinearOperator, dimension: number, options: LanczosOptions): LanczosResult {
+  const n = dimension;
+  const k = options.count;
+  const size = Math.min(options.basisSize, n);
+  // A basis as large as the space needs no restart: run to the end, where T is H in that basis (exact).
+  const exhaustive = size === n;
+  const keep = exhaustive ? size : Math.max(k, Math.min(options.keep, size - 1));
+  const { tolerance, random, progress } = options;
+
+  const basis = new Float64Array((size + 1) * n);
+  const t = new Float64Array(size * size);
+  const w = new Float64Array(n);
+  const coefficients = new Float64Array(size + 1);
+  const scratch = new Float64Array(size + 1);
+  const discard = new Float64Array(size + 1);
+
+  let operatorNorm = 0;
+  let products = 0;
+  let restarts = 0;
+  let converged = 0;
+  let start = 0;
+  randomUnitVector(basis, 0, n, random, scratch, discard);
+
+  progress.stage('truncated SVD (thick-restart Lanczos)');
+  for (;;) {
+    let steps = start; // size of the basis reached in this cycle
+    let beta = 0;
+    let done = false; // converged in mid-cycle
+    let exact = false; // the basis spans the whole space: T is H in that basis
+    for (let j = start; j < size; j++) {
+      const v = basis.subarray(j * n, (j + 1) * n);
+      apply(v, w);
+      products++;
+      operatorNorm = Math.max(operatorNorm, norm(w));
+      coefficients.fill(0, 0, j + 1);
+      if (j > start) {
+        // The three-term recurrence first: w −= α·v_j + β_{j−1}·v_{j−1}.
+        const previousBeta = t[(j - 1) * size + j]!;
+        const previous = basis.subarray((j - 1) * n, j * n);
+        const alpha = dot(v, w, n);
+        for (let i = 0; i < n; i++) w[i]! -= alpha * v[i]! + previousBeta * previous[i]!;
+        coefficients[j] = alpha;
+        coefficients[j - 1] = previousBeta;
+      }
+      // Then full reorthogonalization against the whole basis (twice when needed).
+      const before = norm(w);
+      projectOut(basis, n, j + 1, w, coefficients, scratch);
+      beta = norm(w);
+      if (beta < REORTHOGONALIZE_RATIO * before) {
+        projectOut(basis, n, j + 1, w, coefficients, scratch);
+        beta = norm(w);
+      }
+      // Column j of T = Vᵀ·H·v_j, everything the projections found (symmetric).
+      for (let i = 0; i <= j; i++) {
+        t[i * size + j] = coefficients[i]!;
+        t[j * size + i] = coefficients[i]!;
+      }
+      steps = j + 1;
+      if (steps === n) {
+        exact = true;
+        break;
+      }
+      if (beta <= BREAKDOWN_RATIO * operatorNorm) {
+        beta = 0;
+        if (!randomUnitVector(basis, steps, n, random, scratch, discard)) {
+          exact = true;
+          break;
+        }
+      } else {
+        const next = basis.subarray(steps * n, (steps + 1) * n);
+        next.set(w);
+        scale(next, 1 / beta);
+      }
+      if (steps < size) {
+        t[steps * size + j] = beta;
+        t[j * size + steps] = beta;
+      }
+      if (!exhaustive && steps >= k && steps < size && (steps - start) % CHECK_INTERVAL === 0) {
+        converged = countConverged(symmetricEigenvalues(leading(t, size, steps), steps), beta, k, tolerance);
+        progress.update(products, { converged });
+        if (converged >= k) {
+          done = true;
+          break;
+        }
+      }
+    }
+
+    const eigen = symmetricEigen(leading(t, size, steps), steps);
+    if (exact) converged = k;
+    else if (!done) {
+      const lastComponents = new Float64Array(steps);
+      for (let c = 0; c < steps; c++) lastComponents[c] = eigen.vectors[(steps - 1) * steps + c]!;
+      converged = countConverged({ values: eigen.values, lastComponents }, beta, k, tolerance);
+      progress.update(products, { converged });
+    }
+    if (converged >= k || restarts >= options.maxRestarts) {
+      progress.end();
+      // (Fewer than k steps only when the basis spans the whole space early: the rest are zeros.)
+      const values = new Float64Array(k);
+      values.set(eigen.values.subarray(0, Math.min(k, steps)));
+      rotateBasis(basis, n, steps, columns(eigen.vectors, steps, k), k, new Float64Array(ROW_BLOCK * k));
+      return { values, vectors: basis.slice(0, k * n), products, restarts, converged: Math.min(converged, k) };
+    }
+
+    // Thick restart: V ← [V·Y(:, 0..keep), v_{size}]; T ← diag(θ_0..θ_{keep−1}), its arrow row is
+    // recomputed by the first projection of the next cycle.
+    rotateBasis(basis, n, steps, columns(eigen.vectors, steps, keep), keep, new Float64Array(ROW_BLOCK * keep));
+    basis.copyWithin(keep * n, steps * n, (steps + 1) * n);
+    t.fill(0);
+    for (let i = 0; i < keep; i++) t[i * size + i] = eigen.values[i]!;
+    start = keep;
+    restarts++;
+  }
+}
+
+/** Ritz pairs among the first k whose residual β·|y_i[last]| is within tolerance. */
+function countConverged(eigen: { values: Float64Array; lastComponents: Float64Array }, beta: number, k: number, tolerance: number): number {
+  const floor = ZERO_EIGENVALUE_RATIO * Math.abs(eigen.values[0] ?? 0);
+  let converged = 0;
+  for (let i = 0; i < k && i < eigen.values.length; i++) {
+    if (Math.abs(beta * eigen.lastComponents[i]!) <= tolerance * Math.max(eigen.values[i]!, 0) + floor) converged++;
+  }
+  return converged;
+}
+
+/** The leading s × s block of a row-major matrix with row stride `stride`, contiguous. */
+function leading(t: Float64Array, stride: number, s: number): Float64Array {
+  const out = new Float64Array(s * s);
+  for (let i = 0; i < s; i++) out.set(t.subarray(i * stride, i * stride + s), i * s);
+  return out;
+}
+
+/** The first `width` columns of a row-major s × s matrix, as s × width row-major (zeros past s). */
+function columns(y: Float64Array, s: number, width: number): Float64Array {
+  const out = new Float64Array(s * width);
+  const copied = Math.min(width, s);
+  for (let i = 0; i < s; i++) out.set(y.subarray(i * s, i * s + copied), i * width);
+  return out;
+}
+
+/**
+ * Put a random unit vector orthogonal to the first `index` basis vectors at position `index`.
+ * Returns false when nothing is left after the projection (the basis already spans the space).
+ */
+function randomUnitVector(basis: Float64Array, index: number, n: number, random: Random, scratch: Float64Array, discard: Float64Array): boolean {
+  const v = basis.subarray(index * n, (index + 1) * n);
+  for (let i = 0; i < n; i++) v[i] = random.normal();
+  const original = norm(v);
+  for (let pass = 0; pass < 2 && index > 0; pass++) projectOut(basis, n, index, v, discard, scratch);
+  const remaining = norm(v);
+  if (remaining <= BREAKDOWN_RATIO * original) return false;
+  scale(v, 1 / remaining);
+  return true;
+}

@@ -1,0 +1,245 @@
+/**
+ * Truncated SVD of a sparse matrix, A ≈ U·diag(S)·Vᵀ with the k largest singular values, and the
+ * embedding U·Σ^p that `encode doc --dim` (LSA) and `encode cooc --dim` (PPMI-SVD) output.
+ *
+ * Default algorithm: thick-restart Lanczos on AᵀA (or AAᵀ, whichever is smaller) — what scipy's
+ * `svds` does through ARPACK. The randomized range finder of Halko, Martinsson & Tropp (2011) is the
+ * alternative (`algorithm: 'randomized'`): faster per product but, on spectra as flat as PPMI's,
+ * far from converged at any practical number of power iterations (docs/svd.md has the figures).
+ * Only sparse × dense products touch A; no n × n matrix is ever formed.
+ */
+import { InputError } from '../core/errors.js';
+import { DenseMatrix, type SparseMatrix } from '../core/matrix.js';
+import { silentProgress, type Progress } from '../core/progress.js';
+import { Random } from '../core/random.js';
+import { basisToRows } from './dense.js';
+import { largestEigenpairs } from './lanczos.js';
+import { randomizedSvd } from './randomized.js';
+import { multiplyVector, toCsr, transposeCsr, type Csr } from './sparse.js';
+
+export const SVD_ALGORITHMS = ['lanczos', 'randomized'] as const;
+export type SvdAlgorithm = (typeof SVD_ALGORITHMS)[number];
+
+export interface SvdOptions {
+  /** k, the number of singular triplets. */
+  dim: number;
+  /** p in U·Σ^p (svdEmbedding only). */
+  eig: number;
+  seed: number;
+  /**
+   * Lanczos: basis vectors beyond k (default max(32, 1.5·k), i.e. a basis of 2.5·k like ARPACK's
+   * 2k+1). Randomized: extra test vectors (default 10).
+   */
+  oversample?: number;
+  /** Randomized only: power iterations (default 7, or 4 when k ≥ 10% of the smaller side, as scikit-learn). */
+  powerIterations?: number;
+  progress?: Progress;
+  /** Default 'lanczos'. */
+  algorithm?: SvdAlgorithm;
+  /** Lanczos: relative residual at which a singular pair has converged (default 1e-5). */
+  tolerance?: number;
+  /** Also return V (default true; svdEmbedding does not need it). */
+  computeV?: boolean;
+}
+
+export interface SvdInfo {
+  algorithm: SvdAlgorithm;
+  /** Products with A plus products with Aᵀ (a block product of width b counts b). */
+  matrixVectorProducts: number;
+  /** Lanczos: basis size; randomized: k + oversample. */
+  basisSize: number;
+  /** Lanczos: restarts and converged triplets (dim unless the restart limit was hit). */
+  restarts?: number;
+  converged?: number;
+  oversample: number;
+  powerIterations?: number;
+  tolerance?: number;
+}
+
+export interface SvdResult {
+  /** n × k row-major, orthonormal columns (a column is zero where its singular value is zero; so is V's). */
+  U: Float64Array;
+  /** k singular values, descending. */
+  S: Float64Array;
+  /** m × k row-major (when computeV). */
+  V?: Float64Array;
+  info: SvdInfo;
+}
+
+/** Lanczos basis: at least this many vectors beyond k (ARPACK's floor on ncv is 20; small k needs room). */
+const LANCZOS_MIN_OVERSAMPLE = 32;
+/** Lanczos basis: k + 1.5·k vectors (measured on the English-mix PPMI matrix: 2.5·k needs the fewest products; docs/svd.md). */
+const LANCZOS_OVERSAMPLE_FACTOR = 1.5;
+/** Share of the extra basis vectors kept as Ritz vectors over a restart (k + 0.2·(basis − k); docs/svd.md). */
+const LANCZOS_KEEP_SHARE = 0.2;
+/**
+ * Relative residual ‖AᵀA·v − σ²·v‖ ≤ tol·σ² of a converged pair. It bounds each σ's relative error by
+ * tol/2 whatever the spectrum; on the PPMI matrix the top 100 then agree with ARPACK's to 2e-10.
+ */
+const LANCZOS_TOLERANCE = 1e-5;
+/** Restart limit; the PPMI matrix converges in 2–3 restarts. */
+const LANCZOS_MAX_RESTARTS = 200;
+/** Randomized SVD oversampling p (Halko et al. 2011 §4.2 suggest 5–10; scikit-learn uses 10). */
+const RANDOMIZED_OVERSAMPLE = 10;
+/** scikit-learn's randomized_svd `n_iter='auto'`: 7 power iterations, 4 when k ≥ 10% of min(n, m). */
+const RANDOMIZED_POWER_ITERATIONS = 7;
+const RANDOMIZED_POWER_ITERATIONS_LARGE_K = 4;
+const RANDOMIZED_LARGE_K_SHARE = 0.1;
+/**
+ * Singular values at or below this fraction of the largest are zero: Lanczos works with σ², known to
+ * ~1e-16·σ₁², so below ~1e-8·σ₁ a value is rounding noise; its U column is set to zero rather than
+ * to noise (zero columns leave cosine similarities alone).
+ */
+const ZERO_SINGULAR_RATIO = 1e-7;
+
+/** The k largest singular triplets of m. */
+export function truncatedSvd(m: SparseMatrix, options: SvdOptions): SvdResult {
+  const k = options.dim;
+  const limit = Math.min(m.nRows, m.nCols) - 1;
+  if (!Number.isInteger(k) || k < 1) throw new InputError(`--dim must be a positive integer, not ${k}`, 'give --dim a whole number such as 100');
+  if (k > limit) {
+    throw new InputError(`--dim ${k} is larger than this matrix allows (at most ${Math.max(0, limit)} for a ${m.nRows}×${m.nCols} matrix)`, 'lower --dim');
+  }
+  const algorithm = options.algorithm ?? 'lanczos';
+  const progress = options.progress ?? silentProgress;
+  const computeV = options.computeV ?? true;
+  const a = toCsr(m);
+  const random = new Random(options.seed);
+  const result = algorithm === 'randomized' ? randomized(a, k, options, random, progress) : lanczos(a, k, options, random, progress);
+  fixSigns(result.U, result.V, m.nRows, m.nCols, k);
+  if (!computeV) delete result.V;
+  return result;
+}
+
+/**
+ * Lanczos on the Gram matrix of the smaller side: H = AᵀA (m × m) when m ≤ n, giving V, then
+ * U = A·V·Σ⁻¹; otherwise H = AAᵀ giving U, then V = Aᵀ·U·Σ⁻¹.
+ */
+function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progress: Progress): SvdResult {
+  const onColumns = a.nCols <= a.nRows;
+  const dimension = onColumns ? a.nCols : a.nRows;
+  // Aᵀ as its own CSR: a gathering product on it is ~25% faster than scattering through A (measured on
+  // the PPMI matrix), for one more copy of the matrix.
+  const at = transposeCsr(a);
+  const first = onColumns ? a : at;
+  const second = onColumns ? at : a;
+  const middle = new Float64Array(first.nRows);
+  const apply = (x: Float64Array, y: Float64Array): void => {
+    multiplyVector(first, x, middle);
+    multiplyVector(second, middle, y);
+  };
+  const oversample = options.oversample ?? Math.max(LANCZOS_MIN_OVERSAMPLE, Math.ceil(LANCZOS_OVERSAMPLE_FACTOR * k));
+  const basisSize = k + oversample;
+  const tolerance = options.tolerance ?? LANCZOS_TOLERANCE;
+  const eigen = largestEigenpairs(apply, dimension, {
+    count: k,
+    basisSize,
+    keep: k + Math.ceil(LANCZOS_KEEP_SHARE * oversample),
+    tolerance,
+    maxRestarts: LANCZOS_MAX_RESTARTS,
+    random,
+    progress,
+  });
+  const S = new Float64Array(k);
+  for (let c = 0; c < k; c++) S[c] = Math.sqrt(Math.max(0, eigen.values[c]!));
+  zeroNegligible(S);
+  // The other side, one vector at a time: u_c = A·v_c / σ_c (or v_c = Aᵀ·u_c / σ_c). Column-wise
+  // products beat one CSR × block product here (the block's random row reads miss the cache).
+  const otherSize = first.nRows;
+  const others = new Float64Array(otherSize * k);
+  for (let c = 0; c < k; c++) {
+    const out = others.subarray(c * otherSize, (c + 1) * otherSize);
+    if (S[c] === 0) {
+      eigen.vectors.fill(0, c * dimension, (c + 1) * dimension); // a null-space direction: zero, as documented
+      continue;
+    }
+    multiplyVector(first, eigen.vectors.subarray(c * dimension, (c + 1) * dimension), out);
+    for (let i = 0; i < otherSize; i++) out[i]! /= S[c]!;
+  }
+  const found = basisToRows(eigen.vectors, dimension, k);
+  const other = basisToRows(others, otherSize, k);
+  const info: SvdInfo = {
+    algorithm: 'lanczos',
+    matrixVectorProducts: 2 * eigen.products + k,
+    basisSize: Math.min(basisSize, dimension),
+    restarts: eigen.restarts,
+    converged: eigen.converged,
+    oversample,
+    tolerance,
+  };
+  return onColumns ? { U: other, S, V: found, info } : { U: found, S, V: other, info };
+}
+
+function randomized(a: Csr, k: number, options: SvdOptions, random: Random, progress: Progress): SvdResult {
+  const oversample = options.oversample ?? RANDOMIZED_OVERSAMPLE;
+  const largeK = k >= RANDOMIZED_LARGE_K_SHARE * Math.min(a.nRows, a.nCols);
+  const powerIterations = options.powerIterations ?? (largeK ? RANDOMIZED_POWER_ITERATIONS_LARGE_K : RANDOMIZED_POWER_ITERATIONS);
+  const width = Math.min(k + oversample, Math.min(a.nRows, a.nCols));
+  const { U, S, V } = randomizedSvd(a, transposeCsr(a), k, width, powerIterations, random, progress);
+  return {
+    U,
+    S,
+    V,
+    info: {
+      algorithm: 'randomized',
+      matrixVectorProducts: width * (2 * powerIterations + 2),
+      basisSize: width,
+      oversample: width - k,
+      powerIterations,
+    },
+  };
+}
+
+/** Singular values at or below ZERO_SINGULAR_RATIO·σ₁ become exactly 0 (their vectors are then zero). */
+function zeroNegligible(s: Float64Array): void {
+  const zero = ZERO_SINGULAR_RATIO * (s[0] ?? 0);
+  for (let c = 0; c < s.length; c++) if (s[c]! <= zero) s[c] = 0;
+}
+
+/**
+ * Deterministic signs: each column of U is flipped (with the same column of V) so that its entry of
+ * largest magnitude — the first such, on ties — is positive. Singular vectors are only defined up to
+ * sign, so without this two runs or two algorithms could disagree.
+ */
+function fixSigns(u: Float64Array, v: Float64Array | undefined, nRows: number, nCols: number, k: number): void {
+  for (let c = 0; c < k; c++) {
+    let largest = 0;
+    let sign = 1;
+    for (let r = 0; r < nRows; r++) {
+      const x = u[r * k + c]!;
+      if (Math.abs(x) > largest) {
+        largest = Math.abs(x);
+        sign = x < 0 ? -1 : 1;
+      }
+    }
+    if (sign > 0) continue;
+    for (let r = 0; r < nRows; r++) u[r * k + c] = -u[r * k + c]!;
+    if (v) for (let r = 0; r < nCols; r++) v[r * k + c] = -v[r * k + c]!;
+  }
+}
+
+/**
+ * Word (or document) vectors U·Σ^p: a DenseMatrix with m's row labels, no column labels, and m's
+ * metadata extended with `svd: {dim, eig, algorithm, …, singularValues}`.
+ */
+export function svdEmbedding(m: SparseMatrix, options: SvdOptions): DenseMatrix {
+  const { U, S, info } = truncatedSvd(m, { ...options, computeV: false });
+  const k = options.dim;
+  const weights = new Float64Array(k);
+  // Σ^p; a zero singular value weights its (zero) column by 0 even when p = 0.
+  for (let c = 0; c < k; c++) weights[c] = S[c]! > 0 ? Math.pow(S[c]!, options.eig) : 0;
+  const data = new Float32Array(m.nRows * k);
+  for (let r = 0; r < m.nRows; r++) {
+    for (let c = 0; c < k; c++) data[r * k + c] = U[r * k + c]! * weights[c]!;
+  }
+  const meta = {
+    ...m.meta,
+    svd: {
+      dim: k,
+      eig: options.eig,
+      ...info,
+      singularValues: Array.from(S),
+    },
+  };
+  return new DenseMatrix(m.rows, null, k, data, meta);
+}

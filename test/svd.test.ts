@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError } from '../src/core/errors.js';
+import { makeMeta, range, SparseMatrix } from '../src/core/matrix.js';
+import { symmetricEigen, symmetricEigenvalues } from '../src/linalg/dense.js';
+import { svdEmbedding, truncatedSvd, type SvdAlgorithm } from '../src/linalg/svd.js';
+
+/** A SparseMatrix from a function of (i, j); zero values are not stored. */
+function sparseFrom(nRows: number, nCols: number, value: (i: number, j: number) => number): SparseMatrix {
+  const indptr = new Float64Array(nRows + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < nRows; i++) {
+    for (let j = 0; j < nCols; j++) {
+      const v = value(i, j);
+      if (v !== 0) {
+        indices.push(j);
+        values.push(v);
+      }
+    }
+    indptr[i + 1] = indices.length;
+  }
+  return new SparseMatrix(range(nRows), range(nCols), nCols, indptr, Int32Array.from(indices), Float64Array.from(values), makeMeta('test', { source: 'formula' }));
+}
+
+/** 60 × 40, 578 non-zeros, rank 34 (numpy.linalg.matrix_rank). */
+const formulaB = (i: number, j: number): number => ((3 * i + 5 * j + i * j) % 7 < 2 ? 1 + ((i * 31 + j * 17) % 10) / 4 : 0);
+/**
+ * Singular values of formulaB, from numpy 1.24:
+ *   A = np.zeros((60, 40)); A[i, j] = 1 + ((i*31 + j*17) % 10)/4 where (3i + 5j + ij) % 7 < 2
+ *   np.linalg.svd(A, compute_uv=False)[:10]
+ * scipy.sparse.linalg.svds(csr_matrix(A), k=10) agrees to 1e-14.
+ */
+const B_SINGULAR_VALUES = [
+  31.063090656465125, 28.63563252407531, 16.134296439687372, 15.33989371244625, 14.997749782031017, 14.310588457955609,
+  6.0588848305547325, 5.427767002460527, 4.725026169776434, 3.9363595992912157,
+];
+
+/** 300 × 200, 14,906 non-zeros, rank 117: large enough for the Lanczos basis to restart. */
+const formulaC = (i: number, j: number): number => ((i * i + 3 * j + i * j) % 11 < 3 ? (((i * 7 + j * 3) % 13) + 1) / 13 : 0);
+/** np.linalg.svd(C, compute_uv=False)[:5] for formulaC (numpy 1.24); svds(k=5) agrees to 1e-14. */
+const C_SINGULAR_VALUES = [43.31095621106199, 25.498878468318093, 22.401022404527122, 21.16492047048304, 19.23092393401542];
+
+/** Orthonormal DCT-II basis vector j of length n: √(2/n)·cos(π(i + ½)j/n), and 1/√n for j = 0. */
+function dct(n: number, j: number): Float64Array {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = j === 0 ? 1 / Math.sqrt(n) : Math.sqrt(2 / n) * Math.cos((Math.PI * (i + 0.5) * j) / n);
+  return v;
+}
+
+/** A = Σ_j s_j·u_j·v_jᵀ with DCT vectors u_j (length 12) and v_j (length 9, shifted by one index): a known SVD. */
+const KNOWN_S = [10, 7, 5, 3, 2, 1];
+const knownU = KNOWN_S.map((_, j) => dct(12, j));
+const knownV = KNOWN_S.map((_, j) => dct(9, j + 1));
+const knownMatrix = (i: number, j: number): number => KNOWN_S.reduce((sum, s, c) => sum + s * knownU[c]![i]! * knownV[c]![j]!, 0);
+
+function column(x: Float64Array, k: number, c: number): number[] {
+  const out: number[] = [];
+  for (let r = c; r < x.length; r += k) out.push(x[r]!);
+  return out;
+}
+
+const dotArrays = (x: number[], y: number[]): number => x.reduce((s, v, i) => s + v * y[i]!, 0);
+
+function assertRelative(actual: ArrayLike<number>, expected: number[], tolerance: number, what: string): void {
+  expected.forEach((e, i) => {
+    const a = actual[i]!;
+    assert.ok(Math.abs(a - e) <= tolerance * Math.abs(e), `${what}[${i}]: ${a} vs ${e}`);
+  });
+}
+
+for (const algorithm of ['lanczos', 'randomized'] as SvdAlgorithm[]) {
+  test(`${algorithm}: a matrix built from known singular vectors gives them back`, () => {
+    const m = sparseFrom(12, 9, knownMatrix);
+    const k = 3;
+    const { U, S, V } = truncatedSvd(m, { dim: k, eig: 0, seed: 1, algorithm });
+    assertRelative(S, KNOWN_S.slice(0, k), 1e-9, 'S');
+    for (let c = 0; c < k; c++) {
+      // Up to sign: |⟨u_c, known u_c⟩| = 1.
+      assert.ok(Math.abs(Math.abs(dotArrays(column(U, k, c), Array.from(knownU[c]!))) - 1) < 1e-9, `U column ${c}`);
+      assert.ok(Math.abs(Math.abs(dotArrays(column(V!, k, c), Array.from(knownV[c]!))) - 1) < 1e-9, `V column ${c}`);
+    }
+    // The rank-3 reconstruction U·S·Vᵀ equals Σ_{j<3} s_j u_j v_jᵀ.
+    for (let i = 0; i < 12; i++) {
+      for (let j = 0; j < 9; j++) {
+        let expected = 0;
+        for (let c = 0; c < k; c++) expected += KNOWN_S[c]! * knownU[c]![i]! * knownV[c]![j]!;
+        let actual = 0;
+        for (let c = 0; c < k; c++) actual += U[i * k + c]! * S[c]! * V![j * k + c]!;
+        assert.ok(Math.abs(actual - expected) < 1e-9, `reconstruction ${i},${j}: ${actual} vs ${expected}`);
+      }
+    }
+  });
+}
+
+test('lanczos: a 60 × 40 sparse matrix matches numpy singular values and vectors', () => {
+  const m = sparseFrom(60, 40, formulaB);
+  const k = 10;
+  const { U, S, V } = truncatedSvd(m, { dim: k, eig: 0, seed: 7 });
+  assertRelative(S, B_SINGULAR_VALUES, 1e-10, 'S');
+  // First rows of numpy's U columns 0 and 2 (np.linalg.svd, each column's largest |entry| made positive,
+  // which for both is row 49), and of column 1 (largest at row 4).
+  const numpyU0 = [0.22010151222921814, 0.1750220275156682, 0, 0, 0, 0.18593629873736084];
+  const numpyU1 = [0, 0, 0, 0.18700563450842123, 0.24410284365629312, 0];
+  const numpyU2 = [0.291558591659124, -0.1070098659674118, 0, 0, 0, -0.2033660955334027];
+  [numpyU0, numpyU1, numpyU2].forEach((expected, c) => {
+    column(U, k, c)
+      .slice(0, 6)
+      .forEach((x, r) => assert.ok(Math.abs(x - expected[r]!) < 1e-9, `U[${r}, ${c}] = ${x}, numpy ${expected[r]}`));
+  });
+  // A·v_c = σ_c·u_c and Aᵀ·u_c = σ_c·v_c, computed from the formula itself.
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < 60; i++) {
+      let av = 0;
+      for (let j = 0; j < 40; j++) av += formulaB(i, j) * V![j * k + c]!;
+      assert.ok(Math.abs(av - S[c]! * U[i * k + c]!) < 1e-9, `A·v ${c} row ${i}`);
+    }
+    for (let j = 0; j < 40; j++) {
+      let atu = 0;
+      for (let i = 0; i < 60; i++) atu += formulaB(i, j) * U[i * k + c]!;
+      assert.ok(Math.abs(atu - S[c]! * V![j * k + c]!) < 1e-9, `Aᵀ·u ${c} row ${j}`);
+    }
+  }
+  // Orthonormal columns.
+  for (let c = 0; c < k; c++) {
+    for (let d = 0; d <= c; d++) {
+      assert.ok(Math.abs(dotArrays(column(U, k, c), column(U, k, d)) - (c === d ? 1 : 0)) < 1e-10, `UᵀU ${c},${d}`);
+    }
+  }
+});
+
+test('lanczos: a wide matrix (the transpose) gives the same values with U and V swapped', () => {
+  const m = sparseFrom(40, 60, (i, j) => formulaB(j, i));
+  const k = 4;
+  const wide = truncatedSvd(m, { dim: k, eig: 0, seed: 3 });
+  const tall = truncatedSvd(sparseFrom(60, 40, formulaB), { dim: k, eig: 0, seed: 3 });
+  assertRelative(wide.S, B_SINGULAR_VALUES.slice(0, k), 1e-10, 'S');
+  for (let c = 0; c < k; c++) {
+    // Same vectors up to sign (each side's sign convention looks at its own U).
+    assert.ok(Math.abs(Math.abs(dotArrays(column(wide.U, k, c), column(tall.V!, k, c))) - 1) < 1e-9, `U of Aᵀ = V of A, column ${c}`);
+  }
+});
+
+test('lanczos: restarts on a 300 × 200 matrix and still matches numpy to 1e-8', () => {
+  const m = sparseFrom(300, 200, formulaC);
+  // A basis of 5 + 8 vectors cannot hold the answer: it has to restart (the default 37 need not).
+  const { S, info } = truncatedSvd(m, { dim: 5, eig: 0, seed: 1, oversample: 8 });
+  assert.ok((info.restarts ?? 0) >= 1, `expected the basis of ${info.basisSize} to restart, got ${info.restarts} restarts`);
+  assert.equal(info.converged, 5);
+  assertRelative(S, C_SINGULAR_VALUES, 1e-8, 'S');
+});
+
+test('randomized: 300 × 200 top-5 singular values within 1e-4 of numpy', () => {
+  const m = sparseFrom(300, 200, formulaC);
+  const { S, info } = truncatedSvd(m, { dim: 5, eig: 0, seed: 1, algorithm: 'randomized' });
+  assert.equal(info.algorithm, 'randomized');
+  assert.equal(info.powerIterations, 7);
+  assertRelative(S, C_SINGULAR_VALUES, 1e-4, 'S');
+});
+
+test('rank-deficient: singular values past the rank are 0 with zero U columns, never NaN', () => {
+  // formulaB has rank 34 (numpy); numpy's 35th singular value is 1.4e-14.
+  const m = sparseFrom(60, 40, formulaB);
+  const k = 37;
+  for (const algorithm of ['lanczos', 'randomized'] as SvdAlgorithm[]) {
+    const { U, S } = truncatedSvd(m, { dim: k, eig: 0, seed: 1, algorithm });
+    // numpy: s[30..33] = 1.299772293990654, 1.296910132494518, 0.9212399884024899, 0.8608376950590069
+    assertRelative(S.subarray(30, 34), [1.299772293990654, 1.296910132494518, 0.9212399884024899, 0.8608376950590069], 1e-8, `${algorithm} S`);
+    for (let c = 34; c < k; c++) {
+      assert.equal(S[c], 0, `${algorithm} S[${c}]`);
+      assert.ok(column(U, k, c).every((x) => x === 0), `${algorithm} U column ${c} is zero`);
+    }
+    assert.ok(U.every(Number.isFinite));
+  }
+});
+
+test('rank 3 inside a 300 × 200 matrix (Krylov breakdown, restarts) and an all-zero matrix', () => {
+  const u = [0, 1, 2].map((j) => dct(300, j));
+  const v = [0, 1, 2].map((j) => dct(200, j + 2));
+  const m = sparseFrom(300, 200, (i, j) => 3 * u[0]![i]! * v[0]![j]! + 2 * u[1]![i]! * v[1]![j]! + u[2]![i]! * v[2]![j]!);
+  for (const algorithm of ['lanczos', 'randomized'] as SvdAlgorithm[]) {
+    const { U, S } = truncatedSvd(m, { dim: 5, eig: 0, seed: 1, algorithm });
+    assertRelative(S.subarray(0, 3), [3, 2, 1], 1e-9, `${algorithm} S`);
+    assert.deepEqual(Array.from(S.subarray(3)), [0, 0], `${algorithm} S past the rank`);
+    for (let c = 0; c < 3; c++) assert.ok(Math.abs(Math.abs(dotArrays(column(U, 5, c), Array.from(u[c]!))) - 1) < 1e-9, `${algorithm} U column ${c}`);
+  }
+  const zero = truncatedSvd(sparseFrom(50, 40, () => 0), { dim: 3, eig: 0, seed: 1 });
+  assert.deepEqual(Array.from(zero.S), [0, 0, 0]);
+  assert.ok(zero.U.every((x) => x === 0));
+});
+
+test('the same seed gives identical output; each U column has its largest entry positive', () => {
+  const m = sparseFrom(300, 200, formulaC);
+  const a = truncatedSvd(m, { dim: 5, eig: 0, seed: 11 });
+  const b = truncatedSvd(m, { dim: 5, eig: 0, seed: 11 });
+  assert.deepEqual(a.U, b.U);
+  assert.deepEqual(a.S, b.S);
+  // A different seed converges to the same vectors, and the sign convention makes them equal too.
+  const c = truncatedSvd(m, { dim: 5, eig: 0, seed: 12 });
+  for (let i = 0; i < a.U.length; i++) assert.ok(Math.abs(a.U[i]! - c.U[i]!) < 1e-6, `U entry ${i}`);
+  for (let col = 0; col < 5; col++) {
+    const values = column(a.U, 5, col);
+    const largest = values.reduce((best, x) => (Math.abs(x) > Math.abs(best) ? x : best), 0);
+    assert.ok(largest > 0, `column ${col}`);
+  }
+});
+
+test('svdEmbedding: p = 0 gives U, p = 1 gives U·Σ, p = 0.5 gives U·√Σ; labels and meta', () => {
+  const m = sparseFrom(12, 9, knownMatrix);
+  const k = 3;
+  const { U } = truncatedSvd(m, { dim: k, eig: 0, seed: 1 });
+  for (const eig of [0, 0.5, 1]) {
+    const e = svdEmbedding(m, { dim: k, eig, seed: 1 });
+    assert.equal(e.nCols, k);
+    assert.deepEqual(e.rows, m.rows);
+    assert.equal(e.columns, null);
+    for (let r = 0; r < 12; r++) {
+      for (let c = 0; c < k; c++) {
+        const expected = U[r * k + c]! * Math.pow(KNOWN_S[c]!, eig);
+        assert.ok(Math.abs(e.data[r * k + c]! - expected) < 1e-5, `p=${eig} [${r},${c}]`);
+      }
+    }
+    const svd = e.meta.svd as Record<string, unknown>;
+    assert.equal(svd.dim, k);
+    assert.equal(svd.eig, eig);
+    assert.equal(svd.algorithm, 'lanczos');
+    assertRelative(svd.singularValues as number[], KNOWN_S.slice(0, k), 1e-9, 'meta singular values');
+    assert.deepEqual(e.meta.options, { source: 'formula' });
+  }
+  // p = 1: E·Eᵀ = A_k·A_kᵀ, the Gram matrix of the rank-3 truncation (independent of signs).
+  const e1 = svdEmbedding(m, { dim: k, eig: 1, seed: 1 });
+  for (let i = 0; i < 12; i++) {
+    for (let j = 0; j < 12; j++) {
+      let expected = 0;
+      for (let c = 0; c < k; c++) expected += KNOWN_S[c]! ** 2 * knownU[c]![i]! * knownU[c]![j]!;
+      let actual = 0;
+      for (let c = 0; c < k; c++) actual += e1.data[i * k + c]! * e1.data[j * k + c]!;
+      assert.ok(Math.abs(actual - expected) < 1e-4, `(E·Eᵀ)[${i},${j}]`);
+    }
+  }
+});
+
+test('--dim too large for the matrix is an InputError saying the limit', () => {
+  const m = sparseFrom(60, 40, formulaB);
+  assert.throws(
+    () => truncatedSvd(m, { dim: 40, eig: 0, seed: 1 }),
+    (error: unknown) =>
+      error instanceof InputError &&
+      error.message === '--dim 40 is larger than this matrix allows (at most 39 for a 60×40 matrix)' &&
+      error.hint === 'lower --dim',
+  );
+  assert.throws(() => svdEmbedding(sparseFrom(3, 500, () => 1), { dim: 500, eig: 0.5, seed: 1 }), /at most 2 for a 3×500 matrix/);
+});
+
+test('symmetric eigen-decomposition of a 4 × 4 matrix matches numpy.linalg.eigh', () => {
+  // np.linalg.eigh([[4,1,-2,2],[1,2,0,1],[-2,0,3,-2],[2,1,-2,-1]]) eigenvalues, descending.
+  const expected = [6.844621107234965, 2.2685314064312423, 1.0843644637732166, -2.1975169774394243];
+  const a = Float64Array.from([4, 1, -2, 2, 1, 2, 0, 1, -2, 0, 3, -2, 2, 1, -2, -1]);
+  const { values, vectors } = symmetricEigen(a, 4);
+  expected.forEach((e, i) => assert.ok(Math.abs(values[i]! - e) < 1e-12, `λ${i}`));
+  // A·y = λ·y for every column, and the last components that the Lanczos test uses agree.
+  const quick = symmetricEigenvalues(a, 4);
+  for (let c = 0; c < 4; c++) {
+    for (let r = 0; r < 4; r++) {
+      let ay = 0;
+      for (let j = 0; j < 4; j++) ay += a[r * 4 + j]! * vectors[j * 4 + c]!;
+      assert.ok(Math.abs(ay - values[c]! * vectors[r * 4 + c]!) < 1e-12, `A·y ${c}`);
+    }
+    assert.ok(Math.abs(quick.values[c]! - values[c]!) < 1e-12);
+    assert.ok(Math.abs(Math.abs(quick.lastComponents[c]!) - Math.abs(vectors[3 * 4 + c]!)) < 1e-12, `last component ${c}`);
+  }
+});
