@@ -17,9 +17,10 @@ const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 /** Low addresses left to the kernel's own static data (it has none today; one page of headroom). */
 const RESERVED_BYTES = PAGE_BYTES;
-/** SIMD rows: every row is padded to a multiple of 4 floats (f32x4) and aligned to 16 bytes. */
+/** SIMD rows: every row is padded to a multiple of 4 floats (f32x4). */
 const SIMD_LANES = 4;
-const ALIGN = 16;
+/** Every block starts on its own cache line (64 bytes on x86-64 and ARM64), so threads' scratch never shares one. */
+const ALIGN = 64;
 
 /**
  * Entries (word ids plus sentence ends) per piece handed to the kernel. The learning rate is
@@ -86,9 +87,9 @@ let cachedModule: Promise<WebAssembly.Module> | undefined;
 export function loadKernelModule(): Promise<WebAssembly.Module> {
   cachedModule ??= (async () => {
     const path = fileURLToPath(WASM_URL);
-    let bytes: Buffer;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
-      bytes = await readFile(path);
+      bytes = new Uint8Array(await readFile(path));
     } catch (err) {
       throw new InputError(`cannot load the word2vec kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
     }
@@ -177,12 +178,13 @@ export function writeTables(memory: WebAssembly.Memory, layout: MemoryLayout, ta
   new Int32Array(buffer, layout.aliasIndex, layout.vocabSize).set(tables.aliasIndex);
 }
 
-/** Copy a vocabSize × dim row-major matrix into (which = input) or out of the padded rows. */
+/** Copy a vocabSize × dim row-major matrix into the padded input or output rows (tests set known weights this way). */
 export function writeVectors(memory: WebAssembly.Memory, layout: MemoryLayout, which: 'input' | 'output', values: Float32Array): void {
   const rows = new Float32Array(memory.buffer, which === 'input' ? layout.inputVectors : layout.outputVectors, layout.vocabSize * layout.stride);
   for (let i = 0; i < layout.vocabSize; i++) rows.set(values.subarray(i * layout.dim, (i + 1) * layout.dim), i * layout.stride);
 }
 
+/** The input or output rows as a vocabSize × dim row-major matrix (padding dropped). */
 export function readVectors(memory: WebAssembly.Memory, layout: MemoryLayout, which: 'input' | 'output'): Float32Array {
   const rows = new Float32Array(memory.buffer, which === 'input' ? layout.inputVectors : layout.outputVectors, layout.vocabSize * layout.stride);
   const out = new Float32Array(layout.vocabSize * layout.dim);

@@ -1,0 +1,280 @@
+// word2vec training kernel: skip-gram and CBOW with negative sampling, WebAssembly SIMD (f32x4).
+//
+// One instance per worker thread, all instances on one shared WebAssembly.Memory that holds the
+// weights (Hogwild: lock-free, racy updates, as word2vec C does). Everything the kernel reads or
+// writes lives at byte offsets the JavaScript side planned (src/encoders/word2vec/layout.ts); the
+// kernel allocates nothing, so instances never step on each other. Per-instance state (the
+// configuration and the random generator) lives in wasm globals, which are private to an instance.
+//
+// The JavaScript side hands over "pieces": runs of vocabulary ids in which -1 ends a sentence.
+// For each sentence the kernel subsamples frequent words, cuts the kept words into sentences of at
+// most MAX_SENTENCE_LENGTH, draws a dynamic window per centre word and applies the updates.
+//
+// Rows are `stride` floats (dim rounded up to a multiple of 4); the padding lanes start at zero and
+// stay zero (every update to them is a product with a zero), so the SIMD loops need no tail.
+
+/** word2vec.c's MAX_SENTENCE_LENGTH: a sentence longer than this (after subsampling) is cut. */
+export const MAX_SENTENCE_LENGTH: i32 = 1000;
+/** Sigmoid table resolution: word2vec.c's EXP_TABLE_SIZE (entries over [-bound, bound]). */
+export const SIGMOID_TABLE_SIZE: i32 = 1000;
+/** Beyond ±SIGMOID_BOUND the sigmoid is taken as 0 or 1: word2vec.c's MAX_EXP. */
+export const SIGMOID_BOUND: f32 = 6;
+/** Table index per unit of the dot product: SIGMOID_TABLE_SIZE / (2 · SIGMOID_BOUND). */
+const SIGMOID_SCALE: f32 = <f32>SIGMOID_TABLE_SIZE / (2 * SIGMOID_BOUND);
+
+/** xorshift64* multiplier (Vigna 2016). */
+const XORSHIFT_MULTIPLIER: u64 = 0x2545f4914f6cdd1d;
+/** 2^-24: turns a 24-bit integer into a float in [0, 1) exactly. */
+const INV_2_24: f32 = 1.0 / 16777216.0;
+
+let stride: i32 = 0;
+let rowBytes: i32 = 0;
+let vocabSize: i32 = 0;
+let window: i32 = 5;
+let negative: i32 = 5;
+let cbow: bool = false;
+let inputVectors: usize = 0;
+let outputVectors: usize = 0;
+let sigmoidTable: usize = 0;
+let keepProbability: usize = 0;
+let aliasProbability: usize = 0;
+let aliasIndex: usize = 0;
+let sentence: usize = 0;
+let hidden: usize = 0;
+let hiddenGradient: usize = 0;
+let rng: u64 = 1;
+
+/** Where the shared tables and this instance's scratch buffers live (byte offsets), and the model. */
+export function configure(
+  strideFloats: i32,
+  vocabularySize: i32,
+  windowSize: i32,
+  negatives: i32,
+  useCbow: i32,
+  inputPtr: usize,
+  outputPtr: usize,
+  sigmoidPtr: usize,
+  keepPtr: usize,
+  aliasProbabilityPtr: usize,
+  aliasIndexPtr: usize,
+  sentencePtr: usize,
+  hiddenPtr: usize,
+  hiddenGradientPtr: usize,
+): void {
+  stride = strideFloats;
+  rowBytes = strideFloats << 2;
+  vocabSize = vocabularySize;
+  window = windowSize;
+  negative = negatives;
+  cbow = useCbow != 0;
+  inputVectors = inputPtr;
+  outputVectors = outputPtr;
+  sigmoidTable = sigmoidPtr;
+  keepProbability = keepPtr;
+  aliasProbability = aliasProbabilityPtr;
+  aliasIndex = aliasIndexPtr;
+  sentence = sentencePtr;
+  hidden = hiddenPtr;
+  hiddenGradient = hiddenGradientPtr;
+}
+
+/** Seed this instance's generator (a zero state would stick at zero, so it becomes 1). */
+export function seed(low: u32, high: u32): void {
+  rng = (<u64>high << 32) | <u64>low;
+  if (rng == 0) rng = 1;
+}
+
+/** xorshift64*: 64-bit state, high bits of good quality. */
+// @ts-ignore: decorator
+@inline
+function nextRandom(): u64 {
+  let x = rng;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  rng = x;
+  return x * XORSHIFT_MULTIPLIER;
+}
+
+/** Uniform integer in [0, n) from the high 32 bits (multiply-shift, no modulo bias to speak of). */
+// @ts-ignore: decorator
+@inline
+function below(n: i32): i32 {
+  return <i32>(((nextRandom() >> 32) * <u64>n) >> 32);
+}
+
+/** Uniform float in [0, 1) with 24 random bits. */
+// @ts-ignore: decorator
+@inline
+function uniform(): f32 {
+  return <f32>(<u32>(nextRandom() >> 40)) * INV_2_24;
+}
+
+/**
+ * A negative sample from the unigram^0.75 distribution by Walker's alias method: a bucket from
+ * the high 32 bits, a coin from 24 of the low bits; keep the bucket if the coin falls under its
+ * probability, else take its alias.
+ */
+// @ts-ignore: decorator
+@inline
+function drawNegative(): i32 {
+  const r = nextRandom();
+  const bucket = <i32>(((r >> 32) * <u64>vocabSize) >> 32);
+  const coin = <f32>(<u32>(r >> 8) & 0xffffff) * INV_2_24;
+  const offset = <usize>bucket << 2;
+  return coin < load<f32>(aliasProbability + offset) ? bucket : load<i32>(aliasIndex + offset);
+}
+
+/** For tests: one draw from the negative-sampling distribution. */
+export function sampleNegative(): i32 {
+  return drawNegative();
+}
+
+/**
+ * The learning signal of one (input, output, label) pair, as word2vec.c:
+ * g = (label − σ(f)) · alpha, with σ from the table and σ = 0 or 1 beyond ±SIGMOID_BOUND.
+ */
+// @ts-ignore: decorator
+@inline
+function gradient(f: f32, label: f32, alpha: f32): f32 {
+  if (f >= SIGMOID_BOUND) return (label - 1) * alpha;
+  if (f <= -SIGMOID_BOUND) return label * alpha;
+  const index = <i32>((f + SIGMOID_BOUND) * SIGMOID_SCALE + 0.5);
+  return (label - load<f32>(sigmoidTable + (<usize>index << 2))) * alpha;
+}
+
+/** a · b over one row (two accumulators for instruction-level parallelism). */
+// @ts-ignore: decorator
+@inline
+function dot(a: usize, b: usize): f32 {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  const end = <usize>rowBytes;
+  let k: usize = 0;
+  for (; k + 32 <= end; k += 32) {
+    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + k), v128.load(b + k)));
+    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + k, 16), v128.load(b + k, 16)));
+  }
+  if (k < end) acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + k), v128.load(b + k)));
+  const acc = f32x4.add(acc0, acc1);
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+}
+
+/** y += g · x over one row. */
+// @ts-ignore: decorator
+@inline
+function axpy(g: f32, x: usize, y: usize): void {
+  const gv = f32x4.splat(g);
+  const end = <usize>rowBytes;
+  for (let k: usize = 0; k < end; k += 16) {
+    v128.store(y + k, f32x4.add(v128.load(y + k), f32x4.mul(gv, v128.load(x + k))));
+  }
+}
+
+/** The two updates of one output row, fused: gradient += g · output; output += g · h. */
+// @ts-ignore: decorator
+@inline
+function updateOutput(g: f32, h: usize, output: usize, grad: usize): void {
+  const gv = f32x4.splat(g);
+  const end = <usize>rowBytes;
+  for (let k: usize = 0; k < end; k += 16) {
+    const o = v128.load(output + k);
+    v128.store(grad + k, f32x4.add(v128.load(grad + k), f32x4.mul(gv, o)));
+    v128.store(output + k, f32x4.add(o, f32x4.mul(gv, v128.load(h + k))));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function zero(ptr: usize): void {
+  const z = f32x4.splat(0);
+  const end = <usize>rowBytes;
+  for (let k: usize = 0; k < end; k += 16) v128.store(ptr + k, z);
+}
+
+/**
+ * Negative sampling for one hidden vector h (an input row for skip-gram, the context mean for
+ * CBOW) against the centre word: label 1 for the word, 0 for `negative` draws (a draw equal to the
+ * word is skipped, as word2vec.c does). Accumulates ∂/∂h into hiddenGradient.
+ */
+// @ts-ignore: decorator
+@inline
+function negativeSampling(h: usize, word: i32, alpha: f32): void {
+  const positive = outputVectors + <usize>word * <usize>rowBytes;
+  updateOutput(gradient(dot(h, positive), 1, alpha), h, positive, hiddenGradient);
+  for (let d = 0; d < negative; d++) {
+    const target = drawNegative();
+    if (target == word) continue;
+    const output = outputVectors + <usize>target * <usize>rowBytes;
+    updateOutput(gradient(dot(h, output), 0, alpha), h, output, hiddenGradient);
+  }
+}
+
+/** Train on the `length` ids at `sentence` (already subsampled). */
+function trainSentence(length: i32, alpha: f32): void {
+  for (let a = 0; a < length; a++) {
+    const word = load<i32>(sentence + (<usize>a << 2));
+    // Dynamic window: b uniform in [0, window), use window − b on each side (word2vec.c).
+    const span = window - below(window);
+    const from = max(0, a - span);
+    const to = min(length - 1, a + span);
+    if (cbow) {
+      zero(hidden);
+      let count = 0;
+      for (let c = from; c <= to; c++) {
+        if (c == a) continue;
+        const context = load<i32>(sentence + (<usize>c << 2));
+        axpy(1, inputVectors + <usize>context * <usize>rowBytes, hidden);
+        count++;
+      }
+      if (count == 0) continue;
+      // cbow_mean = 1: the hidden vector is the mean of the context vectors.
+      const scale = f32x4.splat(1 / <f32>count);
+      for (let k: usize = 0; k < <usize>rowBytes; k += 16) v128.store(hidden + k, f32x4.mul(v128.load(hidden + k), scale));
+      zero(hiddenGradient);
+      negativeSampling(hidden, word, alpha);
+      // word2vec.c adds the whole gradient to every context vector (not divided by the count).
+      for (let c = from; c <= to; c++) {
+        if (c == a) continue;
+        const context = load<i32>(sentence + (<usize>c << 2));
+        axpy(1, hiddenGradient, inputVectors + <usize>context * <usize>rowBytes);
+      }
+    } else {
+      for (let c = from; c <= to; c++) {
+        if (c == a) continue;
+        const context = load<i32>(sentence + (<usize>c << 2));
+        const input = inputVectors + <usize>context * <usize>rowBytes;
+        zero(hiddenGradient);
+        // word2vec.c's skip-gram: the context word's input vector predicts the centre word.
+        negativeSampling(input, word, alpha);
+        axpy(1, hiddenGradient, input);
+      }
+    }
+  }
+}
+
+/**
+ * Train on one piece: `count` entries at `piece`, vocabulary ids with -1 ending each sentence.
+ * Frequent words are dropped with probability 1 − keep (subsampling, drawn per occurrence);
+ * sentences are cut at MAX_SENTENCE_LENGTH kept words. `alpha` is the learning rate for the piece.
+ */
+export function trainPiece(piece: usize, count: i32, alpha: f32): void {
+  let length = 0;
+  for (let i = 0; i < count; i++) {
+    const word = load<i32>(piece + (<usize>i << 2));
+    if (word < 0) {
+      if (length > 1) trainSentence(length, alpha);
+      length = 0;
+      continue;
+    }
+    const keep = load<f32>(keepProbability + (<usize>word << 2));
+    if (keep < 1 && uniform() >= keep) continue;
+    store<i32>(sentence + (<usize>length << 2), word);
+    length++;
+    if (length == MAX_SENTENCE_LENGTH) {
+      trainSentence(length, alpha);
+      length = 0;
+    }
+  }
+  if (length > 1) trainSentence(length, alpha);
+}

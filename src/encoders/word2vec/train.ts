@@ -1,0 +1,182 @@
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../../core/errors.js';
+import type { Progress } from '../../core/progress.js';
+import { Random } from '../../core/random.js';
+import type { Corpus } from '../../corpus/corpus.js';
+import {
+  createSharedMemory, kernelConstants, loadKernelModule, planLayout, readVectors, writeTables, PIECE_ENTRIES,
+  type MemoryLayout,
+} from './kernel.js';
+import { learningRate } from './schedule.js';
+import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from './tables.js';
+import type { WorkerInput, WorkerMessage } from './worker.js';
+
+/** Marks the end of a sentence in the id stream handed to the kernel (word2vec.c uses </s>). */
+const SENTENCE_END = -1;
+/** A thread gets at least one piece of work; smaller corpora use fewer threads. */
+const MIN_ENTRIES_PER_THREAD = PIECE_ENTRIES;
+
+export interface Word2VecParams {
+  cbow: boolean;
+  dim: number;
+  window: number;
+  negative: number;
+  sample: number;
+  alpha: number;
+  epochs: number;
+  threads: number;
+  seed: number;
+}
+
+export interface Word2VecResult {
+  /** Input vectors, vocabulary × dim, row-major. */
+  vectors: Float32Array;
+  /** Threads actually used (≤ the requested number on a small corpus). */
+  threads: number;
+  /** Words processed: tokens × epochs. */
+  wordsTrained: number;
+  seconds: number;
+}
+
+/**
+ * Train word2vec (skip-gram or CBOW, negative sampling) on a corpus with `params.threads` worker
+ * threads sharing the weights (Hogwild). Returns the input vectors, as word2vec.c saves them.
+ */
+export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, progress: Progress): Promise<Word2VecResult> {
+  const tokens = corpus.tokens.length;
+  if (tokens === 0) throw new InputError('no in-vocabulary tokens to train on', 'lower --min-count or check the input');
+  const vocabSize = corpus.vocab.size;
+  const module = await loadKernelModule();
+  const constants = kernelConstants(module);
+
+  const stream = sentenceStream(corpus);
+  const threads = Math.max(1, Math.min(params.threads, Math.floor(stream.length / MIN_ENTRIES_PER_THREAD)));
+  const layout = planLayout(vocabSize, params.dim, threads, constants);
+  const memory = createSharedMemory(layout);
+  const weights = aliasTable(negativeWeights(corpus.vocab.counts));
+  writeTables(memory, layout, {
+    sigmoid: sigmoidTable(constants.sigmoidTableSize, constants.sigmoidBound),
+    keep: keepProbabilities(corpus.vocab.counts, tokens, params.sample),
+    aliasProbability: weights.probability,
+    aliasIndex: weights.alias,
+  });
+  const random = new Random(params.seed);
+  initialiseInputVectors(memory, layout, random);
+
+  const bounds = sliceBounds(stream, threads);
+  const counter = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
+  const totalWords = params.epochs * tokens;
+  const inputs: WorkerInput[] = [];
+  for (let w = 0; w < threads; w++) {
+    inputs.push({
+      module, memory, layout, slot: w,
+      shape: { window: params.window, negative: params.negative, cbow: params.cbow },
+      slice: stream.slice(bounds[w], bounds[w + 1]),
+      seed: [random.nextInt32(), random.nextInt32()],
+      counter, epochs: params.epochs, alpha: params.alpha, totalWords,
+    });
+  }
+
+  const started = performance.now();
+  progress.stage('training', totalWords, 'words');
+  const words = new BigInt64Array(counter);
+  await runWorkers(inputs, () => {
+    const done = Number(Atomics.load(words, 0));
+    const seconds = (performance.now() - started) / 1000;
+    progress.update(done, {
+      words_s: Math.round(done / Math.max(seconds, 1e-3)),
+      alpha: Number(learningRate(params.alpha, done, totalWords).toPrecision(4)),
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  progress.update(totalWords);
+  progress.end();
+  return { vectors: readVectors(memory, layout, 'input'), threads, wordsTrained: totalWords, seconds };
+}
+
+/** The corpus as one id stream with SENTENCE_END after every non-empty sentence. */
+function sentenceStream(corpus: Corpus): Int32Array {
+  const { tokens, sentenceStarts } = corpus;
+  const sentences = sentenceStarts.length - 1;
+  const stream = new Int32Array(tokens.length + sentences);
+  let at = 0;
+  for (let s = 0; s < sentences; s++) {
+    const begin = sentenceStarts[s]!;
+    const end = sentenceStarts[s + 1]!;
+    if (end === begin) continue;
+    stream.set(tokens.subarray(begin, end), at);
+    at += end - begin;
+    stream[at++] = SENTENCE_END;
+  }
+  return stream.subarray(0, at);
+}
+
+/**
+ * Split the stream into `threads` contiguous slices of about equal size, each boundary moved to
+ * the next sentence end when one is within a piece (else the sentence is cut there).
+ */
+function sliceBounds(stream: Int32Array, threads: number): number[] {
+  const bounds = [0];
+  for (let w = 1; w < threads; w++) {
+    let at = Math.max(bounds[w - 1]!, Math.round((w * stream.length) / threads));
+    const limit = Math.min(stream.length, at + PIECE_ENTRIES);
+    let probe = at;
+    while (probe < limit && stream[probe - 1] !== SENTENCE_END) probe++;
+    if (probe < limit) at = probe;
+    bounds.push(at);
+  }
+  bounds.push(stream.length);
+  return bounds;
+}
+
+/** Input vectors uniform in [−0.5/dim, 0.5/dim] (word2vec.c); output vectors stay zero. */
+function initialiseInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, random: Random): void {
+  const rows = new Float32Array(memory.buffer, layout.inputVectors, layout.vocabSize * layout.stride);
+  for (let i = 0; i < layout.vocabSize; i++) {
+    const row = i * layout.stride;
+    for (let k = 0; k < layout.dim; k++) rows[row + k] = (random.next() - 0.5) / layout.dim;
+  }
+}
+
+/**
+ * Start one worker per input and wait for all of them. A worker that throws or exits early rejects
+ * the promise with its message, and every worker is terminated.
+ */
+export function runWorkers(inputs: WorkerInput[], onProgress: () => void): Promise<void> {
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  const workers: Worker[] = [];
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let finished = 0;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      for (const worker of workers) void worker.terminate();
+      if (error) reject(error);
+      else resolve();
+    };
+    inputs.forEach((input, index) => {
+      let done = false;
+      let worker: Worker;
+      try {
+        worker = new Worker(workerUrl, { workerData: input, transferList: [input.slice.buffer as ArrayBuffer] });
+      } catch (err) {
+        finish(new InputError(`cannot start word2vec training thread ${index + 1}: ${(err as Error).message}`));
+        return;
+      }
+      workers.push(worker);
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'progress') onProgress();
+        else if (message.type === 'done') {
+          done = true;
+          if (++finished === inputs.length) finish();
+        }
+      });
+      worker.on('error', (err) => finish(new InputError(`word2vec training thread ${index + 1} failed: ${err.message}`)));
+      worker.on('messageerror', (err) => finish(new InputError(`word2vec training thread ${index + 1}: bad message: ${err.message}`)));
+      worker.on('exit', (code) => {
+        if (!done) finish(new InputError(`word2vec training thread ${index + 1} stopped (exit code ${code}) before finishing`));
+      });
+    });
+  });
+}

@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UsageError } from '../src/core/errors.js';
+import type { DenseMatrix } from '../src/core/matrix.js';
+import { silentProgress } from '../src/core/progress.js';
+import { Random } from '../src/core/random.js';
+import { buildCorpus, type Corpus } from '../src/corpus/corpus.js';
+import type { TextLine } from '../src/io/input.js';
+import { cbow, sgns } from '../src/encoders/word2vec/index.js';
+import {
+  createSharedMemory, Kernel, kernelConstants, loadKernelModule, planLayout, readVectors, writeTables, writeVectors,
+} from '../src/encoders/word2vec/kernel.js';
+import { learningRate } from '../src/encoders/word2vec/schedule.js';
+import { aliasDistribution, aliasTable, keepProbability, negativeWeights, sigmoidTable } from '../src/encoders/word2vec/tables.js';
+import { runWorkers } from '../src/encoders/word2vec/train.js';
+import type { CorpusEncoder, EncoderOptions } from '../src/encoders/types.js';
+
+const TOLERANCE = 1e-6;
+function assertClose(actual: ArrayLike<number>, expected: number[], tolerance = TOLERANCE, what = 'value'): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+/**
+ * A kernel on a toy model: the given input and output vectors, every word kept (no subsampling),
+ * negative samples always `negativeWord` (an alias table built from weights that are 0 elsewhere).
+ */
+async function toyKernel(input: number[][], output: number[][], negativeWord: number, shape: { window: number; negative: number; cbow: boolean }) {
+  const module = await loadKernelModule();
+  const constants = kernelConstants(module);
+  const vocabSize = input.length;
+  const dim = input[0]!.length;
+  const layout = planLayout(vocabSize, dim, 1, constants);
+  const memory = createSharedMemory(layout);
+  const weights = Array.from({ length: vocabSize }, (_, i) => (i === negativeWord ? 1 : 0));
+  const alias = aliasTable(weights);
+  writeTables(memory, layout, {
+    sigmoid: sigmoidTable(constants.sigmoidTableSize, constants.sigmoidBound),
+    keep: new Float32Array(vocabSize).fill(1),
+    aliasProbability: alias.probability,
+    aliasIndex: alias.alias,
+  });
+  writeVectors(memory, layout, 'input', Float32Array.from(input.flat()));
+  writeVectors(memory, layout, 'output', Float32Array.from(output.flat()));
+  const kernel = new Kernel(module, memory, layout, 0, shape);
+  kernel.seed(1, 2);
+  return { kernel, read: (which: 'input' | 'output') => readVectors(memory, layout, which) };
+}
+
+const INPUT = [[0.1, -0.2, 0.3, 0.05], [0.2, 0.1, -0.1, 0.4], [-0.3, 0.2, 0.1, 0.1], [0.25, 0.15, -0.05, -0.2]];
+const OUTPUT = [[0.05, 0.1, -0.2, 0.3], [-0.1, 0.2, 0.3, 0.1], [0.2, -0.1, 0.05, 0.15], [0.3, 0.1, 0.2, -0.1]];
+
+test('skip-gram: one pass over a two-word sentence matches a hand computation', async () => {
+  // Vocabulary {0,1,2}, sentence [0 1], window 1, 1 negative (always word 2), alpha 0.1.
+  // Expected values: fixtures/word2vec/reference.py (numpy), word2vec.c's rules — for each centre word and each
+  // context c: h = in[c], g = (label − σ(h·out[t]))·alpha for t = centre (label 1) then the negative
+  // (label 0), ∂h += g·out[t], out[t] += g·h, then in[c] += ∂h; σ from the 1001-point table.
+  const { kernel, read } = await toyKernel(INPUT.slice(0, 3), OUTPUT.slice(0, 3), 2, { window: 1, negative: 1, cbow: false });
+  kernel.trainPiece(Int32Array.from([0, 1, -1]), 0.1);
+  assertClose(read('input'), [
+    0.085356679, -0.184821693, 0.311796785, 0.048228316,
+    0.191885641, 0.109820666, -0.111826516, 0.406017551,
+    -0.3, 0.2, 0.1, 0.1,
+  ], TOLERANCE, 'input');
+  assertClose(read('output'), [
+    0.059221578, 0.104610789, -0.204610789, 0.318443155,
+    -0.095119977, 0.190239954, 0.314640069, 0.102440012,
+    0.184430291, -0.094909967, 0.039760011, 0.126585515,
+  ], TOLERANCE, 'output');
+});
+
+test('CBOW: one pass over a three-word sentence matches a hand computation (context mean)', async () => {
+  // Vocabulary {0,1,2,3}, sentence [0 1 2], window 1, 1 negative (always word 3), alpha 0.1.
+  // Same numpy reference: h = mean of the context input vectors, the same g and output updates,
+  // and every context vector gains the whole ∂h (word2vec.c, cbow_mean = 1).
+  const { kernel, read } = await toyKernel(INPUT, OUTPUT, 3, { window: 1, negative: 1, cbow: true });
+  kernel.trainPiece(Int32Array.from([0, 1, 2, -1]), 0.1);
+  assertClose(read('input'), [
+    0.080682922, -0.195108344, 0.304208734, 0.060826078,
+    0.182137123, 0.090070657, -0.126579507, 0.43220389,
+    -0.319317078, 0.204891656, 0.104208734, 0.110826078,
+    0.25, 0.15, -0.05, -0.2,
+  ], TOLERANCE, 'input');
+  assertClose(read('output'), [
+    0.059221578, 0.104610789, -0.204610789, 0.318443155,
+    -0.104820078, 0.2, 0.309640156, 0.103615059,
+    0.208967848, -0.095229958, 0.044286266, 0.170064023,
+    0.285635395, 0.090020835, 0.200958294, -0.14468746,
+  ], TOLERANCE, 'output');
+});
+
+test('a sentence end stops the window; a one-word sentence trains nothing', async () => {
+  const { kernel, read } = await toyKernel(INPUT.slice(0, 3), OUTPUT.slice(0, 3), 2, { window: 5, negative: 1, cbow: false });
+  kernel.trainPiece(Int32Array.from([0, -1, 1, -1]), 0.1);
+  assertClose(read('input'), INPUT.slice(0, 3).flat(), 1e-7, 'input');
+  assertClose(read('output'), OUTPUT.slice(0, 3).flat(), 1e-7, 'output');
+});
+
+test('negative sampling follows counts^0.75', async () => {
+  // counts 10, 5, 2, 1 → c^0.75 / Σ c^0.75 (numpy): 0.48274168 0.28703992 0.14437344 0.08584496
+  const expected = [0.48274168, 0.28703992, 0.14437344, 0.08584496];
+  const table = aliasTable(negativeWeights([10, 5, 2, 1]));
+  assertClose(aliasDistribution(table.probability, table.alias), expected, 1e-7, 'alias distribution');
+  // And the kernel's draws: 200,000 samples, each frequency within 5 standard errors (≤ 0.0056).
+  const module = await loadKernelModule();
+  const constants = kernelConstants(module);
+  const layout = planLayout(4, 4, 1, constants);
+  const memory = createSharedMemory(layout);
+  writeTables(memory, layout, {
+    sigmoid: sigmoidTable(constants.sigmoidTableSize, constants.sigmoidBound),
+    keep: new Float32Array(4).fill(1),
+    aliasProbability: table.probability,
+    aliasIndex: table.alias,
+  });
+  const sampler = new Kernel(module, memory, layout, 0, { window: 1, negative: 1, cbow: false });
+  sampler.seed(12345, 678);
+  const draws = 200_000;
+  const seen = new Float64Array(4);
+  for (let i = 0; i < draws; i++) seen[sampler.sampleNegative()]!++;
+  assertClose(seen.map((n) => n / draws), expected, 0.0056, 'sampled frequency');
+});
+
+test('subsampling keep probability: (sqrt(f/(s·N)) + 1)·(s·N)/f, capped at 1', () => {
+  // By hand, N = 10^6, s = 10^-3 (s·N = 1000): f = 10^4 → (√10 + 1)·0.1 = 0.416227766;
+  // f = 5000 → (√5 + 1)·0.2 = 0.647213595; f = 10^5 → (10 + 1)·0.01 = 0.11; f = 1000 → 2, capped to 1.
+  assert.ok(Math.abs(keepProbability(10_000, 1e6, 1e-3) - 0.416227766) < 1e-9);
+  assert.ok(Math.abs(keepProbability(5000, 1e6, 1e-3) - 0.647213595) < 1e-9);
+  assert.ok(Math.abs(keepProbability(100_000, 1e6, 1e-3) - 0.11) < 1e-12);
+  assert.equal(keepProbability(1000, 1e6, 1e-3), 1);
+  assert.equal(keepProbability(100_000, 1e6, 0), 1, 'sample 0 keeps everything');
+});
+
+test('learning rate decays linearly to alpha·1e-4 (word2vec.c)', () => {
+  assert.equal(learningRate(0.025, 0, 999), 0.025);
+  assert.ok(Math.abs(learningRate(0.025, 500, 999) - 0.0125) < 1e-12); // 0.025 · (1 − 500/1000)
+  assert.ok(Math.abs(learningRate(0.025, 999, 999) - 2.5e-5) < 1e-15); // 0.025 · (1 − 999/1000)
+  assert.ok(Math.abs(learningRate(0.025, 2000, 999) - 2.5e-6) < 1e-15); // past the end: the floor 0.025 · 1e-4
+});
+
+/** Two disjoint topics: each sentence draws 8 words from one topic's 10 words. */
+const TOPIC_A = Array.from({ length: 10 }, (_, i) => `a${i}`);
+const TOPIC_B = Array.from({ length: 10 }, (_, i) => `b${i}`);
+async function topicCorpus(sentences: number): Promise<Corpus> {
+  const random = new Random(7);
+  const lines: TextLine[] = [];
+  for (let s = 0; s < sentences; s++) {
+    const topic = random.next() < 0.5 ? TOPIC_A : TOPIC_B;
+    lines.push({ doc: 0, text: Array.from({ length: 8 }, () => topic[random.below(topic.length)]!).join(' ') });
+  }
+  lines[0]!.label = 'topics';
+  return buildCorpus((async function* () { yield* lines; })(), { tokenizer: 'whitespace', keepCase: false, minCount: 1 });
+}
+
+function defaults(encoder: CorpusEncoder, overrides: EncoderOptions): EncoderOptions {
+  const options: EncoderOptions = {};
+  for (const spec of encoder.options) {
+    const key = /--([a-z-]+)/.exec(spec.flags)![1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    options[key] = spec.default;
+  }
+  return { ...options, ...overrides };
+}
+
+const context = { progress: silentProgress, warn: () => {} };
+
+function cosine(m: DenseMatrix, a: string, b: string): number {
+  const x = m.row(m.rows.indexOf(a));
+  const y = m.row(m.rows.indexOf(b));
+  let xy = 0, xx = 0, yy = 0;
+  for (let k = 0; k < x.length; k++) {
+    xy += x[k]! * y[k]!;
+    xx += x[k]! * x[k]!;
+    yy += y[k]! * y[k]!;
+  }
+  return xy / Math.sqrt(xx * yy);
+}
+
+function topicSeparation(m: DenseMatrix): { within: number; across: number } {
+  let within = 0, nWithin = 0, across = 0, nAcross = 0;
+  const all = [...TOPIC_A, ...TOPIC_B];
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const same = all[i]![0] === all[j]![0];
+      const c = cosine(m, all[i]!, all[j]!);
+      if (same) { within += c; nWithin++; } else { across += c; nAcross++; }
+    }
+  }
+  return { within: within / nWithin, across: across / nAcross };
+}
+
+const SMALL = { dim: 16, epochs: 5, sample: 0, threads: 1 };
+
+test('--threads 1 with a seed is reproducible byte for byte; another seed differs', async () => {
+  const corpus = await topicCorpus(600);
+  for (const encoder of [sgns, cbow]) {
+    const first = (await encoder.encode(corpus, defaults(encoder, { ...SMALL, seed: 3 }), context)) as DenseMatrix;
+    const second = (await encoder.encode(corpus, defaults(encoder, { ...SMALL, seed: 3 }), context)) as DenseMatrix;
+    const other = (await encoder.encode(corpus, defaults(encoder, { ...SMALL, seed: 4 }), context)) as DenseMatrix;
+    assert.deepEqual(Buffer.from(first.data.buffer), Buffer.from(second.data.buffer), `${encoder.name}: same seed`);
+    assert.notDeepEqual(Buffer.from(first.data.buffer), Buffer.from(other.data.buffer), `${encoder.name}: other seed`);
+  }
+});
+
+test('training pulls co-occurring words together: two disjoint topics (sgns and cbow, 2 threads)', async () => {
+  // 2,600 sentences = 23,400 ids + sentence ends: enough for two threads of ≥ 10,000 entries.
+  const corpus = await topicCorpus(2600);
+  for (const encoder of [sgns, cbow]) {
+    const m = (await encoder.encode(corpus, defaults(encoder, { ...SMALL, threads: 2 }), context)) as DenseMatrix;
+    assert.equal(m.meta.options.threads, 2);
+    assert.ok(m.data.every(Number.isFinite));
+    const { within, across } = topicSeparation(m);
+    assert.ok(within > across + 0.5, `${encoder.name}: within-topic cosine ${within.toFixed(3)} vs across ${across.toFixed(3)}`);
+  }
+});
+
+test('result: vocabulary rows, no column labels, dim columns, metadata', async () => {
+  const corpus = await topicCorpus(50);
+  const m = (await cbow.encode(corpus, defaults(cbow, { dim: 6, epochs: 1, threads: 1, seed: 9 }), context)) as DenseMatrix;
+  assert.deepEqual(m.rows, corpus.vocab.words);
+  assert.equal(m.columns, null);
+  assert.equal(m.nCols, 6);
+  assert.equal(m.meta.method, 'cbow');
+  assert.equal(m.meta.seed, 9);
+  assert.equal(m.meta.vocabularySize, 20);
+  assert.equal(m.meta.tokensTrained, 400);
+  assert.equal(m.meta.options.alpha, 0.05);
+  assert.equal(m.meta.options.window, 5);
+  assert.equal(m.meta.options.negative, 5);
+});
+
+test('options: defaults as word2vec, --negative 0 is a usage error', () => {
+  const byFlag = (encoder: CorpusEncoder, flag: string) => encoder.options.find((o) => o.flags.startsWith(flag))!;
+  assert.equal(byFlag(sgns, '--alpha').default, 0.025);
+  assert.equal(byFlag(cbow, '--alpha').default, 0.05);
+  assert.equal(sgns.defaultMinCount, 5);
+  assert.throws(() => byFlag(sgns, '--negative').parse!('0'), (err: unknown) => err instanceof UsageError && /--negative must be an integer ≥ 1/.test(err.message));
+});
+
+test('a failing training thread rejects with its message', async () => {
+  const module = await loadKernelModule();
+  const constants = kernelConstants(module);
+  const layout = planLayout(2, 4, 1, constants);
+  const memory = createSharedMemory(layout);
+  const counter = new SharedArrayBuffer(8);
+  await assert.rejects(
+    runWorkers([{
+      module, memory, layout, slot: 5, shape: { window: 1, negative: 1, cbow: false },
+      slice: Int32Array.from([0, 1, -1]), seed: [1, 2], counter, epochs: 1, alpha: 0.025, totalWords: 2,
+    }], () => {}),
+    /training thread 1 failed: word2vec kernel: no scratch slot 5/,
+  );
+});
