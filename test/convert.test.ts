@@ -132,7 +132,7 @@ describe('convert errors: exit status and one line on stderr', () => {
     assert.equal(from.code, 2);
     const precision = await runCli(['convert', fixture('tiny.txt'), '-', '--to', 'json', '--precision', '40']);
     assert.equal(precision.code, 2);
-    assert.match(precision.stderr, /must be an integer from 0 to 17, got "40"/);
+    assert.match(precision.stderr, /must be an integer from 0 to 17/);
   });
   it('binary to a terminal → 2', async () => {
     assertOneLineError(await runCli(['convert', fixture('tiny.txt'), '-', '--to', 'binary'], undefined, { stdoutIsTTY: true }), 2, /refusing to write binary vectors to a terminal/);

@@ -209,8 +209,16 @@ test('training pulls co-occurring words together: two disjoint topics (sgns and 
     const m = (await encoder.encode(corpus, defaults(encoder, { ...SMALL, threads: 2 }), context)) as DenseMatrix;
     assert.equal(m.meta.options.threads, 2);
     assert.ok(m.data.every(Number.isFinite));
+    // Hogwild on 2 threads is not deterministic, and on a 20-word vocabulary all vectors share a
+    // frequency direction, so the robust property is the ranking: every word's nearest neighbour
+    // belongs to its own topic.
+    const all = [...TOPIC_A, ...TOPIC_B];
+    for (const word of all) {
+      const nearest = all.filter((w) => w !== word).reduce((best, w) => (cosine(m, word, w) > cosine(m, word, best) ? w : best));
+      assert.equal(nearest[0], word[0], `${encoder.name}: nearest neighbour of ${word} is ${nearest}`);
+    }
     const { within, across } = topicSeparation(m);
-    assert.ok(within > across + 0.5, `${encoder.name}: within-topic cosine ${within.toFixed(3)} vs across ${across.toFixed(3)}`);
+    assert.ok(within > across, `${encoder.name}: within-topic cosine ${within.toFixed(3)} vs across ${across.toFixed(3)}`);
   }
 });
 

@@ -10,18 +10,17 @@ export function buildProgram(io: CliIO): Command {
     .description('Turn a corpus into vectors: one-hot, feature tables, term-document, co-occurrence (PPMI, SVD), autoencoder, word2vec, GloVe.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--debug', 'show stack traces of errors')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s.replace(/^error: /, 'wordspace: ')),
+      // One line: "wordspace: <commander's message> (see --help)".
+      outputError: (s, write) => write(`${s.replace(/^error: /, 'wordspace: ').replace(/ is invalid\. /, ' is invalid: ').trimEnd()} (see --help)\n`),
     })
     .exitOverride();
   for (const register of COMMANDS) register(program, io);
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
-    command.showHelpAfterError('(run with --help for usage)');
   }
   return program;
 }

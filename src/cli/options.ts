@@ -7,7 +7,7 @@ export function cliParser<T>(parse: (value: string) => T): (value: string, previ
     try {
       return parse(value);
     } catch (err) {
-      if (err instanceof WordspaceError) throw new InvalidArgumentError(err.message.replace(/^--[\w-]+ /, ''));
+      if (err instanceof WordspaceError) throw new InvalidArgumentError(err.message.replace(/^--[\w-]+ /, '').replace(/, got ".*"$/, ''));
       throw err;
     }
   };
