@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
-import { integer } from '../../core/parse.js';
 import { encoders } from '../../encoders/registry.js';
 import type { Encoder, EncoderOptions } from '../../encoders/types.js';
 import { FORMATS, inferFormat, writeMatrixFile, type Format } from '../../io/formats/index.js';
+import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { checkOutputPath } from '../../io/output.js';
 import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
@@ -15,8 +15,6 @@ import type { RegisterCommand } from './index.js';
 
 /** Formats that hold every cell (a sparse matrix must be densified for them). */
 const DENSE_FORMATS: ReadonlySet<Format> = new Set(['json', 'csv', 'tsv', 'text', 'binary']);
-/** Default number of decimals written (word2vec and gensim write 6). */
-const DEFAULT_PRECISION = 6;
 
 interface OutputFlags {
   output: string;
@@ -63,7 +61,7 @@ function addOutputOptions(command: Command): void {
   command
     .addOption(new Option('-o, --output <file>', 'write the matrix here (atomically; - is standard output)').default('-'))
     .addOption(new Option('-f, --format <format>', 'output format (default: from the file extension; else text for word vectors, tsv for labelled matrices)').choices(FORMATS))
-    .addOption(parsedOption('--precision <digits>', 'decimals written in text formats', integer('--precision', 0, 17), DEFAULT_PRECISION));
+    .addOption(parsedOption('--precision <digits>', 'decimal places in text formats (trailing zeros dropped)', parsePrecision, DEFAULT_PRECISION));
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
@@ -78,6 +76,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   const started = Date.now();
   let matrix: Matrix;
   let summary: string;
+  let wordsProcessed = 0;
   if (encoder.input === 'table') {
     if (inputs.length !== 1) throw new InputError(`encode ${encoder.name} reads exactly one table, got ${inputs.length}`, 'give one CSV/TSV file (or - for standard input)');
     const table = await readTable(inputs[0]!, { stdin: io.stdin, warn: (m) => warn(io, m) });
@@ -89,13 +88,16 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     matrix.meta.options = { ...describeInput(flags), ...matrix.meta.options };
     matrix.meta.vocabularySize = corpus.vocab.size;
     summary = `${corpus.tokensRead.toLocaleString('en-US')} tokens, vocabulary ${corpus.vocab.size.toLocaleString('en-US')}`;
+    // Words/s as the reference tools count it: corpus tokens × passes over them / wall time.
+    wordsProcessed = corpus.tokensRead * (typeof options.epochs === 'number' ? options.epochs : 1);
   }
   const format = chooseFormat(flags, matrix);
   checkDenseSize(matrix, format);
-  await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision });
+  await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn });
   if (!flags.quiet) {
     const seconds = (Date.now() - started) / 1000;
-    note(io, `wordspace: ${encoder.name}: ${summary} → ${matrix.nRows.toLocaleString('en-US')} × ${matrix.nCols.toLocaleString('en-US')} ${matrix.kind} matrix (${format}) in ${seconds.toFixed(1)} s`);
+    const rate = wordsProcessed > 0 && seconds > 0 ? `, ${Math.round(wordsProcessed / seconds).toLocaleString('en-US')} words/s` : '';
+    note(io, `wordspace: ${encoder.name}: ${summary} → ${matrix.nRows.toLocaleString('en-US')} × ${matrix.nCols.toLocaleString('en-US')} ${matrix.kind} matrix (${format}) in ${seconds.toFixed(1)} s${rate}`);
   }
 }
 
