@@ -1,9 +1,12 @@
 import { UsageError } from '../core/errors.js';
+import { autoencoder } from './autoencoder.js';
 import { cooc } from './cooc.js';
 import { doc } from './doc.js';
 import { features } from './features.js';
+import { glove } from './glove.js';
 import { onehot } from './onehot.js';
 import type { Encoder } from './types.js';
+import { cbow, sgns } from './word2vec/index.js';
 
 /**
  * Every encoder by name. The CLI builds `wordspace encode <method>` and its help from this list;
@@ -14,6 +17,10 @@ const ENCODERS: readonly Encoder[] = [
   features,
   doc,
   cooc,
+  autoencoder,
+  sgns,
+  cbow,
+  glove,
 ];
 
 export function encoders(): readonly Encoder[] {

@@ -1,0 +1,71 @@
+import type { Progress } from '../../core/progress.js';
+import { Random } from '../../core/random.js';
+import { AutoencoderModel, Scratch, solveDecoder, trainBatch, type Activation, type SparseRows } from './model.js';
+
+export interface TrainOptions {
+  dim: number;
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+  activation: Activation;
+  seed: number;
+}
+
+export interface TrainResult {
+  model: AutoencoderModel;
+  /** Mean exact reconstruction loss per row over each epoch's encoder pass (as the epoch ran). */
+  lossPerEpoch: number[];
+  /** Wall-clock seconds per epoch (for reports; not part of the result's identity). */
+  secondsPerEpoch: number[];
+}
+
+/** Progress is reported about this many times per epoch. */
+const PROGRESS_UPDATES_PER_EPOCH = 50;
+
+/**
+ * Train an autoencoder on the rows. One seeded generator draws the initial encoder and each
+ * epoch's row order, so a seed fixes the result. The decoder is solved for the initial (random
+ * projection) codes; then each epoch is a pass of Adam minibatches over the encoder in shuffled row
+ * order, followed by the exact decoder solve for the new codes.
+ */
+export function trainAutoencoder(rows: SparseRows, options: TrainOptions, progress: Progress): TrainResult {
+  const random = new Random(options.seed);
+  const model = new AutoencoderModel({ inputSize: rows.nCols, dim: options.dim, activation: options.activation });
+  model.initialize(random);
+  solveDecoder(model, rows);
+  const scratch = new Scratch(options.dim);
+  const order = new Int32Array(rows.nRows);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const updateEvery = Math.max(options.batchSize, Math.ceil(rows.nRows / PROGRESS_UPDATES_PER_EPOCH));
+  const lossPerEpoch: number[] = [];
+  const secondsPerEpoch: number[] = [];
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const started = performance.now();
+    random.shuffle(order);
+    progress.stage(`autoencoder epoch ${epoch + 1}/${options.epochs}`, rows.nRows, 'rows');
+    let lossSum = 0;
+    let nextUpdate = updateEvery;
+    for (let start = 0; start < rows.nRows; start += options.batchSize) {
+      const end = Math.min(rows.nRows, start + options.batchSize);
+      lossSum += trainBatch(model, rows, order, start, end, options.learningRate, scratch);
+      if (end >= nextUpdate) {
+        progress.update(end, { loss: roundLoss(lossSum / end) });
+        nextUpdate += updateEvery;
+      }
+    }
+    const loss = lossSum / Math.max(rows.nRows, 1);
+    progress.update(rows.nRows, { loss: roundLoss(loss) });
+    solveDecoder(model, rows);
+    progress.end();
+    const seconds = (performance.now() - started) / 1000;
+    progress.log(`autoencoder epoch ${epoch + 1}/${options.epochs}: loss ${roundLoss(loss)} (${seconds.toFixed(1)} s)`);
+    lossPerEpoch.push(loss);
+    secondsPerEpoch.push(seconds);
+  }
+  return { model, lossPerEpoch, secondsPerEpoch };
+}
+
+/** Losses are shown and stored with 6 significant digits. */
+export function roundLoss(loss: number): number {
+  return Number(loss.toPrecision(6));
+}
