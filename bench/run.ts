@@ -46,6 +46,8 @@ const METHODS: Method[] = [
   { name: 'gensim-cbow', peer: 'gensim-cbow', epochs: 5 },
   { name: 'fasttext-sg', peer: 'fasttext-sg', epochs: 5, baseline: 'gensim-sg' },
   { name: 'cooc-ppmi-svd', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0.5'] },
+  { name: 'cooc-ppmi-svd-p0', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0'] },
+  { name: 'cooc-ppmi-dyn-svd', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0.5', '--distance-weighting', 'linear'] },
   { name: 'glove', encoder: 'glove', epochs: 15, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '15', '--x-max', '10'] },
   { name: 'autoencoder', encoder: 'autoencoder', epochs: 1, flags: ['--dim', '100'] },
 ];
