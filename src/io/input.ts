@@ -136,14 +136,18 @@ export async function* decompressedBytes(path: string, stdin?: NodeJS.ReadableSt
   }
 }
 
-/** Decoded UTF-8 text chunks; invalid sequences become U+FFFD and are counted in a warning. */
-export async function* decodedText(path: string, options: Pick<InputOptions, 'stdin' | 'warn' | 'onBytes'>): AsyncGenerator<string> {
+/**
+ * UTF-8 text of byte chunks (a leading byte-order mark dropped); invalid sequences become U+FFFD
+ * and are counted in one warning naming the source. Shared by the corpus reader and the vector
+ * format readers.
+ */
+export async function* decodeUtf8(chunks: AsyncIterable<Buffer>, name: string, warn?: (message: string) => void): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let replaced = 0;
   const count = (s: string): void => {
     for (let i = s.indexOf('\uFFFD'); i !== -1; i = s.indexOf('\uFFFD', i + 1)) replaced++;
   };
-  for await (const chunk of decompressedBytes(path, options.stdin, options.onBytes)) {
+  for await (const chunk of chunks) {
     const text = decoder.decode(chunk, { stream: true });
     if (text.length > 0) {
       count(text);
@@ -155,9 +159,12 @@ export async function* decodedText(path: string, options: Pick<InputOptions, 'st
     count(rest);
     yield rest;
   }
-  if (replaced > 0) {
-    options.warn?.(`${displayName(path)}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`);
-  }
+  if (replaced > 0) warn?.(`${name}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`);
+}
+
+/** Decoded text of a corpus source (gunzipped, refused when binary). */
+export function decodedText(path: string, options: Pick<InputOptions, 'stdin' | 'warn' | 'onBytes'>): AsyncGenerator<string> {
+  return decodeUtf8(decompressedBytes(path, options.stdin, options.onBytes), displayName(path), options.warn);
 }
 
 /** Lines of a text source, without their line terminators (\n or \r\n). */

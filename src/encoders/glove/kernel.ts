@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { InputError } from '../../core/errors.js';
 import { Random } from '../../core/random.js';
+import { createSharedMemory as createPagedMemory, loadWasmModule, MemoryPlanner, paddedStride } from '../wasm/memory.js';
 
 /**
  * The GloVe WebAssembly kernel (assembly/glove.ts, built to dist/wasm/glove.wasm) and the layout of
@@ -10,17 +8,7 @@ import { Random } from '../../core/random.js';
  * so one memory hosts one kernel instance per worker thread.
  */
 
-/** Built kernel, relative to this file once compiled (dist/src/encoders/glove/ → dist/wasm/). */
-const WASM_URL = new URL('../../../wasm/glove.wasm', import.meta.url);
-
-/** WebAssembly page size (the spec's). */
-const PAGE_BYTES = 65536;
-/** wasm32 addresses at most 4 GiB = 65536 pages (assembly/glove.flags declares this maximum). */
-const MAX_PAGES = 65536;
-/** Low addresses left to the kernel's own static data (it has none; one page of headroom). */
-const RESERVED_BYTES = PAGE_BYTES;
-/** SIMD rows: every vector row is padded to a multiple of 4 floats (f32x4) and aligned to 16 bytes. */
-const SIMD_LANES = 4;
+/** Blocks aligned to 16 bytes (f32x4 loads). */
 const ALIGN = 16;
 /** A record: i32 word, i32 context, f32 log X, f32 f(X) (assembly/glove.ts RECORD_BYTES). */
 export const RECORD_BYTES = 16;
@@ -84,35 +72,16 @@ export interface UpdateRule {
   gradClip: number;
 }
 
-let cachedModule: Promise<WebAssembly.Module> | undefined;
-
 /** Compile the kernel once per process (a WebAssembly.Module can be posted to workers). */
 export function loadKernelModule(): Promise<WebAssembly.Module> {
-  cachedModule ??= (async () => {
-    const path = fileURLToPath(WASM_URL);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (err) {
-      throw new InputError(`cannot load the GloVe kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
-    }
-    return WebAssembly.compile(new Uint8Array(bytes));
-  })();
-  cachedModule.catch(() => {
-    cachedModule = undefined;
-  });
-  return cachedModule;
+  return loadWasmModule('glove', 'GloVe');
 }
 
 /** Plan the shared memory for a vocabulary, a dimension and `recordCount` co-occurrence records. */
 export function planLayout(vocabSize: number, dim: number, recordCount: number): MemoryLayout {
-  const stride = Math.ceil(dim / SIMD_LANES) * SIMD_LANES;
-  let top = RESERVED_BYTES;
-  const take = (bytes: number): number => {
-    const at = top;
-    top = Math.ceil((top + bytes) / ALIGN) * ALIGN;
-    return at;
-  };
+  const stride = paddedStride(dim);
+  const planner = new MemoryPlanner(ALIGN);
+  const take = (bytes: number): number => planner.take(bytes);
   const rowBytes = vocabSize * stride * Float32Array.BYTES_PER_ELEMENT;
   const biasBytes = vocabSize * Float64Array.BYTES_PER_ELEMENT;
   const wordVectors = take(rowBytes);
@@ -124,13 +93,7 @@ export function planLayout(vocabSize: number, dim: number, recordCount: number):
   const wordBiasGradsq = take(biasBytes);
   const contextBiasGradsq = take(biasBytes);
   const records = take(recordCount * RECORD_BYTES);
-  const pages = Math.ceil(top / PAGE_BYTES);
-  if (pages > MAX_PAGES) {
-    throw new InputError(
-      `${recordCount.toLocaleString('en-US')} co-occurrence cells and ${vocabSize} words × ${dim} dimensions need ${Math.ceil(top / 2 ** 20)} MiB, more than the 4 GiB a WebAssembly memory can hold`,
-      'lower --window or --dim, or raise --min-count / set --max-vocab',
-    );
-  }
+  const pages = planner.pages(`${recordCount.toLocaleString('en-US')} co-occurrence cells and ${vocabSize} words × ${dim} dimensions`, 'lower --window or --dim, or raise --min-count / set --max-vocab');
   return {
     vocabSize, dim, stride, records, recordCount, wordVectors, contextVectors, wordGradsq, contextGradsq,
     wordBias, contextBias, wordBiasGradsq, contextBiasGradsq, pages,
@@ -139,7 +102,7 @@ export function planLayout(vocabSize: number, dim: number, recordCount: number):
 
 /** A zero-filled shared memory of exactly the planned size (it never grows, so views stay valid). */
 export function createSharedMemory(layout: MemoryLayout): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
+  return createPagedMemory(layout.pages);
 }
 
 /** The co-occurrence records as parallel int32/float32 views (4 words per record). */

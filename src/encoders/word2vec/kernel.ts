@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { InputError } from '../../core/errors.js';
+import { createSharedMemory as createPagedMemory, loadWasmModule, MemoryPlanner, paddedStride } from '../wasm/memory.js';
 
 /**
  * The WebAssembly training kernel (assembly/word2vec.ts, built to dist/wasm/word2vec.wasm) and the
@@ -8,17 +6,6 @@ import { InputError } from '../../core/errors.js';
  * allocates nothing, so one memory can host one kernel instance per worker thread.
  */
 
-/** Built kernel, relative to this file once compiled (dist/src/encoders/word2vec/ → dist/wasm/). */
-const WASM_URL = new URL('../../../wasm/word2vec.wasm', import.meta.url);
-
-/** WebAssembly page size (the spec's). */
-const PAGE_BYTES = 65536;
-/** wasm32 addresses at most 4 GiB = 65536 pages (assembly/word2vec.flags declares this maximum). */
-const MAX_PAGES = 65536;
-/** Low addresses left to the kernel's own static data (it has none today; one page of headroom). */
-const RESERVED_BYTES = PAGE_BYTES;
-/** SIMD rows: every row is padded to a multiple of 4 floats (f32x4). */
-const SIMD_LANES = 4;
 /** Every block starts on its own cache line (64 bytes on x86-64 and ARM64), so threads' scratch never shares one. */
 const ALIGN = 64;
 
@@ -81,35 +68,16 @@ export interface ModelShape {
   cbow: boolean;
 }
 
-let cachedModule: Promise<WebAssembly.Module> | undefined;
-
 /** Compile the kernel once per process (a WebAssembly.Module can be posted to workers). */
 export function loadKernelModule(): Promise<WebAssembly.Module> {
-  cachedModule ??= (async () => {
-    const path = fileURLToPath(WASM_URL);
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = new Uint8Array(await readFile(path));
-    } catch (err) {
-      throw new InputError(`cannot load the word2vec kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
-    }
-    return WebAssembly.compile(bytes);
-  })();
-  cachedModule.catch(() => {
-    cachedModule = undefined;
-  });
-  return cachedModule;
+  return loadWasmModule('word2vec', 'word2vec');
 }
 
 /** Plan the shared memory for a vocabulary, a dimension, the kernel's constants and `workers` threads. */
 export function planLayout(vocabSize: number, dim: number, workers: number, constants: KernelConstants): MemoryLayout {
-  const stride = Math.ceil(dim / SIMD_LANES) * SIMD_LANES;
-  let top = RESERVED_BYTES;
-  const take = (bytes: number): number => {
-    const at = top;
-    top = Math.ceil((top + bytes) / ALIGN) * ALIGN;
-    return at;
-  };
+  const stride = paddedStride(dim);
+  const planner = new MemoryPlanner(ALIGN);
+  const take = (bytes: number): number => planner.take(bytes);
   const sigmoidTable = take((constants.sigmoidTableSize + 1) * 4);
   const keepProbability = take(vocabSize * 4);
   const aliasProbability = take(vocabSize * 4);
@@ -125,19 +93,13 @@ export function planLayout(vocabSize: number, dim: number, workers: number, cons
       hiddenGradient: take(stride * 4),
     });
   }
-  const pages = Math.ceil(top / PAGE_BYTES);
-  if (pages > MAX_PAGES) {
-    throw new InputError(
-      `${vocabSize} words × ${dim} dimensions need ${Math.ceil(top / 2 ** 20)} MiB, more than the 4 GiB a WebAssembly memory can hold`,
-      'lower --dim, or raise --min-count / set --max-vocab',
-    );
-  }
+  const pages = planner.pages(`${vocabSize} words × ${dim} dimensions`, 'lower --dim, or raise --min-count / set --max-vocab');
   return { vocabSize, dim, stride, sigmoidTable, keepProbability, aliasProbability, aliasIndex, inputVectors, outputVectors, scratch, pages };
 }
 
 /** A zero-filled shared memory of exactly the planned size (it never grows, so views stay valid). */
 export function createSharedMemory(layout: MemoryLayout): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
+  return createPagedMemory(layout.pages);
 }
 
 /** The kernel's compile-time constants. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
-import { displayName, openBytes } from '../input.js';
+import { decodeUtf8, displayName, openBytes } from '../input.js';
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -113,25 +113,8 @@ export async function openSource(path: string, stdin?: NodeJS.ReadableStream): P
  * Decoded UTF-8 text of a source in chunks (a leading byte-order mark dropped); invalid sequences
  * become U+FFFD and are reported once through `warn`.
  */
-export async function* sourceText(source: ByteSource, warn?: (message: string) => void): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  let replaced = 0;
-  const count = (s: string): void => {
-    for (let i = s.indexOf('\uFFFD'); i !== -1; i = s.indexOf('\uFFFD', i + 1)) replaced++;
-  };
-  for await (const chunk of source.chunks()) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text.length > 0) {
-      count(text);
-      yield text;
-    }
-  }
-  const rest = decoder.decode();
-  if (rest.length > 0) {
-    count(rest);
-    yield rest;
-  }
-  if (replaced > 0) warn?.(`${source.name}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`);
+export function sourceText(source: ByteSource, warn?: (message: string) => void): AsyncGenerator<string> {
+  return decodeUtf8(source.chunks(), source.name, warn);
 }
 
 /**
