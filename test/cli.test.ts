@@ -120,6 +120,11 @@ test('a dense output over the cell limit is refused with the size and the altern
   assertOneLineError(r.stderr, /12,000 × 12,000 = 1\.44e\+8 cells.*-f mtx or -f jsonl/);
   const sparse = await runCli(['encode', 'onehot', '-', '--tokenizer', 'whitespace', '-f', 'jsonl', '-q'], `${words}\n`);
   assert.equal(sparse.code, 0, sparse.stderr);
+  // Without -f, standard output gets Matrix Market instead of an error, and stderr says why.
+  const auto = await runCli(['encode', 'onehot', '-', '--tokenizer', 'whitespace'], `${words}\n`);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.match(auto.stdout, /^%%MatrixMarket matrix coordinate real general\n/);
+  assert.match(auto.stderr, /writing the sparse matrix as mtx: as TSV it would have 1\.44e\+8 cells/);
 });
 
 test('spawned binary: cooc PPMI to word2vec text piped into similar; closed pipe exits 0', async () => {
@@ -139,8 +144,8 @@ test('spawned binary: cooc PPMI to word2vec text piped into similar; closed pipe
 test('spawned binary: a closed pipe (| head -1) ends quietly with status 0', () => {
   const big = join(dir, 'big.txt');
   writeFileSync(big, `${Array.from({ length: 200000 }, (_, i) => `w${i % 5000}`).join(' ')}\n`);
-  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} encode onehot ${JSON.stringify(big)} --tokenizer whitespace -f jsonl -q | head -1`], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} encode cooc ${JSON.stringify(big)} --tokenizer whitespace -q | head -1`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
-  assert.match(r.stdout, /^\{/);
+  assert.match(r.stdout, /^label\tw0\t/);
 });

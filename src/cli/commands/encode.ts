@@ -24,15 +24,22 @@ interface OutputFlags {
 
 /**
  * The output format: -f, else the output file's extension, else word2vec text for word vectors
- * (dense, no column labels: pipes straight into `similar`) and TSV for labelled matrices.
+ * (dense, no column labels: pipes straight into `similar`) and TSV for labelled matrices — or, for a
+ * sparse matrix too big to print densely, Matrix Market (said on stderr), so that
+ * `wordspace encode cooc big.txt | head` works without flags.
  */
-function chooseFormat(flags: OutputFlags, matrix: Matrix): Format {
+function chooseFormat(flags: OutputFlags, matrix: Matrix, warn: (message: string) => void): Format {
   if (flags.format) return flags.format;
   if (flags.output !== '-') {
     const inferred = inferFormat(flags.output);
     if (inferred) return inferred;
   }
-  return matrix.kind === 'dense' && matrix.columns === null ? 'text' : 'tsv';
+  if (matrix.kind === 'dense') return matrix.columns === null ? 'text' : 'tsv';
+  if (matrix.nRows * matrix.nCols > DENSE_CELL_LIMIT) {
+    warn(`writing the sparse matrix as mtx: as TSV it would have ${(matrix.nRows * matrix.nCols).toExponential(2)} cells (choose with -f)`);
+    return 'mtx';
+  }
+  return 'tsv';
 }
 
 /** Refuse a dense output that would be enormous, saying how big and what to do instead. */
@@ -91,7 +98,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     // Words/s as the reference tools count it: corpus tokens × passes over them / wall time.
     wordsProcessed = corpus.tokensRead * (typeof options.epochs === 'number' ? options.epochs : 1);
   }
-  const format = chooseFormat(flags, matrix);
+  const format = chooseFormat(flags, matrix, context.warn);
   checkDenseSize(matrix, format);
   await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn });
   if (!flags.quiet) {
