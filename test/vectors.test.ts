@@ -131,3 +131,11 @@ test('sparse vectors answer every query as their dense twin', () => {
   assert.deepEqual([...picked.row(0)], [0, 1, 1, 0, 0]);
   assert.deepEqual([...picked.row(1)], [1, 0, 0, 0, 0]);
 });
+
+test('suggestions scale with word length: a two-character query is not close to every short word', () => {
+  // 自由 vs 自在: one substitution, one character shared; vs "of"/"to": two substitutions, nothing shared.
+  assert.deepEqual(closeWords('自由', ['of', 'to', '自在', '由']), ['自在', '由']);
+  assert.deepEqual(closeWords('xy', ['of', 'to', 'ab']), []);
+  // "teh" (3 letters) allows one edit: "the" is two substitutions away, "ten" one.
+  assert.deepEqual(closeWords('teh', ['the', 'ten']), ['ten']);
+});

@@ -27,6 +27,28 @@ function tsvCell(cell: Cell): string {
 }
 
 /**
+ * cli-table3 measures every cell of a table before drawing it, which took a minute for a 79k-word
+ * vocabulary; longer tables are printed as aligned columns without borders (streamed, linear time).
+ */
+const BORDERED_ROW_LIMIT = 2000;
+
+/** Display width: code points, wide East Asian and emoji characters counting 2. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{Extended_Pictographic}\u3000-\u303f\uff00-\uffef]/u.test(ch) ? 2 : 1;
+  return width;
+}
+
+async function writeAlignedRows(sink: Sink, table: ResultTable, styleHeader: (h: string) => string): Promise<void> {
+  const widths = table.header.map((h) => displayWidth(h));
+  for (const row of table.rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(String(cell)))));
+  const line = (cells: string[], style = (x: string) => x): string =>
+    `${cells.map((cell, i) => (i === cells.length - 1 ? style(cell) : style(cell) + ' '.repeat((widths[i] ?? 0) - displayWidth(cell) + 2))).join('')}\n`;
+  await sink.write(line(table.header, styleHeader));
+  for (const row of table.rows) await sink.write(line(row.map(String)));
+}
+
+/**
  * Print result tables. `json` prints one array of objects per table (an array of arrays when there
  * are several); `tsv`/`csv` print one header and the rows of every table (the tables of one command
  * share their columns).
@@ -50,9 +72,15 @@ export async function renderTables(io: CliIO, format: ResultFormat, tables: Resu
     const c = colour ? chalk : new Chalk({ level: 0 });
     for (const t of tables) {
       if (t.title) await sink.write(`${c.bold(t.title)}\n`);
+      if (t.rows.length > BORDERED_ROW_LIMIT) {
+        await writeAlignedRows(sink, t, (h) => c.cyan(h));
+        continue;
+      }
       const table = new Table({
         head: t.header.map((h) => c.cyan(h)),
         style: { head: [], border: colour ? ['grey'] : [] },
+        // No rule between body rows: compact, like most CLI tables.
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
       });
       for (const row of t.rows) table.push(row.map(String));
       await sink.write(`${table.toString()}\n`);

@@ -31,11 +31,21 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 }
 
 /**
- * Vocabulary words close to `word`: case-insensitive edit distance ≤ 2, nearest first, then in
- * vocabulary order (for every tool here, the more frequent word first).
+ * Edits allowed for a word of this length: one per three characters (at least one, at most
+ * SUGGESTION_MAX_DISTANCE), so that a two-letter query is not "close" to every two-letter word.
  */
-export function closeWords(word: string, vocabulary: readonly string[], count = SUGGESTION_COUNT, maxDistance = SUGGESTION_MAX_DISTANCE): string[] {
+export function allowedDistance(length: number, cap = SUGGESTION_MAX_DISTANCE): number {
+  return Math.min(cap, Math.max(1, Math.floor(length / 3)));
+}
+
+/**
+ * Vocabulary words close to `word`: case-insensitive edit distance within `allowedDistance` and
+ * below the word's length (one character at least in common), nearest first, then in vocabulary
+ * order (for every tool here, the more frequent word first).
+ */
+export function closeWords(word: string, vocabulary: readonly string[], count = SUGGESTION_COUNT, cap = SUGGESTION_MAX_DISTANCE): string[] {
   const target = word.toLowerCase();
+  const maxDistance = Math.min(allowedDistance(target.length, cap), target.length - 1);
   const found: { word: string; distance: number; order: number }[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < vocabulary.length; i++) {
@@ -58,6 +68,6 @@ export function unknownWordError(word: string, vocabulary: readonly string[]): I
   const hint =
     suggestions.length > 0
       ? `did you mean: ${suggestions.join(', ')}?`
-      : `none of its ${vocabulary.length} words is within ${SUGGESTION_MAX_DISTANCE} edits; check the spelling`;
+      : `none of its ${vocabulary.length} words is within ${allowedDistance(word.length)} edit${allowedDistance(word.length) === 1 ? '' : 's'}; check the spelling`;
   return new InputError(`"${word}" is not in the vectors`, hint);
 }
