@@ -17,7 +17,6 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
   let total: number | undefined;
   let unit = '';
   let startedAt = 0;
-  let lastDone = 0;
   const stop = (): void => {
     bar?.stop();
     bar = undefined;
@@ -29,21 +28,19 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
       total = stageTotal;
       unit = stageUnit ?? '';
       startedAt = Date.now();
-      lastDone = 0;
     },
     update(done, info) {
-      lastDone = done;
       if (!interactive) return;
-      const extra = info ? Object.entries(info).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`).join('  ') : '';
+      const figures = info ? Object.entries(info).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`).join('  ') : '';
+      const extra = total ? `| ETA ${eta(Date.now() - startedAt, done, total)} ${figures}` : figures;
       if (!bar) {
         if (Date.now() - startedAt < SHOW_AFTER_MS) return;
         bar = new cliProgress.SingleBar(
           {
             stream: io.stderr as NodeJS.WritableStream,
-            format: total ? `{stage} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted} {extra}` : `{stage} {value} ${unit} {extra}`,
+            format: total ? `{stage} [{bar}] {percentage}% | {value}/{total} ${unit} {extra}` : `{stage} {value} ${unit} {extra}`,
             hideCursor: true,
             clearOnComplete: true,
-            etaBuffer: 50,
             fps: 5,
           },
           cliProgress.Presets.shades_classic,
@@ -55,7 +52,6 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
     end() {
       if (bar && total) bar.update(total);
       stop();
-      void lastDone;
     },
     log(message) {
       if (quiet) return;
@@ -63,6 +59,13 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
       io.stderr.write(`${message}\n`);
     },
   };
+}
+
+/** Remaining time from the average rate so far ("?" until there is a rate). */
+function eta(elapsedMs: number, done: number, total: number): string {
+  if (done <= 0 || elapsedMs <= 0) return '?';
+  const seconds = Math.max(0, Math.round(((total - done) * elapsedMs) / done / 1000));
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
 function formatNumber(v: number): string {
