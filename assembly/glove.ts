@@ -22,8 +22,8 @@
 // vectors and 1 in the squared gradients, so every update to them is 0 / 1 = 0 and the SIMD loops
 // need no tail. Biases and their squared gradients are f64 (scalars: precision costs nothing there).
 
-/** xorshift64* multiplier (Vigna 2016). */
-const XORSHIFT_MULTIPLIER: u64 = 0x2545f4914f6cdd1d;
+import { below, seedRandom } from './lib/random';
+
 /** Bytes per co-occurrence record (one v128), and its log2 for address arithmetic. */
 export const RECORD_BYTES: i32 = 16;
 const RECORD_SHIFT: usize = 4;
@@ -42,7 +42,6 @@ let contextBiasGradsq: usize = 0;
 let records: usize = 0;
 let eta: f32 = 0.05;
 let gradClip: f32 = 100;
-let rng: u64 = 1;
 /** Records skipped because their diff was NaN or infinite (glove.c prints "Caught NaN in diff"). */
 let skipped: i32 = 0;
 
@@ -75,32 +74,13 @@ export function configure(
   gradClip = gradientClip;
 }
 
-/** Seed this instance's generator (a zero state would stick at zero, so it becomes 1). */
+/** Seed this instance's generator. */
 export function seed(low: u32, high: u32): void {
-  rng = (<u64>high << 32) | <u64>low;
-  if (rng == 0) rng = 1;
+  seedRandom(low, high);
 }
 
 export function skippedRecords(): i32 {
   return skipped;
-}
-
-// @ts-ignore: decorator
-@inline
-function nextRandom(): u64 {
-  let x = rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  rng = x;
-  return x * XORSHIFT_MULTIPLIER;
-}
-
-/** Uniform integer in [0, n) from the high 32 bits (multiply-shift). */
-// @ts-ignore: decorator
-@inline
-function below(n: u32): u32 {
-  return <u32>(((nextRandom() >> 32) * <u64>n) >> 32);
 }
 
 /** w·w̃ + b + b̃ − log X for the record at `record`. */

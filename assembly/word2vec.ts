@@ -13,6 +13,8 @@
 // Rows are `stride` floats (dim rounded up to a multiple of 4); the padding lanes start at zero and
 // stay zero (every update to them is a product with a zero), so the SIMD loops need no tail.
 
+import { below, nextRandom, seedRandom } from './lib/random';
+
 /** word2vec.c's MAX_SENTENCE_LENGTH: a sentence longer than this (after subsampling) is cut. */
 export const MAX_SENTENCE_LENGTH: i32 = 1000;
 /** Sigmoid table resolution: word2vec.c's EXP_TABLE_SIZE (entries over [-bound, bound]). */
@@ -22,8 +24,6 @@ export const SIGMOID_BOUND: f32 = 6;
 /** Table index per unit of the dot product: SIGMOID_TABLE_SIZE / (2 · SIGMOID_BOUND). */
 const SIGMOID_SCALE: f32 = <f32>SIGMOID_TABLE_SIZE / (2 * SIGMOID_BOUND);
 
-/** xorshift64* multiplier (Vigna 2016). */
-const XORSHIFT_MULTIPLIER: u64 = 0x2545f4914f6cdd1d;
 /** 2^-24: turns a 24-bit integer into a float in [0, 1) exactly. */
 const INV_2_24: f32 = 1.0 / 16777216.0;
 
@@ -42,7 +42,6 @@ let aliasIndex: usize = 0;
 let sentence: usize = 0;
 let hidden: usize = 0;
 let hiddenGradient: usize = 0;
-let rng: u64 = 1;
 
 /** Where the shared tables and this instance's scratch buffers live (byte offsets), and the model. */
 export function configure(
@@ -78,29 +77,9 @@ export function configure(
   hiddenGradient = hiddenGradientPtr;
 }
 
-/** Seed this instance's generator (a zero state would stick at zero, so it becomes 1). */
+/** Seed this instance's generator. */
 export function seed(low: u32, high: u32): void {
-  rng = (<u64>high << 32) | <u64>low;
-  if (rng == 0) rng = 1;
-}
-
-/** xorshift64*: 64-bit state, high bits of good quality. */
-// @ts-ignore: decorator
-@inline
-function nextRandom(): u64 {
-  let x = rng;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  rng = x;
-  return x * XORSHIFT_MULTIPLIER;
-}
-
-/** Uniform integer in [0, n) from the high 32 bits (multiply-shift, no modulo bias to speak of). */
-// @ts-ignore: decorator
-@inline
-function below(n: i32): i32 {
-  return <i32>(((nextRandom() >> 32) * <u64>n) >> 32);
+  seedRandom(low, high);
 }
 
 /** Uniform float in [0, 1) with 24 random bits. */
@@ -215,7 +194,7 @@ function trainSentence(length: i32, alpha: f32): void {
   for (let a = 0; a < length; a++) {
     const word = load<i32>(sentence + (<usize>a << 2));
     // Dynamic window: b uniform in [0, window), use window − b on each side (word2vec.c).
-    const span = window - below(window);
+    const span = window - <i32>below(<u32>window);
     const from = max(0, a - span);
     const to = min(length - 1, a + span);
     if (cbow) {
