@@ -149,3 +149,16 @@ test('spawned binary: a closed pipe (| head -1) ends quietly with status 0', () 
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /^label\tw0\t/);
 });
+
+test('the README\'s main job: PPMI-SVD vectors of the bundled speeches, then similar words', async () => {
+  const corpus = new URL('../../data/us-speeches.txt.gz', import.meta.url).pathname;
+  const vec = join(dir, 'speeches.vec');
+  const enc = await spawnCli(['encode', 'cooc', corpus, '--min-count', '5', '--weight', 'ppmi', '--dim', '100', '-o', vec]);
+  assert.equal(enc.code, 0, enc.stderr);
+  assert.match(enc.stderr, /cooc: 490,551 tokens, vocabulary 5,967 → 5,967 × 100 dense matrix \(text\)/);
+  const similar = await spawnCli(['similar', vec, 'freedom', '-k', '5']);
+  assert.equal(similar.code, 0, similar.stderr);
+  // A reader of these speeches expects liberty and democracy next to freedom.
+  const neighbours = similar.stdout.trimEnd().split('\n').slice(1).map((line) => line.split('\t')[2]);
+  assert.ok(neighbours.includes('liberty') && neighbours.includes('democracy'), neighbours.join(', '));
+});
