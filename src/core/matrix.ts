@@ -43,10 +43,6 @@ export class DenseMatrix {
   row(i: number): Float32Array | Float64Array {
     return this.data.subarray(i * this.nCols, (i + 1) * this.nCols);
   }
-
-  static zeros(rows: string[], columns: string[] | null, nCols: number, meta: MatrixMeta): DenseMatrix {
-    return new DenseMatrix(rows, columns, nCols, new Float32Array(rows.length * nCols), meta);
-  }
 }
 
 /** Compressed sparse rows: row i holds indices[indptr[i]..indptr[i+1]) with the matching values. */

@@ -115,13 +115,3 @@ export async function buildCorpus(lines: AsyncIterable<TextLine>, options: Corpu
     typesSeen: seenWords.length,
   };
 }
-
-/** Number of sentences in a corpus. */
-export function sentenceCount(corpus: Corpus): number {
-  return corpus.sentenceStarts.length - 1;
-}
-
-/** Number of documents in a corpus. */
-export function documentCount(corpus: Corpus): number {
-  return corpus.docStarts.length - 1;
-}

@@ -31,13 +31,6 @@ export class Vocabulary {
     return this.index.has(word);
   }
 
-  /** Sum of the counts of the kept words. */
-  total(): number {
-    let s = 0;
-    for (const c of this.counts) s += c;
-    return s;
-  }
-
   /**
    * Keep the words with count ≥ minCount, sort by count descending then word, cut at maxVocab.
    * Returns the vocabulary and, for each input position, its new id or -1.

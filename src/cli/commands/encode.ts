@@ -3,6 +3,7 @@ import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
 import { encoders } from '../../encoders/registry.js';
 import type { Encoder, EncoderOptions } from '../../encoders/types.js';
+import { excessDenseCells } from '../../io/formats/common.js';
 import { FORMATS, inferFormat, writeMatrixFile, type Format } from '../../io/formats/index.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { checkOutputPath } from '../../io/output.js';
@@ -13,8 +14,6 @@ import { cliParser, parsedOption } from '../options.js';
 import { makeProgress } from '../progress.js';
 import type { RegisterCommand } from './index.js';
 
-/** Formats that hold every cell (a sparse matrix must be densified for them). */
-const DENSE_FORMATS: ReadonlySet<Format> = new Set(['json', 'csv', 'tsv', 'text', 'binary']);
 
 interface OutputFlags {
   output: string;
@@ -35,18 +34,21 @@ function chooseFormat(flags: OutputFlags, matrix: Matrix, warn: (message: string
     if (inferred) return inferred;
   }
   if (matrix.kind === 'dense') return matrix.columns === null ? 'text' : 'tsv';
-  if (matrix.nRows * matrix.nCols > DENSE_CELL_LIMIT) {
-    warn(`writing the sparse matrix as mtx: as TSV it would have ${(matrix.nRows * matrix.nCols).toExponential(2)} cells (choose with -f)`);
+  const cells = excessDenseCells(matrix, 'tsv');
+  if (cells > 0) {
+    warn(`writing the sparse matrix as mtx: as TSV it would have ${cells.toExponential(2)} cells (choose with -f)`);
     return 'mtx';
   }
   return 'tsv';
 }
 
-/** Refuse a dense output that would be enormous, saying how big and what to do instead. */
-function checkDenseSize(matrix: Matrix, format: Format): void {
-  if (matrix.kind !== 'sparse' || !DENSE_FORMATS.has(format)) return;
-  const cells = matrix.nRows * matrix.nCols;
-  if (cells > DENSE_CELL_LIMIT) {
+/**
+ * Refuse a dense output that would be enormous, before writing, with encode's own alternatives
+ * (the writers' guard, which this shares, knows nothing of --max-vocab or --dim).
+ */
+function refuseHugeDense(matrix: Matrix, format: Format): void {
+  const cells = excessDenseCells(matrix, format);
+  if (cells > 0) {
     throw new InputError(
       `a dense ${format} output would have ${matrix.nRows.toLocaleString('en-US')} × ${matrix.nCols.toLocaleString('en-US')} = ${cells.toExponential(2)} cells, over the limit of ${DENSE_CELL_LIMIT.toExponential(0)}`,
       'write it sparse with -f mtx or -f jsonl, or shrink it with --max-vocab, --min-count or --dim',
@@ -99,7 +101,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     wordsProcessed = corpus.tokensRead * (typeof options.epochs === 'number' ? options.epochs : 1);
   }
   const format = chooseFormat(flags, matrix, context.warn);
-  checkDenseSize(matrix, format);
+  refuseHugeDense(matrix, format);
   await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn });
   if (!flags.quiet) {
     const seconds = (Date.now() - started) / 1000;

@@ -64,13 +64,19 @@ export function metaFrom(value: unknown, source: string): MatrixMeta {
 export const SPARSE_FORMATS: readonly Format[] = ['jsonl', 'mtx'];
 
 /**
- * The guard before a sparse matrix is written in a dense format: past DENSE_CELL_LIMIT cells the
- * output would be gigabytes of mostly zeros.
+ * Cells a sparse matrix would spill in a dense `format` when that is past DENSE_CELL_LIMIT (the output
+ * would be gigabytes of mostly zeros); 0 when the write is fine.
  */
-export function checkDenseSize(matrix: Matrix, format: Format): void {
-  if (matrix.kind === 'dense' || SPARSE_FORMATS.includes(format)) return;
+export function excessDenseCells(matrix: Matrix, format: Format): number {
+  if (matrix.kind === 'dense' || SPARSE_FORMATS.includes(format)) return 0;
   const cells = matrix.nRows * matrix.nCols;
-  if (cells > DENSE_CELL_LIMIT) {
+  return cells > DENSE_CELL_LIMIT ? cells : 0;
+}
+
+/** The guard before a sparse matrix is written in a dense format. */
+export function checkDenseSize(matrix: Matrix, format: Format): void {
+  const cells = excessDenseCells(matrix, format);
+  if (cells > 0) {
     throw new InputError(
       `the matrix is sparse and has ${matrix.nRows} × ${matrix.nCols} = ${cells.toExponential(2)} cells, more than the ${DENSE_CELL_LIMIT.toExponential(0)} a dense ${format} file may hold`,
       'write it in a sparse format: mtx or jsonl',
