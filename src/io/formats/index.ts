@@ -10,7 +10,7 @@ import { createGzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
 import type { Matrix, MatrixMeta } from '../../core/matrix.js';
 import { displayName } from '../input.js';
-import { checkOutputPath, Sink, withOutput } from '../output.js';
+import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
 import { checkDenseSize, FORMATS, metaFrom, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { readDelimited, writeCsv, writeTsv } from './delimited.js';
 import { readJson, writeJson } from './json.js';
@@ -100,23 +100,40 @@ async function gzipped(outer: Sink, body: (inner: Sink) => Promise<void>): Promi
   await pump;
 }
 
+/** Options of writeMatrixFile: the writer's, plus whether a read-only file may be replaced. */
+export interface WriteFileOptions extends WriteOptions {
+  force?: boolean;
+}
+
 /**
  * Write a matrix to a file atomically (temporary file renamed at the end), or to `stdout` when the
  * path is `-`. A path ending in `.gz` is gzipped. For text/binary/csv/tsv files the metadata goes
- * to `<path>.meta.json`, also atomically, unless `options.metaFile` is false; nothing extra goes to stdout.
+ * to `<path>.meta.json`, committed together with the matrix file (both written and fsynced before
+ * either is renamed), unless `options.metaFile` is false; nothing extra goes to stdout, a FIFO or a
+ * device. See withOutputs for special targets, symlinks and read-only files.
  */
-export async function writeMatrixFile(matrix: Matrix, path: string, format: Format, stdout: NodeJS.WritableStream, options: WriteOptions = {}): Promise<void> {
+export async function writeMatrixFile(matrix: Matrix, path: string, format: Format, stdout: NodeJS.WritableStream, options: WriteFileOptions = {}): Promise<void> {
   checkDenseSize(matrix, format);
   checkPrecision(options.precision ?? DEFAULT_PRECISION);
-  const sideMeta = path !== '-' && options.metaFile !== false && SIDE_META_FORMATS.includes(format);
-  if (sideMeta) await checkOutputPath(metaPath(path));
+  const { force, ...writeOptions } = options;
+  const target = await resolveOutput(path);
+  const sideMeta = target.kind === 'atomic' && options.metaFile !== false && SIDE_META_FORMATS.includes(format);
   const compress = path !== '-' && /\.gz$/i.test(path);
-  await withOutput(path, stdout, (sink) => (compress ? gzipped(sink, (inner) => writeMatrix(matrix, inner, format, options)) : writeMatrix(matrix, sink, format, options)));
+  const jobs: OutputJob[] = [
+    {
+      path,
+      body: (sink) => (compress ? gzipped(sink, (inner) => writeMatrix(matrix, inner, format, writeOptions)) : writeMatrix(matrix, sink, format, writeOptions)),
+    },
+  ];
   if (sideMeta) {
-    await withOutput(metaPath(path), stdout, async (sink) => {
-      await sink.write(`${JSON.stringify(matrix.meta, null, 2)}\n`);
+    jobs.push({
+      path: metaPath(path),
+      body: async (sink) => {
+        await sink.write(`${JSON.stringify(matrix.meta, null, 2)}\n`);
+      },
     });
   }
+  await withOutputs(jobs, stdout, { force });
 }
 
 const TEXT_DECODER = new TextDecoder('utf-8');
