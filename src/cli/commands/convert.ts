@@ -1,15 +1,16 @@
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_PRECISION, FORMATS, inferFormat, parsePrecision, readMatrix, writeMatrixFile, type Format } from '../../io/formats/index.js';
-import { checkOutputPath } from '../../io/output.js';
 import { warn } from '../context.js';
 import { parsedOption } from '../options.js';
+import { addForceOption, checkOutput, refuseBinaryOnTerminal } from '../output-options.js';
 import type { RegisterCommand } from './index.js';
 
 interface ConvertOptions {
   from?: Format;
   to?: Format;
   precision: number;
+  force?: boolean;
 }
 
 /** The output format: --to, else the output file's extension. */
@@ -22,7 +23,7 @@ function outputFormat(output: string, to: Format | undefined): Format {
 }
 
 export const registerConvert: RegisterCommand = (program, io) => {
-  program
+  const command = program
     .command('convert')
     .description('convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market)')
     .argument('<input>', 'file to read (any format, gzipped or not); - for standard input')
@@ -33,15 +34,14 @@ export const registerConvert: RegisterCommand = (program, io) => {
     .addHelpText(
       'after',
       '\nExamples:\n  wordspace convert vectors.bin vectors.txt\n  wordspace convert cooc.mtx - --to jsonl | head\n  zcat glove.6B.50d.txt.gz | wordspace convert - glove.bin',
-    )
+    );
+  addForceOption(command)
     .action(async (input: string, output: string, options: ConvertOptions) => {
       const format = outputFormat(output, options.to);
-      if (format === 'binary' && output === '-' && io.stdout.isTTY) {
-        throw new UsageError('refusing to write binary vectors to a terminal', 'give an output file, or pipe the output elsewhere');
-      }
-      await checkOutputPath(output);
+      refuseBinaryOnTerminal(output, format, io);
+      await checkOutput({ output, inputs: [input], force: options.force, format });
       const report = (message: string): void => warn(io, message);
       const matrix = await readMatrix(input, { stdin: io.stdin, warn: report, ...(options.from ? { format: options.from } : {}) });
-      await writeMatrixFile(matrix, output, format, io.stdout, { precision: options.precision, warn: report });
+      await writeMatrixFile(matrix, output, format, io.stdout, { precision: options.precision, warn: report, force: options.force });
     });
 };

@@ -4,13 +4,13 @@ import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
 import { encoders } from '../../encoders/registry.js';
 import type { Encoder, EncoderOptions } from '../../encoders/types.js';
 import { excessDenseCells } from '../../io/formats/common.js';
-import { FORMATS, inferFormat, writeMatrixFile, type Format } from '../../io/formats/index.js';
+import { FORMATS, writeMatrixFile, type Format } from '../../io/formats/index.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
-import { checkOutputPath } from '../../io/output.js';
 import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
 import { cliParser, parsedOption } from '../options.js';
+import { addForceOption, checkOutput, formatFromName, refuseBinaryOnTerminal } from '../output-options.js';
 import { makeProgress } from '../progress.js';
 import type { RegisterCommand } from './index.js';
 
@@ -19,20 +19,17 @@ interface OutputFlags {
   output: string;
   format?: Format;
   precision: number;
+  force?: boolean;
 }
 
 /**
- * The output format: -f, else the output file's extension, else word2vec text for word vectors
+ * The output format: -f, else the output file's extension (`named`), else word2vec text for word vectors
  * (dense, no column labels: pipes straight into `similar`) and TSV for labelled matrices — or, for a
  * sparse matrix too big to print densely, Matrix Market (said on stderr), so that
  * `wordspace encode cooc big.txt | head` works without flags.
  */
-function chooseFormat(flags: OutputFlags, matrix: Matrix, warn: (message: string) => void): Format {
-  if (flags.format) return flags.format;
-  if (flags.output !== '-') {
-    const inferred = inferFormat(flags.output);
-    if (inferred) return inferred;
-  }
+function chooseFormat(named: Format | undefined, matrix: Matrix, warn: (message: string) => void): Format {
+  if (named) return named;
   if (matrix.kind === 'dense') return matrix.columns === null ? 'text' : 'tsv';
   const cells = excessDenseCells(matrix, 'tsv');
   if (cells > 0) {
@@ -71,13 +68,18 @@ function addOutputOptions(command: Command): void {
     .addOption(new Option('-o, --output <file>', 'write the matrix here (atomically; - is standard output)').default('-'))
     .addOption(new Option('-f, --format <format>', 'output format (default: from the file extension; else text for word vectors, tsv for labelled matrices)').choices(FORMATS))
     .addOption(parsedOption('--precision <digits>', 'decimal places in text formats (trailing zeros dropped)', parsePrecision, DEFAULT_PRECISION));
+  addForceOption(command);
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'precision', 'quiet', 'csv', 'textColumn', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
+const SHELL_KEYS = new Set(['output', 'format', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
-  await checkOutputPath(flags.output);
+  refuseBinaryOnTerminal(flags.output, flags.format, io);
+  const reads = encoder.input === 'table' ? inputs : [...(inputs.length > 0 ? inputs : ['-']), flags.vocab];
+  const target = await checkOutput({ output: flags.output, inputs: reads, force: flags.force });
+  const named = flags.format ?? formatFromName(flags.output, target, '-f');
+  if (named) await checkOutput({ output: flags.output, inputs: reads, force: flags.force, format: named });
   const progress = makeProgress(io, flags.quiet === true);
   const context = { progress, warn: (m: string) => warn(io, m) };
   const options: EncoderOptions = {};
@@ -100,9 +102,9 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     // Words/s as the reference tools count it: corpus tokens × passes over them / wall time.
     wordsProcessed = corpus.tokensRead * (typeof options.epochs === 'number' ? options.epochs : 1);
   }
-  const format = chooseFormat(flags, matrix, context.warn);
+  const format = chooseFormat(named, matrix, context.warn);
   refuseHugeDense(matrix, format);
-  await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn });
+  await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn, force: flags.force });
   if (!flags.quiet) {
     const seconds = (Date.now() - started) / 1000;
     const rate = wordsProcessed > 0 && seconds > 0 ? `, ${Math.round(wordsProcessed / seconds).toLocaleString('en-US')} words/s` : '';
