@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { WordspaceError } from '../core/errors.js';
+import { removeTemporaryFiles } from '../io/output.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import type { CliIO } from './context.js';
+import { restoreTerminal } from './progress.js';
 
 /** Build the commander program; every command registers itself from src/cli/commands/. */
 export function buildProgram(io: CliIO): Command {
@@ -66,9 +68,27 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** The signals that end a run early, and their numbers (the exit status is 128 + the number, as in a shell). */
+const STOP_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * On Ctrl-C, `kill` or a closed terminal: remove the temporary output files, give the terminal its
+ * cursor and line wrap back if a progress bar hid them, and exit 128 + the signal's number.
+ */
+function stopOnSignals(): void {
+  for (const [signal, number] of Object.entries(STOP_SIGNALS)) {
+    process.once(signal, () => {
+      removeTemporaryFiles();
+      restoreTerminal(process.stderr);
+      process.exit(128 + number);
+    });
+  }
+}
+
 /** Entry point of bin/wordspace: the only place that touches the real process. */
 export function main(argv: string[]): void {
   const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  stopOnSignals();
   // A closed downstream pipe ends the program quietly with status 0.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

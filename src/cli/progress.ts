@@ -2,6 +2,23 @@ import cliProgress from 'cli-progress';
 import type { Progress } from '../core/progress.js';
 import type { CliIO } from './context.js';
 
+/** Show the cursor (DECTCEM) and turn line wrap back on (DECAWM): what a bar on screen turned off. */
+const TERMINAL_RESTORE = '\x1b[?25h\x1b[?7h';
+
+/** The streams with a progress bar on screen right now. */
+const barsOnScreen = new Set<NodeJS.WritableStream>();
+
+/**
+ * After a signal, when the program exits without stopping its bar: give the terminal back its cursor
+ * and line wrap (on a new line) if a bar was on screen. Synchronous enough for a signal handler:
+ * writes to a terminal are synchronous in Node.
+ */
+export function restoreTerminal(stream: NodeJS.WritableStream): void {
+  if (!barsOnScreen.has(stream)) return;
+  barsOnScreen.clear();
+  stream.write(`${TERMINAL_RESTORE}\n`);
+}
+
 /** A bar appears only for stages that last longer than this (short jobs stay silent). */
 const SHOW_AFTER_MS = 700;
 
@@ -20,6 +37,7 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
   const stop = (): void => {
     bar?.stop();
     bar = undefined;
+    barsOnScreen.delete(io.stderr);
   };
   return {
     stage(stageName, stageTotal, stageUnit) {
@@ -46,6 +64,7 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
           cliProgress.Presets.shades_classic,
         );
         bar.start(total ?? 0, done, { stage: name, extra });
+        barsOnScreen.add(io.stderr);
       }
       bar.update(Math.min(done, total ?? done), { stage: name, extra });
     },
