@@ -10,6 +10,7 @@ import { checkOutputPath } from '../../io/output.js';
 import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
+import { addAlias, refuseFlag } from '../flags.js';
 import { cliParser, parsedOption } from '../options.js';
 import { makeProgress } from '../progress.js';
 import type { RegisterCommand } from './index.js';
@@ -56,13 +57,31 @@ function refuseHugeDense(matrix: Matrix, format: Format): void {
   }
 }
 
+/** Width of the alias list in --help. */
+const HELP_WIDTH = 78;
+
 function addEncoderOptions(command: Command, encoder: Encoder): void {
+  const aliases: string[] = [];
   for (const spec of encoder.options) {
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
     else if (spec.parse) option.argParser(cliParser(spec.parse));
-    if (spec.default !== undefined) option.default(spec.default);
+    if (spec.default !== undefined) option.default(spec.default, spec.defaultDescription);
     command.addOption(option);
+    for (const alias of spec.aliases ?? []) {
+      addAlias(command, option, alias);
+      aliases.push(`${alias} = ${option.long!}`);
+    }
+  }
+  for (const [flag, hint] of Object.entries(encoder.refusedFlags ?? {})) refuseFlag(command, flag, hint);
+  if (aliases.length > 0) {
+    const lines = aliases.reduce<string[]>((out, a) => {
+      const last = out.length - 1;
+      if (last >= 0 && out[last]!.length + a.length + 2 <= HELP_WIDTH) out[last] += `, ${a}`;
+      else out.push(`  ${a}`);
+      return out;
+    }, []);
+    command.addHelpText('after', `\nAlso accepted, as the word2vec, GloVe and fastText spellings (with two dashes):\n${lines.join(',\n')}`);
   }
 }
 

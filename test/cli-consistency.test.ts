@@ -1,0 +1,136 @@
+/**
+ * Issue 6, "consistency a user trips over": one-line messages (8), vocab ↔ --vocab (12), query case
+ * folding and partial answers (14), colour and terminals (15), one flag one meaning (16), headerless
+ * numeric CSV (17).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { oneLine } from '../src/cli/context.js';
+import { runCli, spawnCli } from './helpers/cli.js';
+
+const fixture = (name: string): string => new URL(`../../fixtures/${name}`, import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'wordspace-consistency-'));
+const file = (name: string, content: string | Buffer): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+/** Exactly one line on stderr, starting with "wordspace: ", matching `pattern`. */
+function assertOneLine(stderr: string, pattern: RegExp): void {
+  assert.ok(stderr.endsWith('\n'), `no final newline: ${JSON.stringify(stderr)}`);
+  const lines = stderr.slice(0, -1).split('\n');
+  assert.equal(lines.length, 1, `expected one line, got: ${JSON.stringify(stderr)}`);
+  assert.match(lines[0]!, /^wordspace: /);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(lines[0]!, /[\x00-\x08\x0b-\x1f\x7f]/, 'a raw control character in the message');
+}
+
+// ---- item 8: messages stay one line -------------------------------------------------------------
+
+test('8: an unknown command or option with a suggestion is one line', async () => {
+  const command = await runCli(['encode', 'foo']);
+  assert.equal(command.code, 2);
+  assert.equal(command.stderr, "wordspace: unknown command 'foo' (did you mean cooc?)\n");
+  const option = await runCli(['encode', 'sgns', '--epoc', '3', fixture('seed.txt')]);
+  assert.equal(option.code, 2);
+  assert.equal(option.stderr, "wordspace: unknown option '--epoc' (did you mean --epochs?)\n");
+  const plain = await runCli(['encode', 'cooc', '--zzzzzz']);
+  assert.equal(plain.stderr, "wordspace: unknown option '--zzzzzz' (see --help)\n");
+});
+
+test('8: control characters in echoed values are escaped: oneLine', () => {
+  assert.equal(oneLine('a\nb\rc\td\x00e\x7f\x85\u2028'), 'a\\nb\\rc\\td\\x00e\\x7f\\x85\\u2028');
+  assert.equal(oneLine('plain – ünïcode 猫'), 'plain – ünïcode 猫');
+});
+
+test('8: a file name with a newline and CR stays on one line in an error', async () => {
+  const r = await runCli(['similar', 'no\nsuch\rfile.vec', 'cat']);
+  assert.equal(r.code, 1);
+  assertOneLine(r.stderr, /no\\nsuch\\rfile\.vec/);
+});
+
+test('8: --vocab refuses a binary file instead of echoing its bytes', async () => {
+  const elf = file('elf.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x0d, 0x00, 0x00, 0x0a, 0x41, 0x00]));
+  const r = await runCli(['vocab', '--vocab', elf, fixture('seed.txt')]);
+  assert.equal(r.code, 1);
+  assertOneLine(r.stderr, /elf\.bin looks like a binary file/);
+});
+
+test('8: a text --vocab line with control characters is echoed escaped', async () => {
+  const vocab = file('ctl-vocab.txt', 'cat 3\nbad\x1b[2Jline here now\n');
+  const r = await runCli(['vocab', '--vocab', vocab, fixture('seed.txt')]);
+  assert.equal(r.code, 1);
+  assertOneLine(r.stderr, /ctl-vocab\.txt:2: .*bad\\x1b\[2Jline/);
+});
+
+test('8: similar on a binary non-vector file prints its error and nothing after it', async () => {
+  // Invalid UTF-8 everywhere (a warning at the end of the read) and a bad row on line 2.
+  const junk = Buffer.alloc(300_000, 0xff);
+  Buffer.from('a 1 2\nb\n').copy(junk, 0);
+  const path = file('junk.vec', junk);
+  const r = await spawnCli(['similar', path, 'cat']);
+  assert.equal(r.code, 1);
+  assertOneLine(r.stderr, /junk\.vec/);
+});
+
+// ---- item 16: one flag, one meaning -------------------------------------------------------------
+
+test('16: the learning rate is --lr in sgns, cbow and glove; word2vec spellings are aliases', async () => {
+  const corpus = fixture('seed.txt');
+  const base = ['--min-count', '1', '--dim', '4', '--threads', '1', '-f', 'json', '-q'];
+  for (const method of ['sgns', 'cbow']) {
+    const lr = await runCli(['encode', method, corpus, ...base, '--lr', '0.125', '--epochs', '1']);
+    assert.equal(lr.code, 0, lr.stderr);
+    assert.equal(JSON.parse(lr.stdout).meta.options.lr, 0.125);
+    const alias = await runCli(['encode', method, corpus, '--min-count', '1', '--size', '3', '--threads', '1', '-f', 'json', '-q', '--alpha', '0.25', '--iter', '2', '--neg', '2']);
+    assert.equal(alias.code, 0, alias.stderr);
+    const options = JSON.parse(alias.stdout).meta.options;
+    assert.deepEqual([options.lr, options.dim, options.epochs, options.negative], [0.25, 3, 2, 2]);
+  }
+  const glove = await runCli(['encode', 'glove', corpus, ...base, '--lr', '0.125', '--weight-exponent', '0.5', '--iter', '2']);
+  assert.equal(glove.code, 0, glove.stderr);
+  const options = JSON.parse(glove.stdout).meta.options;
+  assert.deepEqual([options.lr, options.weightExponent, options.epochs, options.alpha], [0.125, 0.5, 2, undefined]);
+  const eta = await runCli(['encode', 'glove', corpus, ...base, '--eta', '0.0625', '--epochs', '1']);
+  assert.equal(JSON.parse(eta.stdout).meta.options.lr, 0.0625);
+});
+
+test('16: --alpha on glove is refused, pointing at --lr and --weight-exponent', async () => {
+  const r = await runCli(['encode', 'glove', fixture('seed.txt'), '--alpha', '0.75']);
+  assert.equal(r.code, 2);
+  assertOneLine(r.stderr, /unknown option '--alpha' \(.*--lr.*--weight-exponent/);
+});
+
+test('16: unknown flags suggest the nearest known one, aliases and one-dash spellings included', async () => {
+  const cases: [string[], string][] = [
+    [['encode', 'sgns', '-size', '5'], '--dim'],
+    [['encode', 'sgns', '-alpha', '0.1'], '--lr'],
+    [['encode', 'cbow', '-minCount', '2'], '--min-count'],
+    [['encode', 'sgns', '--itr', '2'], '--epochs'],
+    [['encode', 'glove', '--learning', '2'], undefined as unknown as string],
+    [['encode', 'glove', '--weight-exp', '2'], '--weight-exponent'],
+    [['encode', 'cooc', '--windw', '2'], '--window'],
+  ];
+  for (const [argv, flag] of cases) {
+    const r = await runCli(argv);
+    assert.equal(r.code, 2, argv.join(' '));
+    if (flag) assertOneLine(r.stderr, new RegExp(`\\(did you mean ${flag}\\?\\)$`));
+    else assertOneLine(r.stderr, /\(see --help\)$/);
+  }
+});
+
+test('16: --help shows the --threads default once and lists the aliases', async () => {
+  for (const method of ['sgns', 'glove']) {
+    const help = (await runCli(['encode', method, '--help'])).stdout.replace(/\s+/g, ' ');
+    const threads = /--threads <n> (.*?)--seed/.exec(help)![1]!;
+    assert.equal(threads.match(/default/g)!.length, 1, threads);
+    assert.match(threads, /\(default: all cores, \d+ here\)/);
+    assert.match(help, /Also accepted.*--iter = --epochs/);
+  }
+  assert.match((await runCli(['encode', 'sgns', '--help'])).stdout.replace(/\s+/g, ' '), /--alpha = --lr/);
+  assert.doesNotMatch((await runCli(['encode', 'glove', '--help'])).stdout, /--alpha/);
+});
