@@ -134,3 +134,49 @@ test('16: --help shows the --threads default once and lists the aliases', async 
   assert.match((await runCli(['encode', 'sgns', '--help'])).stdout.replace(/\s+/g, ' '), /--alpha = --lr/);
   assert.doesNotMatch((await runCli(['encode', 'glove', '--help'])).stdout, /--alpha/);
 });
+
+// ---- item 12: whatever vocab writes, --vocab reads ----------------------------------------------
+
+test('12: the TSV vocab prints in a pipe (header included) is read back by --vocab, in its order', async () => {
+  const printed = await runCli(['vocab', fixture('seed.txt'), '-q']);
+  assert.match(printed.stdout, /^word\tcount\n/);
+  const vocab = file('printed-vocab.tsv', printed.stdout);
+  const again = await runCli(['vocab', fixture('seed.txt'), '--vocab', vocab, '-q']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, printed.stdout);
+  const saved = file('saved-vocab.txt', (await runCli(['vocab', fixture('seed.txt'), '-q', '-o', '-'])).stdout);
+  const fromSaved = await runCli(['vocab', fixture('seed.txt'), '--vocab', saved, '-q']);
+  assert.equal(fromSaved.stdout, printed.stdout);
+});
+
+test('12: --vocab - reads standard input; refused when the corpus is standard input too', async () => {
+  const r = await runCli(['vocab', fixture('seed.txt'), '--vocab', '-', '-q'], 'word\tcount\ncat\t7\nthe\t1\nzebra\t4\n');
+  assert.equal(r.code, 0, r.stderr);
+  // Counts re-measured on the corpus (seed.txt: "the" 3 times, "cat" once), order kept.
+  assert.equal(r.stdout, 'word\tcount\ncat\t1\nthe\t3\nzebra\t0\n');
+  const both = await runCli(['vocab', '--vocab', '-'], 'cat\n');
+  assert.equal(both.code, 2);
+  assertOneLine(both.stderr, /--vocab - and the corpus cannot both be standard input/);
+});
+
+test('12: explicit --min-count / --max-vocab cut the given vocabulary by its counts; the method default does not', async () => {
+  const vocab = file('counted-vocab.txt', 'the 30\nin 20\ncat 2\nhat 9\n');
+  const sgns = (extra: string[]) => runCli(['encode', 'sgns', fixture('seed.txt'), '--vocab', vocab, '--dim', '2', '--epochs', '1', '--threads', '1', '-f', 'json', '-q', ...extra]);
+  const all = await sgns([]);
+  assert.equal(all.code, 0, all.stderr);
+  const allJson = JSON.parse(all.stdout);
+  assert.deepEqual(allJson.rows, ['the', 'in', 'cat', 'hat']); // sgns's default --min-count 5 is not applied
+  assert.equal(allJson.meta.options.minCount, undefined);
+  const cut = JSON.parse((await sgns(['--min-count', '9'])).stdout);
+  assert.deepEqual(cut.rows, ['the', 'in', 'hat']);
+  assert.equal(cut.meta.options.minCount, 9);
+  const top = JSON.parse((await sgns(['--max-vocab', '2', '--min-count', '3'])).stdout);
+  assert.deepEqual(top.rows, ['the', 'in']);
+  assert.equal(top.meta.options.maxVocab, 2);
+  const bare = file('bare-vocab.txt', 'the\nin\n');
+  const refused = await runCli(['vocab', fixture('seed.txt'), '--vocab', bare, '--min-count', '2']);
+  assert.equal(refused.code, 2);
+  assertOneLine(refused.stderr, /--min-count needs counts in the vocabulary file/);
+  const maxOnly = await runCli(['vocab', fixture('seed.txt'), '--vocab', bare, '--max-vocab', '1', '-q']);
+  assert.equal(maxOnly.stdout, 'word\tcount\nthe\t3\n');
+});
