@@ -180,3 +180,42 @@ test('12: explicit --min-count / --max-vocab cut the given vocabulary by its cou
   const maxOnly = await runCli(['vocab', fixture('seed.txt'), '--vocab', bare, '--max-vocab', '1', '-q']);
   assert.equal(maxOnly.stdout, 'word\tcount\nthe\t3\n');
 });
+
+// ---- item 15: colour and terminals --------------------------------------------------------------
+
+const ESC = '\x1b[';
+const BOX = /[─│┌┐└┘├┤┬┴┼]/;
+
+test('15: NO_COLOR= (empty) keeps colour; a non-empty NO_COLOR disables it (no-color.org)', async () => {
+  const query = ['similar', fixture('query/tiny.txt'), 'man', '-k', '2'];
+  const empty = await runCli(query, undefined, { stdoutIsTTY: true, env: { NO_COLOR: '' } });
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.ok(empty.stdout.includes(ESC), 'NO_COLOR= must not disable colour');
+  const set = await runCli(query, undefined, { stdoutIsTTY: true, env: { NO_COLOR: '1' } });
+  assert.ok(!set.stdout.includes(ESC));
+  assert.match(set.stdout, BOX);
+});
+
+test('15: TERM=dumb gets aligned columns, no box drawing, no colour', async () => {
+  const r = await runCli(['similar', fixture('query/tiny.txt'), 'man', '-k', '2'], undefined, { stdoutIsTTY: true, env: { TERM: 'dumb' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, BOX);
+  assert.ok(!r.stdout.includes(ESC));
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'man');
+  assert.match(lines[1]!, /^rank {2}word +similarity$/);
+  assert.equal(lines.length, 4);
+});
+
+test('15: progress figures read words/s with thousands separators', async () => {
+  const { formatFigures, formatBarValue } = await import('../src/cli/progress.js');
+  assert.equal(formatFigures({ 'words/s': 1234567, lr: 0.0243 }), '1,234,567 words/s  lr 0.0243');
+  assert.equal(formatFigures({ loss: 12.5, pairs: 98765, cost: 4321.7 }), 'loss 12.5  pairs 98,765  cost 4,322');
+  assert.equal(formatBarValue(1234567, {}, 'value'), '1,234,567');
+  assert.equal(formatBarValue(9876543, {}, 'total'), '9,876,543');
+  assert.equal(formatBarValue(42, {}, 'percentage'), '42');
+  // word2vec reports its rate under the key shown as words/s (no words_s).
+  const source = readFileSync(new URL('../../src/encoders/word2vec/train.ts', import.meta.url), 'utf8');
+  assert.match(source, /'words\/s':/);
+  assert.doesNotMatch(source, /words_s/);
+});
