@@ -219,3 +219,49 @@ test('15: progress figures read words/s with thousands separators', async () => 
   assert.match(source, /'words\/s':/);
   assert.doesNotMatch(source, /words_s/);
 });
+
+// ---- item 14: query words folded as the vectors were built; partial answers ---------------------
+
+const TINY = fixture('query/tiny.txt');
+
+test('14: vectors built lowercased (meta keepCase: false) answer a capitalised query', async () => {
+  const corpus = file('case-corpus.txt', 'Freedom and liberty\nfreedom of speech\nliberty and justice\nFreedom liberty justice\n');
+  const vec = join(dir, 'case.vec');
+  const built = await runCli(['encode', 'cooc', corpus, '--weight', 'ppmi', '-o', vec, '-q']);
+  assert.equal(built.code, 0, built.stderr);
+  assert.equal(JSON.parse(readFileSync(`${vec}.meta.json`, 'utf8')).options.keepCase, false);
+  const lower = await runCli(['similar', vec, 'freedom', '-k', '3']);
+  const upper = await runCli(['similar', vec, 'Freedom', '-k', '3']);
+  assert.equal(upper.code, 0, upper.stderr);
+  assert.equal(upper.stdout, lower.stdout.replace(/^freedom\t/gm, 'Freedom\t'));
+  // Built with --keep-case: the case is significant, and "FREEDOM" gets suggestions instead.
+  const keptVec = join(dir, 'kept.vec');
+  await runCli(['encode', 'cooc', corpus, '--keep-case', '--weight', 'ppmi', '-o', keptVec, '-q']);
+  const exact = await runCli(['similar', keptVec, 'FREEDOM']);
+  assert.equal(exact.code, 1);
+  assertOneLine(exact.stderr, /"FREEDOM" is not in the vectors \(did you mean: Freedom, freedom\?\)/);
+});
+
+test('14: without metadata a word missing as typed is tried lowercased; analogy folds too', async () => {
+  const r = await runCli(['similar', TINY, 'Big', '-k', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'query\trank\tword\tsimilarity\nBig\t1\tbigger\t0.980581\n');
+  const lower = await runCli(['analogy', TINY, 'man', 'king', 'woman', '-k', '1']);
+  const mixed = await runCli(['analogy', TINY, 'Man', 'KING', 'Woman', '-k', '1']);
+  assert.equal(mixed.code, 0, mixed.stderr);
+  assert.equal(mixed.stdout, lower.stdout);
+  assert.equal(lower.stdout, 'rank\tword\tscore\n1\tmonarch\t0.997374\n');
+});
+
+test('14: known words keep their rows, each unknown word its error line, exit 1', async () => {
+  const r = await runCli(['similar', TINY, 'big', 'zzzqx', 'quen', '-k', '1']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, 'query\trank\tword\tsimilarity\nbig\t1\tbigger\t0.980581\n');
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 2, r.stderr);
+  assert.match(lines[0]!, /^wordspace: "zzzqx" is not in the vectors \(none of its 11 words/);
+  assert.equal(lines[1], 'wordspace: "quen" is not in the vectors (did you mean: queen?)');
+  const none = await runCli(['similar', TINY, 'zzzqx']);
+  assert.equal(none.code, 1);
+  assert.equal(none.stdout, '');
+});
