@@ -265,3 +265,35 @@ test('14: known words keep their rows, each unknown word its error line, exit 1'
   assert.equal(none.code, 1);
   assert.equal(none.stdout, '');
 });
+
+// ---- item 17: a CSV whose first row is numeric has no header --------------------------------------
+
+test('17: a headerless numeric table (np.savetxt) keeps its first row, with one warning', async () => {
+  const savetxt = file('savetxt.csv', '1.000000000000000000e+00,2.000000000000000000e+00,3.0\n4.0,5.0,6.0\n');
+  const r = await runCli(['encode', 'features', savetxt, '-f', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.deepEqual(json.rows, ['1.000000000000000000e+00', '4.0']); // both rows; the first column names the items
+  assert.deepEqual(json.data, [[2, 3], [5, 6]]);
+  const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /savetxt\.csv: the first row is all numbers, so it is read as data.*--header/);
+  // --header: the first row is a header after all.
+  const forced = JSON.parse((await runCli(['encode', 'features', savetxt, '--header', '-f', 'json', '-q'])).stdout);
+  assert.deepEqual(forced.rows, ['4.0']);
+});
+
+test('17: --no-header / auto-detection on a corpus CSV; a text header is still a header', async () => {
+  const headerless = file('headerless.csv', 'a1,cat dog\nb2,dog bird\n');
+  const r = await runCli(['vocab', headerless, '--no-header', '--text-column', '2', '-q']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'word\tcount\ndog\t2\nbird\t1\ncat\t1\n');
+  const numeric = file('numeric.csv', '1,2\n3,4\n');
+  const auto = await runCli(['vocab', numeric, '--text-column', '2']);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.equal(auto.stdout, 'word\tcount\n2\t1\n4\t1\n');
+  assert.match(auto.stderr, /warning: .*numeric\.csv: the first row is all numbers/);
+  const named = file('named.csv', 'id,text\n1,cat cat\n');
+  const withHeader = await runCli(['vocab', named, '-q']);
+  assert.equal(withHeader.stdout, 'word\tcount\ncat\t2\n');
+});

@@ -16,6 +16,8 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     .addOption(new Option('--csv', 'read the inputs as CSV/TSV even without a .csv/.tsv extension'))
     .addOption(new Option('--text-column <name|index>', 'CSV column holding the text (name or 1-based index)').default('text'))
     .addOption(new Option('--id-column <name|index>', 'CSV column naming the rows (default: "id" if there is one, else the row number)'))
+    .addOption(new Option('--header', 'the first CSV row names the columns (default: yes, unless all its cells are numbers)'))
+    .addOption(new Option('--no-header', 'the CSV has no header row: columns are numbered 1, 2, … (--text-column 2)'))
     .addOption(new Option('--docs <unit>', 'what a document is (default: file for plain text, row for CSV)').choices(DOC_UNITS))
     .addOption(new Option('--tokenizer <name>', 'word: Unicode words, Chinese/Japanese/Thai segmented; whitespace: pre-tokenized text; char: characters').choices(TOKENIZERS).default('word'))
     .addOption(new Option('--keep-case', 'do not lowercase'))
@@ -35,6 +37,8 @@ export interface InputFlags {
   csv?: boolean;
   textColumn: string;
   idColumn?: string;
+  /** --header / --no-header; undefined: decided by the first row. */
+  header?: boolean;
   docs?: DocUnit;
   tokenizer: TokenizerName;
   keepCase?: boolean;
@@ -84,6 +88,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     csv: flags.csv,
     textColumn: flags.textColumn,
     idColumn: flags.idColumn,
+    header: flags.header,
     docs: flags.docs,
     stdin: io.stdin,
     warn: (m) => warn(io, m),

@@ -93,7 +93,7 @@ function addOutputOptions(command: Command): void {
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'precision', 'quiet', 'csv', 'textColumn', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
+const SHELL_KEYS = new Set(['output', 'format', 'precision', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
   await checkOutputPath(flags.output);
@@ -107,7 +107,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   let wordsProcessed = 0;
   if (encoder.input === 'table') {
     if (inputs.length !== 1) throw new InputError(`encode ${encoder.name} reads exactly one table, got ${inputs.length}`, 'give one CSV/TSV file (or - for standard input)');
-    const table = await readTable(inputs[0]!, { stdin: io.stdin, warn: (m) => warn(io, m) });
+    const table = await readTable(inputs[0]!, { stdin: io.stdin, warn: (m) => warn(io, m), header: flags.header });
     matrix = await encoder.encode(table, { ...options, idColumn: flags.idColumn }, context);
     summary = `${table.rows.length} items`;
   } else {
@@ -143,6 +143,8 @@ export const registerEncode: RegisterCommand = (program, io) => {
       command
         .argument('<table>', 'CSV/TSV of items × features (first column: the item, unless --id-column); - for standard input')
         .addOption(new Option('--id-column <name|index>', 'column naming the items (default: the first)'))
+        .addOption(new Option('--header', 'the first row names the columns (default: yes, unless all its cells are numbers)'))
+        .addOption(new Option('--no-header', 'the table has no header row: columns are numbered 1, 2, …'))
         .addOption(new Option('-q, --quiet', 'no summary on stderr'));
     } else {
       command.argument('[inputs...]', 'text files, .gz, CSV/TSV; - or nothing for standard input');
