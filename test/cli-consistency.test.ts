@@ -68,13 +68,13 @@ test('8: a text --vocab line with control characters is echoed escaped', async (
 });
 
 test('8: similar on a binary non-vector file prints its error and nothing after it', async () => {
-  // Invalid UTF-8 everywhere (a warning at the end of the read) and a bad row on line 2.
-  const junk = Buffer.alloc(300_000, 0xff);
-  Buffer.from('a 1 2\nb\n').copy(junk, 0);
-  const path = file('junk.vec', junk);
+  // Read as TSV (a tab on line 1), a bad row on line 2, then 2 MB of invalid UTF-8 still being
+  // decoded when the error is reported: its warning used to follow the error line.
+  const junk = Buffer.concat([Buffer.from('label\td1\nw\n'), Buffer.alloc(2_000_000, 0xff), Buffer.from('\n')]);
+  const path = file('junk-vectors', junk);
   const r = await spawnCli(['similar', path, 'cat']);
   assert.equal(r.code, 1);
-  assertOneLine(r.stderr, /junk\.vec/);
+  assertOneLine(r.stderr, /junk-vectors line 2/);
 });
 
 // ---- item 16: one flag, one meaning -------------------------------------------------------------
