@@ -198,7 +198,7 @@ test('glove result: rows are the vocabulary, vectors W + W̃, every effective op
   assert.equal(m.columns, null);
   assert.equal(m.nCols, 6);
   assert.equal(m.meta.method, 'glove');
-  assert.deepEqual(m.meta.options, { dim: 6, window: 2, epochs: 3, lr: 0.05, xMax: 100, alpha: 0.75, gradClip: 100, threads: 1, seed: 9 });
+  assert.deepEqual(m.meta.options, { dim: 6, window: 2, epochs: 3, lr: 0.05, xMax: 100, weightExponent: 0.75, gradClip: 100, threads: 1, seed: 9 });
   assert.equal(m.meta.seed, 9);
   assert.equal(m.meta.vocabularySize, corpus.vocab.size);
   assert.equal(m.meta.nonZeros, countCooccurrences(corpus, { window: 2, distanceWeighting: 'harmonic' }).nnz);
@@ -237,10 +237,10 @@ test('glove options reject values glove.c would misread', () => {
   assert.throws(() => parse('--lr', '-0.1'), UsageError);
   assert.throws(() => parse('--threads', '0'), UsageError);
   assert.throws(() => parse('--dim', '2.5'), UsageError);
-  assert.equal(parse('--alpha', '0.5'), 0.5);
+  assert.equal(parse('--weight-exponent', '0.5'), 0.5);
   assert.equal(glove.defaultMinCount, 5);
   assert.deepEqual(
     glove.options.map((o) => [o.flags.split(' ')[0], o.default]).filter(([flag]) => flag !== '--threads'),
-    [['--dim', 100], ['--window', 10], ['--epochs', 25], ['--lr', 0.05], ['--x-max', 100], ['--alpha', 0.75], ['--grad-clip', 100], ['--seed', 1]],
+    [['--dim', 100], ['--window', 10], ['--epochs', 25], ['--lr', 0.05], ['--x-max', 100], ['--weight-exponent', 0.75], ['--grad-clip', 100], ['--seed', 1]],
   );
 });

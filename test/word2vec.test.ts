@@ -232,15 +232,15 @@ test('result: vocabulary rows, no column labels, dim columns, metadata', async (
   assert.equal(m.meta.seed, 9);
   assert.equal(m.meta.vocabularySize, 20);
   assert.equal(m.meta.tokensTrained, 400);
-  assert.equal(m.meta.options.alpha, 0.05);
+  assert.equal(m.meta.options.lr, 0.05);
   assert.equal(m.meta.options.window, 5);
   assert.equal(m.meta.options.negative, 5);
 });
 
 test('options: defaults as word2vec, --negative 0 is a usage error', () => {
   const byFlag = (encoder: CorpusEncoder, flag: string) => encoder.options.find((o) => o.flags.startsWith(flag))!;
-  assert.equal(byFlag(sgns, '--alpha').default, 0.025);
-  assert.equal(byFlag(cbow, '--alpha').default, 0.05);
+  assert.equal(byFlag(sgns, '--lr').default, 0.025);
+  assert.equal(byFlag(cbow, '--lr').default, 0.05);
   assert.equal(sgns.defaultMinCount, 5);
   assert.throws(() => byFlag(sgns, '--negative').parse!('0'), (err: unknown) => err instanceof UsageError && /--negative must be an integer ≥ 1/.test(err.message));
 });

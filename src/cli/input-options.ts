@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { InputError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import { buildCorpus, type Corpus } from '../corpus/corpus.js';
-import { DOC_UNITS, readCorpusLines, type DocUnit } from '../io/input.js';
+import { decodedText, displayName, DOC_UNITS, readCorpusLines, type DocUnit } from '../io/input.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import { warn, type CliIO } from './context.js';
@@ -16,23 +16,34 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     .addOption(new Option('--csv', 'read the inputs as CSV/TSV even without a .csv/.tsv extension'))
     .addOption(new Option('--text-column <name|index>', 'CSV column holding the text (name or 1-based index)').default('text'))
     .addOption(new Option('--id-column <name|index>', 'CSV column naming the rows (default: "id" if there is one, else the row number)'))
+    .addOption(new Option('--header', 'the first CSV row names the columns (default: yes, unless all its cells are numbers)'))
+    .addOption(new Option('--no-header', 'the CSV has no header row: columns are numbered 1, 2, … (--text-column 2)'))
     .addOption(new Option('--docs <unit>', 'what a document is (default: file for plain text, row for CSV)').choices(DOC_UNITS))
     .addOption(new Option('--tokenizer <name>', 'word: Unicode words, Chinese/Japanese/Thai segmented; whitespace: pre-tokenized text; char: characters').choices(TOKENIZERS).default('word'))
     .addOption(new Option('--keep-case', 'do not lowercase'))
     .addOption(parsedOption('--min-count <n>', 'drop words seen fewer than n times', integer('--min-count', 1), defaultMinCount))
     .addOption(parsedOption('--max-vocab <n>', 'keep only the n most frequent words', integer('--max-vocab', 1)))
-    .addOption(new Option('--vocab <file>', 'use this fixed vocabulary (one word per line, optionally "word count") in its order'))
-    .addOption(new Option('-q, --quiet', 'no progress or summary on stderr'));
+    .addOption(new Option('--vocab <file>', 'use this fixed vocabulary in its order: "word", "word count" or "word<TAB>count" lines, as `wordspace vocab` writes them (- for standard input); --min-count and --max-vocab, when given, cut it by its counts and order'))
+    .addOption(new Option('-q, --quiet', 'no progress or summary on stderr'))
+    .hook('preAction', (_command, action) => {
+      // With --vocab only an explicit --min-count applies (to the file's counts), not the method's default.
+      if (action.getOptionValue('vocab') !== undefined && action.getOptionValueSource('minCount') === 'default') {
+        action.setOptionValueWithSource('minCount', undefined, 'default');
+      }
+    });
 }
 
 export interface InputFlags {
   csv?: boolean;
   textColumn: string;
   idColumn?: string;
+  /** --header / --no-header; undefined: decided by the first row. */
+  header?: boolean;
   docs?: DocUnit;
   tokenizer: TokenizerName;
   keepCase?: boolean;
-  minCount: number;
+  /** Undefined with --vocab unless given on the command line. */
+  minCount?: number;
   maxVocab?: number;
   vocab?: string;
   quiet?: boolean;
@@ -43,9 +54,11 @@ export function describeInput(flags: InputFlags): Record<string, unknown> {
   return {
     tokenizer: flags.tokenizer,
     keepCase: flags.keepCase === true,
-    minCount: flags.vocab ? undefined : flags.minCount,
+    minCount: flags.minCount,
     maxVocab: flags.maxVocab,
     vocabFile: flags.vocab,
+    // With --vocab, --min-count and --max-vocab cut the given list (by its counts, in its order).
+    vocabCut: flags.vocab && (flags.minCount !== undefined || flags.maxVocab !== undefined) ? 'min-count and max-vocab applied to the vocabulary file' : undefined,
     docs: flags.docs,
     textColumn: flags.csv || flags.docs === 'row' ? flags.textColumn : undefined,
   };
@@ -66,18 +79,8 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 
 /** Read the inputs into a corpus with the shared flags. */
 export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<Corpus> {
-  let fixedWords: string[] | undefined;
-  if (flags.vocab) {
-    let text: string;
-    try {
-      text = await fs.readFile(flags.vocab, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new InputError(`cannot read vocabulary ${flags.vocab}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
-    }
-    fixedWords = Vocabulary.parse(text, flags.vocab);
-  }
   const files = inputs.length > 0 ? inputs : ['-'];
+  const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
   const total = await totalBytes(files);
   progress.stage('reading', total, 'bytes');
   const lines = readCorpusLines({
@@ -85,6 +88,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     csv: flags.csv,
     textColumn: flags.textColumn,
     idColumn: flags.idColumn,
+    header: flags.header,
     docs: flags.docs,
     stdin: io.stdin,
     warn: (m) => warn(io, m),
@@ -93,11 +97,23 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
   const corpus = await buildCorpus(lines, {
     tokenizer: flags.tokenizer,
     keepCase: flags.keepCase === true,
-    minCount: flags.minCount,
+    minCount: flags.minCount ?? 1,
     maxVocab: flags.maxVocab,
     fixedWords,
     keepTokens,
   });
   progress.end();
   return corpus;
+}
+
+/** The words of --vocab (a file or -, text or gzipped, refused when binary), cut by --min-count/--max-vocab if given. */
+async function readFixedVocabulary(flags: InputFlags, corpusFiles: string[], io: CliIO): Promise<string[]> {
+  const path = flags.vocab!;
+  if (path === '-' && corpusFiles.includes('-')) {
+    throw new UsageError('--vocab - and the corpus cannot both be standard input', 'give the corpus as files, or the vocabulary as a file');
+  }
+  let text = '';
+  for await (const part of decodedText(path, { stdin: io.stdin, warn: (m) => warn(io, m) })) text += part;
+  const name = displayName(path);
+  return Vocabulary.cutEntries(Vocabulary.parseEntries(text, name), name, flags.minCount, flags.maxVocab);
 }

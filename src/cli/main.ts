@@ -3,8 +3,40 @@ import { WordspaceError } from '../core/errors.js';
 import { removeTemporaryFiles } from '../io/output.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
-import type { CliIO } from './context.js';
+import { errorLine, ReportedError, type CliIO } from './context.js';
+import { installFlagSuggestions } from './flags.js';
 import { restoreTerminal } from './progress.js';
+
+/**
+ * commander's error message as our one line: "wordspace: <message> (<hint>)". commander puts its
+ * "Did you mean …?" on a second line; it becomes the hint, else the hint is "see --help".
+ */
+export function commanderErrorLine(text: string): string {
+  let message = text.trimEnd().replace(/^error: /, '').replace(/ is invalid\. /, ' is invalid: ');
+  let hint = 'see --help';
+  const second = /\n\(([^\n]*)\)$/.exec(message);
+  if (second) {
+    message = message.slice(0, second.index);
+    hint = second[1]!.replace(/^Did you mean/, 'did you mean');
+  }
+  return errorLine(message, hint);
+}
+
+/**
+ * The io a run hands to its commands: stderr stops taking writes once the run has reported its
+ * outcome, so that a warning from a reader still draining its input cannot follow the error line.
+ */
+function guardedIO(io: CliIO): { io: CliIO; close(): void } {
+  let closed = false;
+  const stderr = new Proxy(io.stderr, {
+    get(target, property) {
+      if (property === 'write') return (...args: Parameters<NodeJS.WritableStream['write']>) => (closed ? true : target.write(...args));
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { io: { ...io, stderr }, close: () => (closed = true) };
+}
 
 /** Build the commander program; every command registers itself from src/cli/commands/. */
 export function buildProgram(io: CliIO): Command {
@@ -15,8 +47,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      // One line: "wordspace: <commander's message> (see --help)".
-      outputError: (s, write) => write(`${s.replace(/^error: /, 'wordspace: ').replace(/ is invalid\. /, ' is invalid: ').trimEnd()} (see --help)\n`),
+      outputError: (s, write) => write(commanderErrorLine(s)),
     })
     .exitOverride();
   for (const register of COMMANDS) register(program, io);
@@ -24,6 +55,7 @@ export function buildProgram(io: CliIO): Command {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
   }
+  installFlagSuggestions(program);
   return program;
 }
 
@@ -37,7 +69,16 @@ function isClosedPipe(err: unknown): boolean {
  * Run the program on argv and return the exit status: 0 success, 1 bad input or runtime failure,
  * 2 bad usage. One line on stderr for known errors; a stack trace only with --debug.
  */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], outerIO: CliIO): Promise<number> {
+  const guard = guardedIO(outerIO);
+  try {
+    return await runGuarded(argv, guard.io);
+  } finally {
+    guard.close();
+  }
+}
+
+async function runGuarded(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
   if (argv.length === 0) {
     program.outputHelp();
@@ -47,6 +88,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    // A bar left on screen by the failed stage: cursor and line wrap back, the error on its own line.
+    restoreTerminal(io.stderr);
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       // commander already printed its one-line message.
@@ -56,12 +99,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof WordspaceError) {
       const cause = err.cause as CommanderError | undefined;
       if (cause instanceof CommanderError) return 2;
-      io.stderr.write(`wordspace: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+      if (!(err instanceof ReportedError)) io.stderr.write(errorLine(err.message, err.hint));
       if (argv.includes('--debug')) io.stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`wordspace: ${message}\n`);
+    io.stderr.write(errorLine(message));
     if (argv.includes('--debug')) io.stderr.write(`${(err as Error).stack ?? ''}\n`);
     else io.stderr.write('wordspace: this looks like a bug; run again with --debug and report the trace\n');
     return 1;

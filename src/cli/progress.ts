@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../core/progress.js';
-import type { CliIO } from './context.js';
+import { isDumbTerminal, type CliIO } from './context.js';
 
 /** Show the cursor (DECTCEM) and turn line wrap back on (DECAWM): what a bar on screen turned off. */
 const TERMINAL_RESTORE = '\x1b[?25h\x1b[?7h';
@@ -14,7 +14,8 @@ const barsOnScreen = new Set<NodeJS.WritableStream>();
  * writes to a terminal are synchronous in Node.
  */
 export function restoreTerminal(stream: NodeJS.WritableStream): void {
-  if (!barsOnScreen.has(stream)) return;
+  // Any bar: the stream a command saw may be a wrapper of the one given here (run's guarded stderr).
+  if (barsOnScreen.size === 0) return;
   barsOnScreen.clear();
   stream.write(`${TERMINAL_RESTORE}\n`);
 }
@@ -28,7 +29,7 @@ const SHOW_AFTER_MS = 700;
  * unless quiet.
  */
 export function makeProgress(io: CliIO, quiet: boolean): Progress {
-  const interactive = Boolean(io.stderr.isTTY) && !quiet;
+  const interactive = Boolean(io.stderr.isTTY) && !quiet && !isDumbTerminal(io);
   let bar: cliProgress.SingleBar | undefined;
   let name = '';
   let total: number | undefined;
@@ -49,7 +50,7 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
     },
     update(done, info) {
       if (!interactive) return;
-      const figures = info ? Object.entries(info).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v) : v}`).join('  ') : '';
+      const figures = info ? formatFigures(info) : '';
       const extra = total ? `| ETA ${eta(Date.now() - startedAt, done, total)} ${figures}` : figures;
       if (!bar) {
         if (Date.now() - startedAt < SHOW_AFTER_MS) return;
@@ -60,6 +61,7 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
             hideCursor: true,
             clearOnComplete: true,
             fps: 5,
+            formatValue: formatBarValue,
           },
           cliProgress.Presets.shades_classic,
         );
@@ -87,7 +89,23 @@ function eta(elapsedMs: number, done: number, total: number): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 }
 
+/** An encoder's figures: `loss 0.1234  lr 0.0243  12,345 words/s` (a rate after its value). */
+export function formatFigures(info: Record<string, number | string>): string {
+  return Object.entries(info)
+    .map(([k, v]) => {
+      const value = typeof v === 'number' ? formatNumber(v) : v;
+      return k.includes('/') ? `${value} ${k}` : `${k} ${value}`;
+    })
+    .join('  ');
+}
+
+/** cli-progress's `{value}` and `{total}` with thousands separators (`12,345/67,890`). */
+export function formatBarValue(v: number, options: unknown, type: string): string {
+  if ((type === 'value' || type === 'total') && Number.isFinite(v)) return Math.round(v).toLocaleString('en-US');
+  return String(v);
+}
+
 function formatNumber(v: number): string {
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
-  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(4)));
 }

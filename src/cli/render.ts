@@ -2,7 +2,7 @@ import chalk, { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { Sink } from '../io/output.js';
-import { useColour, type CliIO } from './context.js';
+import { isDumbTerminal, useColour, type CliIO } from './context.js';
 
 /** How query results are printed: a table on a terminal, TSV in a pipe, or as asked. */
 export const RESULT_FORMATS = ['table', 'tsv', 'csv', 'json'] as const;
@@ -69,10 +69,12 @@ export async function renderTables(io: CliIO, format: ResultFormat, tables: Resu
     }
   } else {
     const colour = useColour(io);
-    const c = colour ? chalk : new Chalk({ level: 0 });
+    // io decides (NO_COLOR, TERM, a terminal), not chalk's look at the real process.
+    const c = new Chalk({ level: colour ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });
     for (const t of tables) {
       if (t.title) await sink.write(`${c.bold(t.title)}\n`);
-      if (t.rows.length > BORDERED_ROW_LIMIT) {
+      // TERM=dumb cannot be trusted with box-drawing characters: aligned columns instead.
+      if (t.rows.length > BORDERED_ROW_LIMIT || isDumbTerminal(io)) {
         await writeAlignedRows(sink, t, (h) => c.cyan(h));
         continue;
       }

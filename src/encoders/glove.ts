@@ -20,7 +20,8 @@ export const GLOVE_DEFAULTS = {
   epochs: 25,
   lr: 0.05,
   xMax: 100,
-  alpha: 0.75,
+  /** glove.c -alpha: the exponent of the weighting function (not a learning rate). */
+  weightExponent: 0.75,
   gradClip: 100,
   /** vocab_count's -min-count default is 1; 5 is what the demo script (demo.sh) and word2vec use. */
   minCount: 5,
@@ -41,16 +42,19 @@ export const glove: CorpusEncoder = {
   input: 'corpus',
   defaultMinCount: GLOVE_DEFAULTS.minCount,
   options: [
-    { flags: '--dim <n>', description: 'vector dimension', default: GLOVE_DEFAULTS.dim, parse: integer('--dim', 1) },
-    { flags: '--window <n>', description: 'words on each side counted as context, weighted 1/distance', default: GLOVE_DEFAULTS.window, parse: integer('--window', 1) },
-    { flags: '--epochs <n>', description: 'passes over the non-zero co-occurrences', default: GLOVE_DEFAULTS.epochs, parse: integer('--epochs', 1) },
-    { flags: '--lr <rate>', description: 'AdaGrad learning rate (glove.c eta)', default: GLOVE_DEFAULTS.lr, parse: number('--lr', 0, Infinity, true) },
-    { flags: '--x-max <x>', description: 'counts at or above x_max get full weight in f(x) = min(1, (x/x_max)^alpha)', default: GLOVE_DEFAULTS.xMax, parse: number('--x-max', 0, Infinity, true) },
-    { flags: '--alpha <a>', description: 'exponent of the weighting function f', default: GLOVE_DEFAULTS.alpha, parse: number('--alpha', 0) },
+    { flags: '--dim <n>', description: 'vector dimension', default: GLOVE_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--vector-size', '--size'] },
+    { flags: '--window <n>', description: 'words on each side counted as context, weighted 1/distance', default: GLOVE_DEFAULTS.window, parse: integer('--window', 1), aliases: ['--window-size', '--ws'] },
+    { flags: '--epochs <n>', description: 'passes over the non-zero co-occurrences', default: GLOVE_DEFAULTS.epochs, parse: integer('--epochs', 1), aliases: ['--iter', '--epoch'] },
+    { flags: '--lr <rate>', description: 'AdaGrad learning rate (glove.c -eta)', default: GLOVE_DEFAULTS.lr, parse: number('--lr', 0, Infinity, true), aliases: ['--eta'] },
+    { flags: '--x-max <x>', description: 'counts at or above x_max get full weight in f(x) = min(1, (x/x_max)^e), e = --weight-exponent', default: GLOVE_DEFAULTS.xMax, parse: number('--x-max', 0, Infinity, true) },
+    { flags: '--weight-exponent <e>', description: 'exponent e of the weighting function f (glove.c -alpha)', default: GLOVE_DEFAULTS.weightExponent, parse: number('--weight-exponent', 0) },
     { flags: '--grad-clip <g>', description: 'clip every gradient component to ±g (glove.c -grad-clip)', default: GLOVE_DEFAULTS.gradClip, parse: number('--grad-clip', 0, Infinity, true) },
-    { flags: '--threads <n>', description: 'training threads (Hogwild); 1 gives the same vectors on every run', default: availableParallelism(), parse: integer('--threads', 1) },
+    { flags: '--threads <n>', description: 'training threads (Hogwild); 1 gives the same vectors on every run', default: availableParallelism(), defaultDescription: `all cores, ${availableParallelism()} here`, parse: integer('--threads', 1), aliases: ['--thread'] },
     { flags: '--seed <n>', description: 'random seed (initial vectors, update order)', default: DEFAULT_SEED, parse: integer('--seed', 0, 2 ** 32 - 1) },
   ],
+  refusedFlags: {
+    '--alpha': 'in sgns and cbow --alpha is the learning rate; here the learning rate is --lr and glove.c\'s -alpha, the weighting exponent, is --weight-exponent',
+  },
   async encode(corpus, options, context) {
     const params: GloveParams & { window: number } = {
       dim: (options.dim as number | undefined) ?? GLOVE_DEFAULTS.dim,
@@ -58,7 +62,7 @@ export const glove: CorpusEncoder = {
       epochs: (options.epochs as number | undefined) ?? GLOVE_DEFAULTS.epochs,
       eta: (options.lr as number | undefined) ?? GLOVE_DEFAULTS.lr,
       xMax: (options.xMax as number | undefined) ?? GLOVE_DEFAULTS.xMax,
-      alpha: (options.alpha as number | undefined) ?? GLOVE_DEFAULTS.alpha,
+      alpha: (options.weightExponent as number | undefined) ?? GLOVE_DEFAULTS.weightExponent,
       gradClip: (options.gradClip as number | undefined) ?? GLOVE_DEFAULTS.gradClip,
       threads: (options.threads as number | undefined) ?? availableParallelism(),
       seed: (options.seed as number | undefined) ?? DEFAULT_SEED,
@@ -69,7 +73,7 @@ export const glove: CorpusEncoder = {
     if (result.skipped > 0) context.warn(`glove: ${result.skipped} updates skipped because the residual was not finite (try a lower --lr)`);
     const effective = {
       dim: params.dim, window: params.window, epochs: params.epochs, lr: params.eta, xMax: params.xMax,
-      alpha: params.alpha, gradClip: params.gradClip, threads: params.threads, seed: params.seed,
+      weightExponent: params.alpha, gradClip: params.gradClip, threads: params.threads, seed: params.seed,
     };
     const meta = makeMeta('glove', effective, {
       seed: params.seed,

@@ -14,6 +14,14 @@ export interface OptionSpec {
   parse?: (value: string) => unknown;
   /** Allowed values, shown in --help. */
   choices?: readonly string[];
+  /**
+   * Other long flags accepted for this option: the reference tools' spellings (word2vec `-size`,
+   * fastText `-epoch`, glove.c `-eta`). Hidden from the option list, listed in the help footer.
+   * An alias never names a different option of another method (one flag, one meaning).
+   */
+  aliases?: string[];
+  /** How --help shows the default when the value alone would mislead (e.g. "all cores"). */
+  defaultDescription?: string;
 }
 
 export interface EncodeContext {
@@ -31,6 +39,8 @@ interface EncoderBase {
   /** Default --min-count for this method (1 for the count-based ones, 5 for the neural ones, like word2vec). */
   defaultMinCount: number;
   options: OptionSpec[];
+  /** Flags refused on this method with a hint, because another method gives them another meaning. */
+  refusedFlags?: Record<string, string>;
 }
 
 /** An encoder that reads a corpus (text, stdin, a CSV text column). */

@@ -19,6 +19,8 @@ export interface InputOptions {
   idColumn?: string;
   /** Default: `file` for plain text, `row` for CSV. */
   docs?: DocUnit;
+  /** Does a CSV's first row name its columns? Default: yes, unless every cell of it is a number (see `csvHeader`). */
+  header?: boolean;
   /** Where `-` reads from (the CLI passes process.stdin). */
   stdin?: NodeJS.ReadableStream;
   /** Non-fatal problems (invalid UTF-8). */
@@ -203,6 +205,25 @@ export async function* csvRecords(path: string, options: Pick<InputOptions, 'std
   }
 }
 
+/** A CSV cell that is a number (as numpy's savetxt and every spreadsheet write them). */
+const NUMERIC_CELL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/**
+ * The header of a CSV from its first record: the record itself, or — with `header: false`, or when
+ * every cell of it is a number (a headerless numeric table such as `np.savetxt` writes; said once
+ * through `warn`) — the column numbers "1", "2", …, the record then being the first data row.
+ */
+export function csvHeader(first: string[], path: string, header: boolean | undefined, warn?: (message: string) => void): { header: string[]; firstIsData: boolean } {
+  const numbered = (): string[] => first.map((_, i) => String(i + 1));
+  if (header === true) return { header: first, firstIsData: false };
+  if (header === false) return { header: numbered(), firstIsData: true };
+  if (first.length > 0 && first.every((cell) => NUMERIC_CELL.test(cell))) {
+    warn?.(`${displayName(path)}: the first row is all numbers, so it is read as data, not as a header; columns are numbered 1 to ${first.length} (give --header if it is a header)`);
+    return { header: numbered(), firstIsData: true };
+  }
+  return { header: first, firstIsData: false };
+}
+
 /** Resolve a column given as a header name or a 1-based index. */
 export function resolveColumn(header: string[], spec: string, path: string, what: string): number {
   const byName = header.indexOf(spec);
@@ -259,11 +280,12 @@ async function* csvLines(path: string, options: InputOptions, unit: DocUnit, nex
   let fileDoc = -1;
   for await (const record of csvRecords(path, options)) {
     if (!header) {
-      header = record;
+      const first = csvHeader(record, path, options.header, options.warn);
+      header = first.header;
       textIndex = resolveColumn(header, options.textColumn ?? 'text', path, 'text');
       if (options.idColumn !== undefined) idIndex = resolveColumn(header, options.idColumn, path, 'id');
       else idIndex = header.indexOf('id');
-      continue;
+      if (!first.firstIsData) continue;
     }
     row++;
     const text = record[textIndex] ?? '';

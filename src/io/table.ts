@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js';
-import { csvRecords, displayName, type InputOptions } from './input.js';
+import { csvHeader, csvRecords, displayName, type InputOptions } from './input.js';
 
 /** A small table read whole: a header and rows of strings (feature tables, similarity sets). */
 export interface Table {
@@ -10,14 +10,21 @@ export interface Table {
   lines: number[];
 }
 
-export async function readTable(path: string, options: Pick<InputOptions, 'stdin' | 'warn'>): Promise<Table> {
+/** Read a table; `header` as in `csvHeader` (default: the first row, unless it is all numbers). */
+export async function readTable(path: string, options: Pick<InputOptions, 'stdin' | 'warn' | 'header'>): Promise<Table> {
   let header: string[] | undefined;
   const rows: string[][] = [];
   const lines: number[] = [];
   let n = 1;
   for await (const record of csvRecords(path, options)) {
-    if (!header) header = record;
-    else {
+    if (!header) {
+      const first = csvHeader(record, path, options.header, options.warn);
+      header = first.header;
+      if (first.firstIsData) {
+        rows.push(record);
+        lines.push(n);
+      }
+    } else {
       rows.push(record);
       lines.push(++n);
     }

@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 
 /**
  * Words ↔ integer ids, with corpus counts. Built vocabularies are ordered by count descending, then
@@ -69,27 +69,63 @@ export class Vocabulary {
   }
 
   /**
-   * Parse a vocabulary file: one word per line, optionally followed by whitespace and a count
-   * (the word2vec/GloVe format). Blank lines are skipped.
+   * Parse a vocabulary file: one word per line, optionally followed by whitespace (spaces or a tab)
+   * and a count — the word2vec/GloVe format, and the TSV that `wordspace vocab` prints in a pipe,
+   * whose first line, exactly VOCABULARY_TSV_HEADER, is skipped. Blank lines are skipped; a word
+   * listed twice keeps its first line. `counts` is set when every line carries a count.
    */
-  static parse(text: string, source: string): string[] {
+  static parseEntries(text: string, source: string): VocabularyEntries {
     const words: string[] = [];
+    const counts: number[] = [];
+    let allCounted = true;
     const seen = new Set<string>();
     const lines = text.split(/\r?\n/);
+    const first = lines.findIndex((line) => line.trim() !== '');
     lines.forEach((line, i) => {
-      if (line.trim() === '') return;
+      if (line.trim() === '' || (i === first && line === VOCABULARY_TSV_HEADER)) return;
       const parts = line.trim().split(/\s+/);
       if (parts.length > 2 || (parts.length === 2 && !/^\d+(\.\d+)?$/.test(parts[1]!))) {
         throw new InputError(`${source}:${i + 1}: expected "word" or "word count", got "${line.slice(0, 60)}"`, 'a vocabulary file has one word per line, optionally followed by its count');
       }
-      if (!seen.has(parts[0]!)) {
-        seen.add(parts[0]!);
-        words.push(parts[0]!);
-      }
+      if (seen.has(parts[0]!)) return;
+      seen.add(parts[0]!);
+      words.push(parts[0]!);
+      if (parts.length === 2) counts.push(Number(parts[1]));
+      else allCounted = false;
     });
     if (words.length === 0) throw new InputError(`vocabulary file ${source} has no words`);
+    return { words, counts: allCounted ? counts : undefined };
+  }
+
+  /** The words of a vocabulary file (see `parseEntries`), in its order. */
+  static parse(text: string, source: string): string[] {
+    return Vocabulary.parseEntries(text, source).words;
+  }
+
+  /**
+   * Cut a given vocabulary as a built one is cut: words whose count (in the file) is below
+   * `minCount` dropped, then the first `maxVocab` kept, in the file's order. `minCount` needs counts.
+   */
+  static cutEntries(entries: VocabularyEntries, source: string, minCount?: number, maxVocab?: number): string[] {
+    let words = entries.words;
+    if (minCount !== undefined) {
+      const counts = entries.counts;
+      if (!counts) throw new UsageError(`--min-count needs counts in the vocabulary file ${source}, and not every line has one`, 'drop --min-count, or give "word count" lines');
+      words = words.filter((_, i) => counts[i]! >= minCount);
+    }
+    if (maxVocab !== undefined && words.length > maxVocab) words = words.slice(0, maxVocab);
+    if (words.length === 0) throw new InputError(`no word of the vocabulary file ${source} occurs ${minCount} times or more`, 'lower --min-count');
     return words;
   }
+}
+
+/** The header line `wordspace vocab` prints above its rows as TSV; `--vocab` skips it. */
+export const VOCABULARY_TSV_HEADER = 'word\tcount';
+
+/** The lines of a vocabulary file: words in order, and their counts when every line has one. */
+export interface VocabularyEntries {
+  words: string[];
+  counts: number[] | undefined;
 }
 
 /** Code-unit order, independent of locale (so ids do not depend on the machine). */

@@ -2,12 +2,12 @@ import { Option } from 'commander';
 import { integer } from '../../core/parse.js';
 import { ANALOGY_METHODS, DEFAULT_TOP, type AnalogyMethod } from '../../core/vectors.js';
 import { METHOD_NAMES, score } from '../../query/format.js';
-import { loadVectors } from '../../query/load.js';
-import { warn } from '../context.js';
+import { loadQueryVectors } from '../../query/load.js';
+import { ReportedError, warn } from '../context.js';
 import { parsedOption } from '../options.js';
 import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat } from '../render.js';
 import type { RegisterCommand } from './index.js';
-import { VECTORS_ARGUMENT } from './similar.js';
+import { resolveQueryWords, VECTORS_ARGUMENT } from './similar.js';
 
 interface AnalogyOptions {
   top: number;
@@ -30,10 +30,12 @@ export const registerAnalogy: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace analogy vectors.txt man king woman      # → queen, with good vectors')
     .action(async (path: string, a: string, b: string, c: string, options: AnalogyOptions) => {
-      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      const [ra, rb, rc] = resolveQueryWords(io, vectors, [a, b, c], caseMode);
+      if (ra === undefined || rb === undefined || rc === undefined) throw new ReportedError('an analogy word is not in the vectors');
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';
-      const answers = vectors.analogy(a, b, c, options.top, options.method, options.restrict === undefined ? {} : { restrict: options.restrict });
+      const answers = vectors.analogy(ra, rb, rc, options.top, options.method, options.restrict === undefined ? {} : { restrict: options.restrict });
       await renderTables(io, format, [
         {
           title: `${a} : ${b} :: ${c} : ? (${METHOD_NAMES[options.method]})`,

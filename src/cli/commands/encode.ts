@@ -9,6 +9,7 @@ import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
+import { addAlias, refuseFlag } from '../flags.js';
 import { cliParser, parsedOption } from '../options.js';
 import { addForceOption, checkOutput, formatFromName, refuseBinaryOnTerminal } from '../output-options.js';
 import { makeProgress } from '../progress.js';
@@ -53,13 +54,31 @@ function refuseHugeDense(matrix: Matrix, format: Format): void {
   }
 }
 
+/** Width of the alias list in --help. */
+const HELP_WIDTH = 78;
+
 function addEncoderOptions(command: Command, encoder: Encoder): void {
+  const aliases: string[] = [];
   for (const spec of encoder.options) {
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
     else if (spec.parse) option.argParser(cliParser(spec.parse));
-    if (spec.default !== undefined) option.default(spec.default);
+    if (spec.default !== undefined) option.default(spec.default, spec.defaultDescription);
     command.addOption(option);
+    for (const alias of spec.aliases ?? []) {
+      addAlias(command, option, alias);
+      aliases.push(`${alias} = ${option.long!}`);
+    }
+  }
+  for (const [flag, hint] of Object.entries(encoder.refusedFlags ?? {})) refuseFlag(command, flag, hint);
+  if (aliases.length > 0) {
+    const lines = aliases.reduce<string[]>((out, a) => {
+      const last = out.length - 1;
+      if (last >= 0 && out[last]!.length + a.length + 2 <= HELP_WIDTH) out[last] += `, ${a}`;
+      else out.push(`  ${a}`);
+      return out;
+    }, []);
+    command.addHelpText('after', `\nAlso accepted, as the word2vec, GloVe and fastText spellings (with two dashes):\n${lines.join(',\n')}`);
   }
 }
 
@@ -72,7 +91,7 @@ function addOutputOptions(command: Command): void {
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
+const SHELL_KEYS = new Set(['output', 'format', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
   refuseBinaryOnTerminal(flags.output, flags.format, io);
@@ -90,7 +109,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   let wordsProcessed = 0;
   if (encoder.input === 'table') {
     if (inputs.length !== 1) throw new InputError(`encode ${encoder.name} reads exactly one table, got ${inputs.length}`, 'give one CSV/TSV file (or - for standard input)');
-    const table = await readTable(inputs[0]!, { stdin: io.stdin, warn: (m) => warn(io, m) });
+    const table = await readTable(inputs[0]!, { stdin: io.stdin, warn: (m) => warn(io, m), header: flags.header });
     matrix = await encoder.encode(table, { ...options, idColumn: flags.idColumn }, context);
     summary = `${table.rows.length} items`;
   } else {
@@ -126,6 +145,8 @@ export const registerEncode: RegisterCommand = (program, io) => {
       command
         .argument('<table>', 'CSV/TSV of items × features (first column: the item, unless --id-column); - for standard input')
         .addOption(new Option('--id-column <name|index>', 'column naming the items (default: the first)'))
+        .addOption(new Option('--header', 'the first row names the columns (default: yes, unless all its cells are numbers)'))
+        .addOption(new Option('--no-header', 'the table has no header row: columns are numbered 1, 2, …'))
         .addOption(new Option('-q, --quiet', 'no summary on stderr'));
     } else {
       command.argument('[inputs...]', 'text files, .gz, CSV/TSV; - or nothing for standard input');

@@ -17,7 +17,7 @@ export const registerVocab: RegisterCommand = (program, io: CliIO) => {
   const command = program
     .command('vocab')
     .summary('count tokens → vocabulary')
-    .description('Count the tokens of the inputs and print the vocabulary as "word count", most frequent first.\n-o saves it in the word2vec/GloVe vocabulary format ("word count" per line), usable with --vocab.')
+    .description('Count the tokens of the inputs and print the vocabulary as "word count", most frequent first.\n-o saves it in the word2vec/GloVe vocabulary format ("word count" per line), usable with --vocab (which also reads the TSV printed in a pipe).')
     .argument('[inputs...]', 'text files, .gz, CSV/TSV; - or nothing for standard input');
   addInputOptions(command, 1)
     .addOption(new Option('-o, --output <file>', 'save the vocabulary to this file ("word count" lines)'))
@@ -37,7 +37,7 @@ export const registerVocab: RegisterCommand = (program, io: CliIO) => {
         await renderTables(io, flags.format ?? defaultResultFormat(io), [{ header: ['word', 'count'], rows }]);
       }
       if (!flags.quiet) {
-        note(io, `wordspace: ${corpus.tokensRead.toLocaleString('en-US')} tokens, ${corpus.typesSeen.toLocaleString('en-US')} types, ${vocab.size.toLocaleString('en-US')} kept (min-count ${flags.vocab ? 'n/a, fixed vocabulary' : flags.minCount})`);
+        note(io, `wordspace: ${corpus.tokensRead.toLocaleString('en-US')} tokens, ${corpus.typesSeen.toLocaleString('en-US')} types, ${vocab.size.toLocaleString('en-US')} kept (${flags.vocab ? `fixed vocabulary${flags.minCount === undefined ? '' : `, min-count ${flags.minCount} on its counts`}` : `min-count ${flags.minCount}`})`);
       }
     });
 };

@@ -14,9 +14,9 @@ export const WORD2VEC_DEFAULTS = {
   negative: 5,
   /** Subsampling threshold s (word2vec.c -sample 1e-3). */
   sample: 1e-3,
-  /** Starting learning rate: word2vec.c uses 0.025 for skip-gram and 0.05 for CBOW. */
-  alphaSkipgram: 0.025,
-  alphaCbow: 0.05,
+  /** Starting learning rate (word2vec.c -alpha): 0.025 for skip-gram, 0.05 for CBOW. */
+  lrSkipgram: 0.025,
+  lrCbow: 0.05,
   epochs: 5,
   /** word2vec.c -min-count 5. */
   minCount: 5,
@@ -25,15 +25,15 @@ export const WORD2VEC_DEFAULTS = {
 /** Upper bound on --threads (far above any machine this runs on; guards typos like 1000). */
 const MAX_THREADS = 256;
 
-function word2vecOptions(alpha: number): OptionSpec[] {
+function word2vecOptions(lr: number): OptionSpec[] {
   return [
-    { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1) },
-    { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: integer('--window', 1) },
-    { flags: '--negative <n>', description: 'negative samples per positive pair, drawn from unigram counts^0.75', default: WORD2VEC_DEFAULTS.negative, parse: integer('--negative', 1) },
+    { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--size'] },
+    { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: integer('--window', 1), aliases: ['--ws'] },
+    { flags: '--negative <n>', description: 'negative samples per positive pair, drawn from unigram counts^0.75', default: WORD2VEC_DEFAULTS.negative, parse: integer('--negative', 1), aliases: ['--neg'] },
     { flags: '--sample <s>', description: 'subsampling threshold for frequent words (0 = off)', default: WORD2VEC_DEFAULTS.sample, parse: number('--sample', 0, 1) },
-    { flags: '--alpha <rate>', description: 'starting learning rate, decaying linearly to alpha·1e-4', default: alpha, parse: number('--alpha', 0, 10, true) },
-    { flags: '--epochs <n>', description: 'passes over the corpus', default: WORD2VEC_DEFAULTS.epochs, parse: integer('--epochs', 1) },
-    { flags: '--threads <n>', description: 'training threads (default: all cores); only --threads 1 is reproducible run to run', default: availableParallelism(), parse: integer('--threads', 1, MAX_THREADS) },
+    { flags: '--lr <rate>', description: 'starting learning rate, decaying linearly to lr·1e-4', default: lr, parse: number('--lr', 0, 10, true), aliases: ['--alpha'] },
+    { flags: '--epochs <n>', description: 'passes over the corpus', default: WORD2VEC_DEFAULTS.epochs, parse: integer('--epochs', 1), aliases: ['--iter', '--epoch'] },
+    { flags: '--threads <n>', description: 'training threads; only --threads 1 is reproducible run to run', default: availableParallelism(), defaultDescription: `all cores, ${availableParallelism()} here`, parse: integer('--threads', 1, MAX_THREADS), aliases: ['--thread'] },
     { flags: '--seed <n>', description: 'random seed (initial vectors, subsampling, windows, negative samples)', default: DEFAULT_SEED, parse: integer('--seed', 0) },
   ];
 }
@@ -46,7 +46,7 @@ function params(options: EncoderOptions, cbow: boolean): Word2VecParams {
     window: get('window', WORD2VEC_DEFAULTS.window),
     negative: get('negative', WORD2VEC_DEFAULTS.negative),
     sample: get('sample', WORD2VEC_DEFAULTS.sample),
-    alpha: get('alpha', cbow ? WORD2VEC_DEFAULTS.alphaCbow : WORD2VEC_DEFAULTS.alphaSkipgram),
+    alpha: get('lr', cbow ? WORD2VEC_DEFAULTS.lrCbow : WORD2VEC_DEFAULTS.lrSkipgram),
     epochs: get('epochs', WORD2VEC_DEFAULTS.epochs),
     threads: get('threads', availableParallelism()),
     seed: get('seed', DEFAULT_SEED),
@@ -56,8 +56,9 @@ function params(options: EncoderOptions, cbow: boolean): Word2VecParams {
 async function encode(method: 'sgns' | 'cbow', corpus: Corpus, options: EncoderOptions, context: EncodeContext): Promise<DenseMatrix> {
   const p = params(options, method === 'cbow');
   const result = await trainWord2Vec(corpus, p, context.progress);
-  const { cbow: _architecture, ...effective } = p;
-  const effectiveOptions: Record<string, unknown> = { ...effective, threads: result.threads, negativePower: NEGATIVE_POWER };
+  const { cbow: _architecture, alpha: lr, ...rest } = p;
+  // meta.options uses the flag names: the learning rate is `lr` (word2vec.c's -alpha).
+  const effectiveOptions: Record<string, unknown> = { ...rest, lr, threads: result.threads, negativePower: NEGATIVE_POWER };
   if (method === 'cbow') effectiveOptions.cbowMean = true;
   const meta = makeMeta(method, effectiveOptions, {
     seed: p.seed,
@@ -75,7 +76,7 @@ export const sgns: CorpusEncoder = {
   input: 'corpus',
   summary: 'word2vec skip-gram with negative sampling (dense word vectors)',
   defaultMinCount: WORD2VEC_DEFAULTS.minCount,
-  options: word2vecOptions(WORD2VEC_DEFAULTS.alphaSkipgram),
+  options: word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram),
   encode: (corpus, options, context) => encode('sgns', corpus, options, context),
 };
 
@@ -84,6 +85,6 @@ export const cbow: CorpusEncoder = {
   input: 'corpus',
   summary: 'word2vec continuous bag of words with negative sampling (dense word vectors)',
   defaultMinCount: WORD2VEC_DEFAULTS.minCount,
-  options: word2vecOptions(WORD2VEC_DEFAULTS.alphaCbow),
+  options: word2vecOptions(WORD2VEC_DEFAULTS.lrCbow),
   encode: (corpus, options, context) => encode('cbow', corpus, options, context),
 };

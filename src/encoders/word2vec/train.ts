@@ -84,8 +84,8 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
     const done = Number(Atomics.load(words, 0));
     const seconds = (performance.now() - started) / 1000;
     progress.update(done, {
-      words_s: Math.round(done / Math.max(seconds, 1e-3)),
-      alpha: Number(learningRate(params.alpha, done, totalWords).toPrecision(4)),
+      'words/s': Math.round(done / Math.max(seconds, 1e-3)),
+      lr: Number(learningRate(params.alpha, done, totalWords).toPrecision(4)),
     });
   });
   const seconds = (performance.now() - started) / 1000;

@@ -1,0 +1,27 @@
+import type { MatrixMeta } from '../core/matrix.js';
+import type { WordVectors } from '../core/vectors.js';
+import { unknownWordError } from './suggest.js';
+
+/**
+ * How a query word is matched to the rows, from the vectors' metadata: `fold` when they were built
+ * lowercased (`options.keepCase: false`, wordspace's default), `exact` with `--keep-case`, `unknown`
+ * for vectors from elsewhere (no metadata).
+ */
+export type QueryCase = 'fold' | 'exact' | 'unknown';
+
+export function queryCase(meta: MatrixMeta | undefined): QueryCase {
+  const keepCase = meta?.options?.keepCase;
+  return keepCase === false ? 'fold' : keepCase === true ? 'exact' : 'unknown';
+}
+
+/**
+ * The row label a query word stands for: lowercased as the tokenizer lowercases (`fold`), as typed
+ * (`exact`), or as typed and else lowercased (`unknown`). An unknown word is an InputError
+ * suggesting close spellings.
+ */
+export function resolveWord(vectors: WordVectors, word: string, mode: QueryCase): string {
+  const lower = word.toLowerCase();
+  const candidates = mode === 'fold' ? [lower] : mode === 'exact' ? [word] : [word, lower];
+  for (const candidate of candidates) if (vectors.has(candidate)) return candidate;
+  throw unknownWordError(word, vectors.words);
+}
