@@ -4,6 +4,8 @@ import { InputError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import { buildCorpus, type Corpus } from '../corpus/corpus.js';
+import { cutPrepared, type PreparedSettings } from '../corpus/prepared.js';
+import { probePrepared } from '../corpus/prepared-input.js';
 import { DOC_UNITS, readCorpusLines, type DocUnit } from '../io/input.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
@@ -38,8 +40,26 @@ export interface InputFlags {
   quiet?: boolean;
 }
 
-/** The effective input options, for the output's metadata. */
-export function describeInput(flags: InputFlags): Record<string, unknown> {
+/** A corpus as a command loaded it; `prepared` holds the settings of a prepared corpus it came from. */
+export interface LoadedCorpus extends Corpus {
+  prepared?: PreparedSettings;
+}
+
+/** The effective input options, for the output's metadata (a prepared corpus's own settings win). */
+export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<string, unknown> {
+  const prepared = corpus?.prepared;
+  if (prepared) {
+    return {
+      tokenizer: prepared.tokenizer,
+      keepCase: prepared.keepCase,
+      minCount: flags.vocab ? undefined : Math.max(flags.minCount, prepared.minCount),
+      maxVocab: flags.maxVocab ?? prepared.maxVocab,
+      vocabFile: flags.vocab ?? prepared.vocabFile,
+      docs: prepared.docs,
+      textColumn: prepared.textColumn,
+      preparedCorpus: true,
+    };
+  }
   return {
     tokenizer: flags.tokenizer,
     keepCase: flags.keepCase === true,
@@ -65,7 +85,7 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 }
 
 /** Read the inputs into a corpus with the shared flags. */
-export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<Corpus> {
+export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<LoadedCorpus> {
   let fixedWords: string[] | undefined;
   if (flags.vocab) {
     let text: string;
@@ -78,6 +98,16 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     fixedWords = Vocabulary.parse(text, flags.vocab);
   }
   const files = inputs.length > 0 ? inputs : ['-'];
+  const probe = await probePrepared(files, io.stdin);
+  if (probe.prepared) {
+    const { corpus: stored, settings } = probe.prepared;
+    if (!fixedWords && settings.minCount > flags.minCount && !flags.quiet) {
+      warn(io, `the prepared corpus keeps only words seen ${settings.minCount} times or more; --min-count ${flags.minCount} cannot bring back the others`);
+    }
+    const corpus = cutPrepared(stored, { minCount: flags.minCount, maxVocab: flags.maxVocab, fixedWords });
+    return { ...corpus, prepared: settings };
+  }
+  const stdin = probe.stdin ?? io.stdin;
   const total = await totalBytes(files);
   progress.stage('reading', total, 'bytes');
   const lines = readCorpusLines({
@@ -86,7 +116,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     textColumn: flags.textColumn,
     idColumn: flags.idColumn,
     docs: flags.docs,
-    stdin: io.stdin,
+    stdin,
     warn: (m) => warn(io, m),
     onBytes: (bytes) => progress.update(bytes),
   });

@@ -94,7 +94,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   } else {
     const corpus = await loadCorpus(inputs, flags, io, progress);
     matrix = await encoder.encode(corpus, options, context);
-    matrix.meta.options = { ...describeInput(flags), ...matrix.meta.options };
+    matrix.meta.options = { ...describeInput(flags, corpus), ...matrix.meta.options };
     matrix.meta.vocabularySize = corpus.vocab.size;
     summary = `${corpus.tokensRead.toLocaleString('en-US')} tokens, vocabulary ${corpus.vocab.size.toLocaleString('en-US')}`;
     // Words/s as the reference tools count it: corpus tokens × passes over them / wall time.
