@@ -7,6 +7,9 @@ import { excessDenseCells } from '../../io/formats/common.js';
 import { FORMATS, inferFormat, writeMatrixFile, type Format } from '../../io/formats/index.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { checkOutputPath } from '../../io/output.js';
+import { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts } from '../counts.js';
+import type { CountFormat } from '../../counts/write.js';
+import { COUNT_FORMATS } from '../../counts/write.js';
 import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
@@ -17,7 +20,8 @@ import type { RegisterCommand } from './index.js';
 
 interface OutputFlags {
   output: string;
-  format?: Format;
+  format?: Format | CountFormat;
+  counts?: string;
   precision: number;
 }
 
@@ -28,7 +32,7 @@ interface OutputFlags {
  * `wordspace encode cooc big.txt | head` works without flags.
  */
 function chooseFormat(flags: OutputFlags, matrix: Matrix, warn: (message: string) => void): Format {
-  if (flags.format) return flags.format;
+  if (flags.format) return flags.format as Format;
   if (flags.output !== '-') {
     const inferred = inferFormat(flags.output);
     if (inferred) return inferred;
@@ -66,15 +70,21 @@ function addEncoderOptions(command: Command, encoder: Encoder): void {
   }
 }
 
-function addOutputOptions(command: Command): void {
+function addOutputOptions(command: Command, encoder: Encoder): void {
+  const counts = encoder.input === 'corpus' && encoder.countsOutput;
   command
     .addOption(new Option('-o, --output <file>', 'write the matrix here (atomically; - is standard output)').default('-'))
-    .addOption(new Option('-f, --format <format>', 'output format (default: from the file extension; else text for word vectors, tsv for labelled matrices)').choices(FORMATS))
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        `output format (default: from the file extension; else text for word vectors, tsv for labelled matrices)${counts ? '; counts/counts-tsv: the raw pair counts for `wordspace merge` and --counts' : ''}`,
+      ).choices(counts ? [...FORMATS, ...COUNT_FORMATS] : FORMATS),
+    )
     .addOption(parsedOption('--precision <digits>', 'decimal places in text formats (trailing zeros dropped)', parsePrecision, DEFAULT_PRECISION));
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'precision', 'quiet', 'csv', 'textColumn', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
+const SHELL_KEYS = new Set(['output', 'format', 'counts', 'precision', 'quiet', 'csv', 'textColumn', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
   await checkOutputPath(flags.output);
@@ -92,9 +102,16 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     matrix = await encoder.encode(table, { ...options, idColumn: flags.idColumn }, context);
     summary = `${table.rows.length} items`;
   } else {
-    const corpus = await loadCorpus(inputs, flags, io, progress);
+    const countFormat = countOutputFormat(encoder, flags);
+    if (countFormat) checkCountOutput(options);
+    const corpus = flags.counts ? await countsCorpus(encoder, flags.counts, inputs, options) : await loadCorpus(inputs, flags, io, progress);
     matrix = await encoder.encode(corpus, options, context);
-    matrix.meta.options = { ...describeInput(flags, corpus), ...matrix.meta.options };
+    matrix.meta.options = { ...(flags.counts ? { counts: flags.counts } : describeInput(flags, corpus)), ...matrix.meta.options };
+    if (countFormat) {
+      const pairs = await writePairCounts(matrix, corpus, countFormat, { output: flags.output, ...describeInput(flags, corpus) }, options, io);
+      if (!flags.quiet) note(io, `wordspace: ${encoder.name}: ${corpus.tokensRead.toLocaleString('en-US')} tokens, vocabulary ${corpus.vocab.size.toLocaleString('en-US')} → ${pairs.toLocaleString('en-US')} pairs (${countFormat}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
     matrix.meta.vocabularySize = corpus.vocab.size;
     summary = `${corpus.tokensRead.toLocaleString('en-US')} tokens, vocabulary ${corpus.vocab.size.toLocaleString('en-US')}`;
     // Words/s as the reference tools count it: corpus tokens × passes over them / wall time.
@@ -130,7 +147,10 @@ export const registerEncode: RegisterCommand = (program, io) => {
       addInputOptions(command, encoder.defaultMinCount);
     }
     addEncoderOptions(command, encoder);
-    addOutputOptions(command);
+    if (encoder.input === 'corpus' && encoder.countsInput) {
+      command.addOption(new Option('--counts <file>', 'start from merged co-occurrence counts (encode cooc -f counts, wordspace merge) instead of a corpus'));
+    }
+    addOutputOptions(command, encoder);
     command.action(async (inputs: string[] | string, flags: InputFlags & OutputFlags & EncoderOptions) => {
       await runEncoder(encoder, Array.isArray(inputs) ? inputs : [inputs], flags, io);
     });

@@ -4,6 +4,7 @@ import { registerAnalogy } from './analogy.js';
 import { registerConvert } from './convert.js';
 import { registerEncode } from './encode.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerMerge } from './merge.js';
 import { registerPrepare } from './prepare.js';
 import { registerSimilar } from './similar.js';
 import { registerVocab } from './vocab.js';
@@ -19,4 +20,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerAnalogy,
   registerEvaluate,
   registerConvert,
+  registerMerge,
 ];
