@@ -4,6 +4,8 @@ import { UsageError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import { buildCorpus, type Corpus } from '../corpus/corpus.js';
+import { cutPrepared, type PreparedSettings } from '../corpus/prepared.js';
+import { probePrepared } from '../corpus/prepared-input.js';
 import { decodedText, displayName, DOC_UNITS, readCorpusLines, type DocUnit } from '../io/input.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
@@ -49,8 +51,26 @@ export interface InputFlags {
   quiet?: boolean;
 }
 
-/** The effective input options, for the output's metadata. */
-export function describeInput(flags: InputFlags): Record<string, unknown> {
+/** A corpus as a command loaded it; `prepared` holds the settings of a prepared corpus it came from. */
+export interface LoadedCorpus extends Corpus {
+  prepared?: PreparedSettings;
+}
+
+/** The effective input options, for the output's metadata (a prepared corpus's own settings win). */
+export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<string, unknown> {
+  const prepared = corpus?.prepared;
+  if (prepared) {
+    return {
+      tokenizer: prepared.tokenizer,
+      keepCase: prepared.keepCase,
+      minCount: flags.vocab ? flags.minCount : Math.max(flags.minCount ?? 1, prepared.minCount),
+      maxVocab: flags.maxVocab ?? prepared.maxVocab,
+      vocabFile: flags.vocab ?? prepared.vocabFile,
+      docs: prepared.docs,
+      textColumn: prepared.textColumn,
+      preparedCorpus: true,
+    };
+  }
   return {
     tokenizer: flags.tokenizer,
     keepCase: flags.keepCase === true,
@@ -78,9 +98,20 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 }
 
 /** Read the inputs into a corpus with the shared flags. */
-export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<Corpus> {
+export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<LoadedCorpus> {
   const files = inputs.length > 0 ? inputs : ['-'];
   const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
+  const probe = await probePrepared(files, io.stdin);
+  if (probe.prepared) {
+    const { corpus: stored, settings } = probe.prepared;
+    const minCount = flags.minCount ?? 1;
+    if (!fixedWords && settings.minCount > minCount && !flags.quiet) {
+      warn(io, `the prepared corpus keeps only words seen ${settings.minCount} times or more; --min-count ${minCount} cannot bring back the others`);
+    }
+    const corpus = cutPrepared(stored, { minCount, maxVocab: flags.maxVocab, fixedWords });
+    return { ...corpus, prepared: settings };
+  }
+  const stdin = probe.stdin ?? io.stdin;
   const total = await totalBytes(files);
   progress.stage('reading', total, 'bytes');
   const lines = readCorpusLines({
@@ -90,7 +121,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     idColumn: flags.idColumn,
     header: flags.header,
     docs: flags.docs,
-    stdin: io.stdin,
+    stdin,
     warn: (m) => warn(io, m),
     onBytes: (bytes) => progress.update(bytes),
   });

@@ -2,6 +2,7 @@ import { InputError } from '../core/errors.js';
 import type { TextLine } from '../io/input.js';
 import { makeTokenizer, type TokenizerOptions } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
+import type { StoredPairCounts } from '../counts/cooc-counts.js';
 import { GrowableInt32 } from './growable.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Corpus {
   tokensRead: number;
   /** Distinct token types seen before the cut. */
   typesSeen: number;
+  /** Co-occurrence counts given instead of a token stream (`encode … --counts`). */
+  cooccurrences?: StoredPairCounts;
 }
 
 export interface VocabularyOptions {

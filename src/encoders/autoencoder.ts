@@ -1,4 +1,4 @@
-import { InputError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import { DenseMatrix, makeMeta, type SparseMatrix } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
 import { DEFAULT_SEED } from '../core/random.js';
@@ -45,6 +45,7 @@ export const autoencoder: CorpusEncoder = {
   name: 'autoencoder',
   summary: 'autoencoder embeddings: the bottleneck codes of a network that reconstructs each word\'s PPMI row (or each document\'s tf-idf row)',
   input: 'corpus',
+  countsInput: true,
   defaultMinCount: AUTOENCODER_DEFAULTS.minCount,
   options: [
     {
@@ -80,6 +81,7 @@ export const autoencoder: CorpusEncoder = {
   ],
   async encode(corpus, options, context) {
     const input = options.input as AutoencoderInput;
+    if (corpus.cooccurrences && input === 'doc') throw new UsageError('--counts gives word co-occurrences; the autoencoder needs a corpus for --input doc', 'use --input cooc, or give the corpus');
     const rows = input === 'doc' ? documentTermMatrix(corpus, 'tfidf') : scaledPpmiRows(corpus, options, context.progress);
     if (rows.nnz === 0) throw new InputError('the autoencoder has nothing to reconstruct: every input row is empty', input === 'cooc' ? 'use a larger corpus or --window, or lower --min-count' : 'use a larger corpus or lower --min-count');
     const train = {

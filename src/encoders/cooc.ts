@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.js';
 import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
@@ -55,6 +56,7 @@ function distanceWeight(mode: DistanceWeighting, window: number, d: number): num
  * diagonal, as in the hyperwords recipe). Rows and columns are the vocabulary; CSR, columns sorted.
  */
 export function countCooccurrences(corpus: Corpus, options: CoocOptions, progress?: Progress): SparseMatrix {
+  if (corpus.cooccurrences) return storedCooccurrences(corpus, options);
   const { tokens, sentenceStarts, vocab } = corpus;
   const { window, distanceWeighting } = options;
   const weights = Float64Array.from({ length: window + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
@@ -73,7 +75,19 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
     if ((s & (reportEvery - 1)) === 0) progress?.update(end);
   }
   progress?.end();
-  return symmetricCsr(counter, vocab.size, vocab.words);
+  return symmetricCsr(counter.entries(), vocab.size, vocab.words);
+}
+
+/** The count matrix of pair counts given with the corpus, when they were counted as asked. */
+function storedCooccurrences(corpus: Corpus, options: CoocOptions): SparseMatrix {
+  const stored = corpus.cooccurrences!;
+  if (stored.window !== options.window || stored.distanceWeighting !== options.distanceWeighting) {
+    throw new InputError(
+      `${stored.source} holds counts of window ${stored.window} with ${stored.distanceWeighting} distance weighting; this needs window ${options.window} with ${options.distanceWeighting}`,
+      `count them with \`encode cooc --window ${options.window} --distance-weighting ${options.distanceWeighting} -f counts\``,
+    );
+  }
+  return symmetricCsr({ a: stored.a, b: stored.b, weight: stored.weight }, corpus.vocab.size, corpus.vocab.words);
 }
 
 /**
@@ -81,8 +95,8 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
  * table order (columns unsorted); the transpose of that matrix has sorted columns (rows are visited
  * in order) and, the matrix being symmetric, is the same matrix.
  */
-function symmetricCsr(counter: PairCounter, n: number, labels: string[]): SparseMatrix {
-  const { a, b, weight } = counter.entries();
+function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }, n: number, labels: string[]): SparseMatrix {
+  const { a, b, weight } = pairs;
   const rowNnz = new Float64Array(n + 1);
   for (let k = 0; k < a.length; k++) {
     rowNnz[a[k]! + 1]!++;
@@ -173,6 +187,8 @@ export const cooc: CorpusEncoder = {
   name: 'cooc',
   summary: 'window co-occurrence vectors: counts or PPMI, optionally reduced by truncated SVD (--dim)',
   input: 'corpus',
+  countsInput: true,
+  countsOutput: true,
   defaultMinCount: 1,
   options: [
     ...WINDOW_OPTIONS,

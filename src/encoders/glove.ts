@@ -40,6 +40,7 @@ export const glove: CorpusEncoder = {
   name: 'glove',
   summary: 'GloVe word vectors: weighted least squares on log co-occurrence counts, AdaGrad (vectors = W + W̃)',
   input: 'corpus',
+  countsInput: true,
   defaultMinCount: GLOVE_DEFAULTS.minCount,
   options: [
     { flags: '--dim <n>', description: 'vector dimension', default: GLOVE_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--vector-size', '--size'] },

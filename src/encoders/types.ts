@@ -46,6 +46,10 @@ interface EncoderBase {
 /** An encoder that reads a corpus (text, stdin, a CSV text column). */
 export interface CorpusEncoder extends EncoderBase {
   input: 'corpus';
+  /** Can start from merged co-occurrence counts (`--counts FILE`) instead of a corpus. */
+  countsInput?: boolean;
+  /** Can write its raw counts as a mergeable count file (`-f counts`, `-f counts-tsv`). */
+  countsOutput?: boolean;
   encode(corpus: Corpus, options: EncoderOptions, context: EncodeContext): Promise<Matrix>;
 }
 

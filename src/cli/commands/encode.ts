@@ -6,6 +6,8 @@ import type { Encoder, EncoderOptions } from '../../encoders/types.js';
 import { excessDenseCells } from '../../io/formats/common.js';
 import { FORMATS, writeMatrixFile, type Format } from '../../io/formats/index.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
+import { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts } from '../counts.js';
+import { COUNT_FORMATS, type CountFormat } from '../../counts/write.js';
 import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
@@ -18,7 +20,8 @@ import type { RegisterCommand } from './index.js';
 
 interface OutputFlags {
   output: string;
-  format?: Format;
+  format?: Format | CountFormat;
+  counts?: string;
   precision: number;
   force?: boolean;
 }
@@ -82,22 +85,30 @@ function addEncoderOptions(command: Command, encoder: Encoder): void {
   }
 }
 
-function addOutputOptions(command: Command): void {
+function addOutputOptions(command: Command, encoder: Encoder): void {
+  const counts = encoder.input === 'corpus' && encoder.countsOutput;
   command
     .addOption(new Option('-o, --output <file>', 'write the matrix here (atomically; - is standard output)').default('-'))
-    .addOption(new Option('-f, --format <format>', 'output format (default: from the file extension; else text for word vectors, tsv for labelled matrices)').choices(FORMATS))
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        `output format (default: from the file extension; else text for word vectors, tsv for labelled matrices)${counts ? '; counts/counts-tsv: the raw pair counts for `wordspace merge` and --counts' : ''}`,
+      ).choices(counts ? [...FORMATS, ...COUNT_FORMATS] : FORMATS),
+    )
     .addOption(parsedOption('--precision <digits>', 'decimal places in text formats (trailing zeros dropped)', parsePrecision, DEFAULT_PRECISION));
   addForceOption(command);
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
+const SHELL_KEYS = new Set(['output', 'format', 'counts', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
-  refuseBinaryOnTerminal(flags.output, flags.format, io);
-  const reads = encoder.input === 'table' ? inputs : [...(inputs.length > 0 ? inputs : ['-']), flags.vocab];
+  const countFormat = countOutputFormat(encoder, flags);
+  refuseBinaryOnTerminal(flags.output, countFormat === 'counts' ? 'binary' : (flags.format as Format | undefined), io);
+  const corpusInputs = flags.counts ? [flags.counts] : inputs.length > 0 ? inputs : ['-'];
+  const reads = encoder.input === 'table' ? inputs : [...corpusInputs, flags.vocab];
   const target = await checkOutput({ output: flags.output, inputs: reads, force: flags.force });
-  const named = flags.format ?? formatFromName(flags.output, target, '-f');
+  const named = countFormat ? undefined : ((flags.format as Format | undefined) ?? formatFromName(flags.output, target, '-f'));
   if (named) await checkOutput({ output: flags.output, inputs: reads, force: flags.force, format: named });
   const progress = makeProgress(io, flags.quiet === true);
   const context = { progress, warn: (m: string) => warn(io, m) };
@@ -113,9 +124,15 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     matrix = await encoder.encode(table, { ...options, idColumn: flags.idColumn }, context);
     summary = `${table.rows.length} items`;
   } else {
-    const corpus = await loadCorpus(inputs, flags, io, progress);
+    if (countFormat) checkCountOutput(options);
+    const corpus = flags.counts ? await countsCorpus(encoder, flags.counts, inputs, options) : await loadCorpus(inputs, flags, io, progress);
     matrix = await encoder.encode(corpus, options, context);
-    matrix.meta.options = { ...describeInput(flags), ...matrix.meta.options };
+    matrix.meta.options = { ...(flags.counts ? { counts: flags.counts } : describeInput(flags, corpus)), ...matrix.meta.options };
+    if (countFormat) {
+      const pairs = await writePairCounts(matrix, corpus, countFormat, { output: flags.output, force: flags.force, ...describeInput(flags, corpus) }, options, io);
+      if (!flags.quiet) note(io, `wordspace: ${encoder.name}: ${corpus.tokensRead.toLocaleString('en-US')} tokens, vocabulary ${corpus.vocab.size.toLocaleString('en-US')} → ${pairs.toLocaleString('en-US')} pairs (${countFormat}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
     matrix.meta.vocabularySize = corpus.vocab.size;
     summary = `${corpus.tokensRead.toLocaleString('en-US')} tokens, vocabulary ${corpus.vocab.size.toLocaleString('en-US')}`;
     // Words/s as the reference tools count it: corpus tokens × passes over them / wall time.
@@ -153,7 +170,10 @@ export const registerEncode: RegisterCommand = (program, io) => {
       addInputOptions(command, encoder.defaultMinCount);
     }
     addEncoderOptions(command, encoder);
-    addOutputOptions(command);
+    if (encoder.input === 'corpus' && encoder.countsInput) {
+      command.addOption(new Option('--counts <file>', 'start from merged co-occurrence counts (encode cooc -f counts, wordspace merge) instead of a corpus'));
+    }
+    addOutputOptions(command, encoder);
     command.action(async (inputs: string[] | string, flags: InputFlags & OutputFlags & EncoderOptions) => {
       await runEncoder(encoder, Array.isArray(inputs) ? inputs : [inputs], flags, io);
     });

@@ -4,6 +4,8 @@ import { registerAnalogy } from './analogy.js';
 import { registerConvert } from './convert.js';
 import { registerEncode } from './encode.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerMerge } from './merge.js';
+import { registerPrepare } from './prepare.js';
 import { registerSimilar } from './similar.js';
 import { registerVocab } from './vocab.js';
 
@@ -12,9 +14,11 @@ export type RegisterCommand = (program: Command, io: CliIO) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerVocab,
+  registerPrepare,
   registerEncode,
   registerSimilar,
   registerAnalogy,
   registerEvaluate,
   registerConvert,
+  registerMerge,
 ];

@@ -1,0 +1,105 @@
+/**
+ * Recognising a prepared corpus among a command's inputs by its magic bytes (a file or standard
+ * input), so that every command that takes a corpus takes one in place of text.
+ */
+import { promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
+import { InputError } from '../core/errors.js';
+import { displayName, fileError } from '../io/input.js';
+import { isPreparedCorpus, parsePreparedCorpus, PREPARED_MAGIC, type PreparedCorpus } from './prepared.js';
+
+export interface PreparedProbe {
+  /** The prepared corpus, when the input is one. */
+  prepared?: PreparedCorpus;
+  /** Standard input to read text from instead of the original (its first bytes were consumed to look). */
+  stdin?: NodeJS.ReadableStream;
+}
+
+async function fileHead(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return Buffer.alloc(0); // reported by the text reader
+    throw fileError(path, err);
+  }
+  try {
+    if ((await handle.stat()).isDirectory()) return Buffer.alloc(0);
+    const head = Buffer.alloc(PREPARED_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readWhole(path: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(path);
+  } catch (err) {
+    throw fileError(path, err);
+  }
+}
+
+/** Look at standard input's first bytes; hand back the whole prepared corpus or an equivalent stream. */
+async function probeStdin(stdin: NodeJS.ReadableStream): Promise<PreparedProbe> {
+  const iterator = (stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < PREPARED_MAGIC.length) {
+    const r = await iterator.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const chunk = typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
+    head.push(chunk);
+    size += chunk.length;
+  }
+  const first = Buffer.concat(head);
+  if (isPreparedCorpus(first)) {
+    const parts: Buffer[] = [first];
+    for (let r = done ? { done: true as const, value: undefined } : await iterator.next(); !r.done; r = await iterator.next()) {
+      parts.push(typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value);
+    }
+    return { prepared: parsePreparedCorpus(Buffer.concat(parts), displayName('-')) };
+  }
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    if (first.length > 0) yield first;
+    if (done) return;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      yield typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
+    }
+  };
+  return { stdin: Readable.from(rest(), { objectMode: false }) };
+}
+
+/**
+ * If the inputs are one prepared corpus, read it; a prepared corpus mixed with other inputs is
+ * refused (its vocabulary and the text's tokens could not be combined faithfully).
+ */
+export async function probePrepared(inputs: string[], stdin: NodeJS.ReadableStream | undefined): Promise<PreparedProbe> {
+  const refuse = (path: string): InputError =>
+    new InputError(
+      `${displayName(path)} is a prepared corpus and cannot be read together with other inputs`,
+      'prepare all the inputs in one `wordspace prepare` run, or give the prepared corpus alone',
+    );
+  let replacedStdin: NodeJS.ReadableStream | undefined;
+  for (const path of inputs) {
+    if (path === '-') {
+      if (!stdin || replacedStdin) continue;
+      const probe = await probeStdin(stdin);
+      if (probe.prepared) {
+        if (inputs.length > 1) throw refuse(path);
+        return { prepared: probe.prepared };
+      }
+      replacedStdin = probe.stdin;
+    } else if (isPreparedCorpus(await fileHead(path))) {
+      if (inputs.length > 1) throw refuse(path);
+      return { prepared: parsePreparedCorpus(await readWhole(path), path) };
+    }
+  }
+  return replacedStdin ? { stdin: replacedStdin } : {};
+}
