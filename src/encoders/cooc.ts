@@ -41,7 +41,7 @@ export function longestSentence(sentenceStarts: Int32Array): number {
 
 /** Window, weighting and PPMI flags, shared with the autoencoder's `--input cooc`. */
 export const WINDOW_OPTIONS: OptionSpec[] = [
-  { flags: '--window <n>', description: `words on each side of the centre word (at most ${MAX_WINDOW.toLocaleString('en-US')})`, default: COOC_DEFAULTS.window, parse: parseWindow },
+  { flags: '--window <n>', description: 'words on each side of the centre word', default: COOC_DEFAULTS.window, parse: parseWindow },
   {
     flags: '--distance-weighting <mode>',
     description: 'weight of a pair at distance d: none = 1, harmonic = 1/d (GloVe), linear = (window−d+1)/window (word2vec\'s dynamic window, in expectation)',

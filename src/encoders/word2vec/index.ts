@@ -3,7 +3,7 @@ import { DenseMatrix, makeMeta } from '../../core/matrix.js';
 import { integer, number } from '../../core/parse.js';
 import { DEFAULT_SEED } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
-import { MAX_WINDOW, parseWindow } from '../cooc.js';
+import { parseWindow } from '../cooc.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from '../types.js';
 import { NEGATIVE_POWER } from './tables.js';
 import { trainWord2Vec, type Word2VecParams } from './train.js';
@@ -29,7 +29,7 @@ const MAX_THREADS = 256;
 function word2vecOptions(alpha: number): OptionSpec[] {
   return [
     { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1) },
-    { flags: '--window <n>', description: `maximum words on each side; each centre word uses a window drawn from 1..n (word2vec's dynamic window; at most ${MAX_WINDOW.toLocaleString('en-US')})`, default: WORD2VEC_DEFAULTS.window, parse: parseWindow },
+    { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: parseWindow },
     { flags: '--negative <n>', description: 'negative samples per positive pair, drawn from unigram counts^0.75', default: WORD2VEC_DEFAULTS.negative, parse: integer('--negative', 1) },
     { flags: '--sample <s>', description: 'subsampling threshold for frequent words (0 = off)', default: WORD2VEC_DEFAULTS.sample, parse: number('--sample', 0, 1) },
     { flags: '--alpha <rate>', description: 'starting learning rate, decaying linearly to alpha·1e-4', default: alpha, parse: number('--alpha', 0, 10, true) },
