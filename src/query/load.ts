@@ -19,14 +19,24 @@ const EXAMPLES = 3;
  * first vector with a warning (gensim's `load_word2vec_format` does the same: "ignoring all but
  * first"), all-zero vectors reported (their similarity to everything is 0).
  */
-export async function loadVectors(path: string, options: Pick<ReadOptions, 'stdin' | 'warn'> = {}): Promise<WordVectors> {
-  const warn = options.warn ?? (() => undefined);
-  const matrix = await readMatrix(path, { ...options, finite: true });
+export async function loadVectors(path: string, options: LoadOptions = {}): Promise<WordVectors> {
+  // Warnings about the file wait until the query words are known to be there: a command that fails
+  // prints its one error line, nothing before it.
+  const held: string[] = [];
+  const hold = (message: string): void => void held.push(message);
+  const matrix = await readMatrix(path, { ...(options.stdin ? { stdin: options.stdin } : {}), warn: hold, finite: true });
   const name = displayName(path);
   checkQueryable(matrix, name);
-  const vectors = withoutDuplicates(WordVectors.fromMatrix(matrix), name, warn);
-  reportZeroVectors(vectors, name, warn);
+  const vectors = withoutDuplicates(WordVectors.fromMatrix(matrix), name, hold);
+  reportZeroVectors(vectors, name, hold);
+  for (const word of options.queries ?? []) vectors.lookup(word);
+  if (options.warn) for (const message of held) options.warn(message);
   return vectors;
+}
+
+export interface LoadOptions extends Pick<ReadOptions, 'stdin' | 'warn'> {
+  /** Words the caller will look up: an unknown one is an InputError (with suggestions) before any warning is given. */
+  queries?: readonly string[];
 }
 
 function checkQueryable(matrix: Matrix, name: string): void {

@@ -30,7 +30,7 @@ export const registerAnalogy: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace analogy vectors.txt man king woman      # → queen, with good vectors')
     .action(async (path: string, a: string, b: string, c: string, options: AnalogyOptions) => {
-      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: [a, b, c] });
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';
       const answers = vectors.analogy(a, b, c, options.top, options.method, options.restrict === undefined ? {} : { restrict: options.restrict });

@@ -27,7 +27,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f text | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
-      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: words });
       for (const word of words) vectors.lookup(word); // every word checked before any output
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';

@@ -271,7 +271,10 @@ function checkFinite(matrix: Matrix, ctx: ReadContext): void {
  */
 export async function readMatrix(path: string, options: ReadOptions = {}): Promise<Matrix> {
   const source = await openSource(path, options.stdin);
-  const ctx: ReadContext = { name: displayName(path), warn: options.warn ?? (() => undefined), ...(options.finite ? { finite: true } : {}) };
+  // Warnings about the file are held until it has been read: a file that fails gets its one error
+  // line, not a warning about its bytes first.
+  const held: string[] = [];
+  const ctx: ReadContext = { name: displayName(path), warn: (message) => held.push(message), ...(options.finite ? { finite: true } : {}) };
   if (source.head.length === 0 || (source.complete && source.head.toString('utf8').trim() === '')) {
     throw new InputError(`${source.name} is empty`, `expected vectors or a matrix (${FORMATS.join(', ')})`);
   }
@@ -305,5 +308,6 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
     const meta = await readSideMeta(path, ctx.warn);
     if (meta) matrix.meta = meta;
   }
+  if (options.warn) for (const message of held) options.warn(message);
   return matrix;
 }
