@@ -80,7 +80,7 @@ test('encode writes atomically: a failure leaves no file and keeps the old one',
 
 test('usage errors exit 2 with one line', async () => {
   for (const [argv, pattern] of [
-    [['encode', 'cooc', '--window', '0', fixture('seed.txt')], /--window.*'0'.*integer ≥ 1/],
+    [['encode', 'cooc', '--window', '0', fixture('seed.txt')], /--window.*'0'.*integer from 1 to 10000/],
     [['encode', 'cooc', '--min-count', 'abc', fixture('seed.txt')], /--min-count.*'abc'.*integer ≥ 1/],
     [['encode', 'cooc', '--min-count', '-3', fixture('seed.txt')], /--min-count/],
     [['encode', 'nosuch', fixture('seed.txt')], /unknown command 'nosuch'/],

@@ -116,6 +116,17 @@ export class WordVectors {
     return i;
   }
 
+  /** True when row i is all zeros (its cosine with anything is 0: it has no direction). */
+  isZero(i: number): boolean {
+    if (this.dense) {
+      for (let j = i * this.dim, end = j + this.dim; j < end; j++) if (this.dense[j] !== 0) return false;
+      return true;
+    }
+    const { indptr, values } = this.sparse!;
+    for (let p = indptr[i]!, end = indptr[i + 1]!; p < end; p++) if (values[p] !== 0) return false;
+    return true;
+  }
+
   /** Row i's raw vector: a view for dense vectors, a dense copy for sparse ones. */
   row(i: number): Float32Array {
     if (this.dense) return this.dense.subarray(i * this.dim, (i + 1) * this.dim);

@@ -21,9 +21,28 @@ export const COOC_DEFAULTS = {
   shift: 1,
 };
 
+/**
+ * The largest `--window` any encoder accepts (cooc, glove, sgns, cbow, autoencoder --input cooc).
+ * Windows in the literature are 2–15 words (word2vec 5, GloVe 10, hyperwords 2–10); 10,000 words
+ * already spans any paragraph, so a larger value is a typo, not a window. It also keeps the value
+ * well inside the int32 the word2vec kernel takes. Whatever the window, counting never looks (or
+ * allocates) past the longest sentence: see `longestSentence`.
+ */
+export const MAX_WINDOW = 10_000;
+
+/** The parser of `--window <n>`, shared by every encoder that slides a window. */
+export const parseWindow = integer('--window', 1, MAX_WINDOW);
+
+/** Tokens in the longest sentence of a corpus (a window wider than this counts nothing more). */
+export function longestSentence(sentenceStarts: Int32Array): number {
+  let longest = 0;
+  for (let s = 0; s + 1 < sentenceStarts.length; s++) longest = Math.max(longest, sentenceStarts[s + 1]! - sentenceStarts[s]!);
+  return longest;
+}
+
 /** Window, weighting and PPMI flags, shared with the autoencoder's `--input cooc`. */
 export const WINDOW_OPTIONS: OptionSpec[] = [
-  { flags: '--window <n>', description: 'words on each side of the centre word', default: COOC_DEFAULTS.window, parse: integer('--window', 1) },
+  { flags: '--window <n>', description: 'words on each side of the centre word', default: COOC_DEFAULTS.window, parse: parseWindow },
   {
     flags: '--distance-weighting <mode>',
     description: 'weight of a pair at distance d: none = 1, harmonic = 1/d (GloVe), linear = (window−d+1)/window (word2vec\'s dynamic window, in expectation)',
@@ -59,7 +78,10 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   if (corpus.cooccurrences) return storedCooccurrences(corpus, options);
   const { tokens, sentenceStarts, vocab } = corpus;
   const { window, distanceWeighting } = options;
-  const weights = Float64Array.from({ length: window + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
+  // No pair is further apart than the longest sentence: the weight table (and the scan) stop there,
+  // while the weights themselves still use the window asked for (`linear` depends on it).
+  const reach = Math.min(window, Math.max(0, longestSentence(sentenceStarts) - 1));
+  const weights = Float64Array.from({ length: reach + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
   const counter = new PairCounter(vocab.size, 1 << 20);
   const sentences = sentenceStarts.length - 1;
   const reportEvery = 1 << 14;
@@ -69,7 +91,7 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
     const end = sentenceStarts[s + 1]!;
     for (let i = begin; i < end; i++) {
       const u = tokens[i]!;
-      const last = Math.min(end - 1, i + window);
+      const last = Math.min(end - 1, i + reach);
       for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
     }
     if ((s & (reportEvery - 1)) === 0) progress?.update(end);

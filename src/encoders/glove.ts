@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { DenseMatrix, makeMeta } from '../core/matrix.js';
 import { integer, number } from '../core/parse.js';
 import { DEFAULT_SEED } from '../core/random.js';
-import { countCooccurrences } from './cooc.js';
+import { countCooccurrences, parseWindow } from './cooc.js';
 import { trainGlove, type GloveParams } from './glove/train.js';
 import type { CorpusEncoder } from './types.js';
 
@@ -44,7 +44,7 @@ export const glove: CorpusEncoder = {
   defaultMinCount: GLOVE_DEFAULTS.minCount,
   options: [
     { flags: '--dim <n>', description: 'vector dimension', default: GLOVE_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--vector-size', '--size'] },
-    { flags: '--window <n>', description: 'words on each side counted as context, weighted 1/distance', default: GLOVE_DEFAULTS.window, parse: integer('--window', 1), aliases: ['--window-size', '--ws'] },
+    { flags: '--window <n>', description: 'words on each side counted as context, weighted 1/distance', default: GLOVE_DEFAULTS.window, parse: parseWindow, aliases: ['--window-size', '--ws'] },
     { flags: '--epochs <n>', description: 'passes over the non-zero co-occurrences', default: GLOVE_DEFAULTS.epochs, parse: integer('--epochs', 1), aliases: ['--iter', '--epoch'] },
     { flags: '--lr <rate>', description: 'AdaGrad learning rate (glove.c -eta)', default: GLOVE_DEFAULTS.lr, parse: number('--lr', 0, Infinity, true), aliases: ['--eta'] },
     { flags: '--x-max <x>', description: 'counts at or above x_max get full weight in f(x) = min(1, (x/x_max)^e), e = --weight-exponent', default: GLOVE_DEFAULTS.xMax, parse: number('--x-max', 0, Infinity, true) },

@@ -30,7 +30,7 @@ export const registerAnalogy: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace analogy vectors.txt man king woman      # → queen, with good vectors')
     .action(async (path: string, a: string, b: string, c: string, options: AnalogyOptions) => {
-      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: [a, b, c] });
       const [ra, rb, rc] = resolveQueryWords(io, vectors, [a, b, c], caseMode);
       if (ra === undefined || rb === undefined || rc === undefined) throw new ReportedError('an analogy word is not in the vectors');
       const format = options.format ?? defaultResultFormat(io);

@@ -31,7 +31,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addHelpText('after', '\nQuery words are lowercased when the vectors were (their metadata says keepCase: false; without\nmetadata, a word missing as typed is tried lowercased). An unknown word gets its error line and the\nothers their rows; the exit status is then 1.')
     .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f text | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
-      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: words });
       const rows = resolveQueryWords(io, vectors, words, caseMode);
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';

@@ -3,6 +3,7 @@ import { DenseMatrix, makeMeta } from '../../core/matrix.js';
 import { integer, number } from '../../core/parse.js';
 import { DEFAULT_SEED } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
+import { parseWindow } from '../cooc.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from '../types.js';
 import { NEGATIVE_POWER } from './tables.js';
 import { trainWord2Vec, type Word2VecParams } from './train.js';
@@ -28,7 +29,7 @@ const MAX_THREADS = 256;
 function word2vecOptions(lr: number): OptionSpec[] {
   return [
     { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--size'] },
-    { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: integer('--window', 1), aliases: ['--ws'] },
+    { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: parseWindow, aliases: ['--ws'] },
     { flags: '--negative <n>', description: 'negative samples per positive pair, drawn from unigram counts^0.75', default: WORD2VEC_DEFAULTS.negative, parse: integer('--negative', 1), aliases: ['--neg'] },
     { flags: '--sample <s>', description: 'subsampling threshold for frequent words (0 = off)', default: WORD2VEC_DEFAULTS.sample, parse: number('--sample', 0, 1) },
     { flags: '--lr <rate>', description: 'starting learning rate, decaying linearly to lr·1e-4', default: lr, parse: number('--lr', 0, 10, true), aliases: ['--alpha'] },

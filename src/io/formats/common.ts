@@ -27,12 +27,33 @@ export interface ReadOptions {
   format?: Format;
   /** Non-fatal problems (invalid UTF-8, an unreadable side file). */
   warn?: (message: string) => void;
+  /**
+   * Refuse NaN and ±Infinity, naming the line (or the vector) that holds one: queries need this, a
+   * cosine with NaN in it means nothing. `convert` leaves it off so such files still round-trip.
+   */
+  finite?: boolean;
 }
 
 /** What a format reader gets. */
 export interface ReadContext {
   name: string;
   warn: (message: string) => void;
+  /** See ReadOptions.finite. */
+  finite?: boolean;
+}
+
+/** Index of the first NaN or ±Infinity among `count` values from `start`, or -1. */
+export function firstNonFinite(values: ArrayLike<number>, start: number, count: number): number {
+  for (let k = 0; k < count; k++) if (!Number.isFinite(values[start + k]!)) return k;
+  return -1;
+}
+
+/** The error for a NaN or ±Infinity at `where` (e.g. "line 3"), value `index` (0-based) there. */
+export function nonFiniteError(ctx: ReadContext, where: string, value: number, index: number): InputError {
+  return new InputError(
+    `${ctx.name} ${where}: value ${index + 1} is ${String(value)}, which makes every similarity with this vector meaningless`,
+    'fix or drop that vector; NaN usually means the training diverged, so try a lower learning rate',
+  );
 }
 
 export type MatrixWriter = (matrix: Matrix, sink: Sink, options: Required<Pick<WriteOptions, 'precision'>> & WriteOptions) => Promise<void>;

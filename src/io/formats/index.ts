@@ -11,7 +11,7 @@ import { InputError } from '../../core/errors.js';
 import type { Matrix, MatrixMeta } from '../../core/matrix.js';
 import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
-import { checkDenseSize, FORMATS, metaFrom, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
+import { checkDenseSize, firstNonFinite, FORMATS, metaFrom, nonFiniteError, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { readDelimited, writeCsv, writeTsv } from './delimited.js';
 import { readJson, writeJson } from './json.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
@@ -137,10 +137,9 @@ export async function writeMatrixFile(matrix: Matrix, path: string, format: Form
 }
 
 const TEXT_DECODER = new TextDecoder('utf-8');
+const FLOAT32_BYTES = 4;
 const UTF8_BOM = '\uFEFF';
 const MATRIX_MARKET = '%%MatrixMarket';
-/** A number as the word2vec text format writes it (including the NaN/inf spellings). */
-const TEXT_NUMBER = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|nan|NaN|inf|Inf|Infinity)$/;
 
 const JSONL_FIRST_KEY = /^\{\s*"(label|dims)"\s*:/;
 
@@ -152,29 +151,56 @@ function firstLine(text: string, complete: boolean): string | undefined {
 }
 
 /**
- * After a `V D` header: is the first vector binary float32, or a line of text ending in D numbers?
- * Text is printable up to its newline; float32 bytes almost never are, and never spell D numbers.
+ * Bytes of the first vector line that may be wrong before a text file is taken for binary: a single
+ * corrupted byte is an error on its line (the text reader names it), never a reason to decode the
+ * file as raw float32. Binary float32 is ~50–60 % non-text bytes, text 0 %.
  */
-function looksBinary(head: Buffer, headerEnd: number, dims: number, complete: boolean): boolean {
+const MAX_STRAY_FRACTION = 0.1;
+const MIN_STRAY_BYTES = 1;
+const REPLACEMENT = 0xfffd;
+
+/** Characters of decoded text that printable text does not hold: C0 controls but tab and CR, DEL, and U+FFFD (invalid UTF-8). */
+function strayCharacters(text: string): number {
+  let stray = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || c === 0x7f || c === REPLACEMENT) stray++;
+  }
+  return stray;
+}
+
+/**
+ * After a `V D` header: is the first vector binary float32 (`word ` then 4·D raw bytes), or a line
+ * of text (`word v1 … vD`)? Decided from the bytes, never from one token: text is printable up to
+ * its newline and splits into at least D + 1 fields; raw float32 bytes are mostly unprintable or
+ * invalid UTF-8 and hardly ever contain D spaces. When a clean line is too short for D numbers, the
+ * layout decides (a `\n` exactly 4·D bytes after the word, as the C tool writes), then `nameSays`.
+ */
+function looksBinary(head: Buffer, headerEnd: number, dims: number, complete: boolean, nameSays: Format | undefined): boolean {
   let start = headerEnd;
   while (start < head.length && (head[start] === 0x0a || head[start] === 0x0d)) start++;
   if (start >= head.length) return false;
   let end = head.indexOf(0x0a, start);
   const cut = end === -1;
   if (cut) end = head.length;
-  for (let k = start; k < end; k++) {
-    const b = head[k]!;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0d) return true;
-  }
-  const fields = TEXT_DECODER.decode(head.subarray(start, end)).trim().split(/[ \t]+/);
-  const numbers = fields.slice(1).slice(-dims);
-  if (!numbers.every((f) => TEXT_NUMBER.test(f))) return true;
-  // A line cut off by the end of the sniffed bytes may hold fewer than D numbers so far.
-  return cut && !complete ? numbers.length === 0 : numbers.length !== dims || fields.length < dims + 1;
+  const line = TEXT_DECODER.decode(head.subarray(start, end));
+  const stray = strayCharacters(line);
+  if (stray > Math.max(MIN_STRAY_BYTES, MAX_STRAY_FRACTION * line.length)) return true;
+  const fields = line.trim().split(/[ \t]+/).length;
+  if (fields >= dims + 1 || (cut && !complete)) return false;
+  // A clean line with too few fields: a short text line (an error the text reader names), or a
+  // binary record whose float bytes happen to hold a 0x0a.
+  const space = head.indexOf(0x20, start);
+  const recordEnd = space + 1 + dims * FLOAT32_BYTES;
+  if (space !== -1 && recordEnd < head.length && head[recordEnd] === 0x0a) return true;
+  return nameSays === 'binary';
 }
 
-/** The format of some content, from its first bytes (see docs/formats.md, "Detection"). */
-export function detectFormat(head: Buffer, complete: boolean): Format | undefined {
+/**
+ * The format of some content, from its first bytes (see docs/formats.md, "Detection"). `nameSays`,
+ * the format the file name implies, only breaks a tie between word2vec text and binary.
+ */
+export function detectFormat(head: Buffer, complete: boolean, nameSays?: Format): Format | undefined {
   let text = TEXT_DECODER.decode(head);
   if (text.startsWith(UTF8_BOM)) text = text.slice(1);
   if (text.startsWith(MATRIX_MARKET)) return 'mtx';
@@ -197,7 +223,7 @@ export function detectFormat(head: Buffer, complete: boolean): Format | undefine
   const header = parseHeader(line);
   if (header) {
     const headerEnd = head.indexOf(0x0a);
-    return headerEnd !== -1 && looksBinary(head, headerEnd + 1, header.dims, complete) ? 'binary' : 'text';
+    return headerEnd !== -1 && looksBinary(head, headerEnd + 1, header.dims, complete, nameSays) ? 'binary' : 'text';
   }
   if (line.includes('\t')) return 'tsv';
   const fields = line.trim().split(/ +/);
@@ -210,7 +236,7 @@ export function detectFormat(head: Buffer, complete: boolean): Format | undefine
 function chooseFormat(source: ByteSource, asked: Format | undefined): Format {
   if (asked) return asked;
   const byName = source.path === '-' ? undefined : inferFormat(source.path);
-  const byContent = detectFormat(source.head, source.complete);
+  const byContent = detectFormat(source.head, source.complete, byName);
   // word2vec files are often misnamed (.bin for text, .txt for binary): the content decides between the two.
   if ((byName === 'text' || byName === 'binary') && (byContent === 'text' || byContent === 'binary')) return byContent;
   if (byName) return byName;
@@ -235,13 +261,37 @@ async function readSideMeta(path: string, warn: (message: string) => void): Prom
 }
 
 /**
+ * The NaN/±Infinity check of the formats whose readers do not name lines themselves: names the row
+ * and its label (the word2vec readers name the line or vector as they read).
+ */
+function checkFinite(matrix: Matrix, ctx: ReadContext): void {
+  const values = matrix.kind === 'dense' ? matrix.data : matrix.values;
+  const at = firstNonFinite(values, 0, values.length);
+  if (at === -1) return;
+  let row: number;
+  let column: number;
+  if (matrix.kind === 'dense') {
+    row = Math.floor(at / matrix.nCols);
+    column = at - row * matrix.nCols;
+  } else {
+    row = 0;
+    while (matrix.indptr[row + 1]! <= at) row++;
+    column = matrix.indices[at]!;
+  }
+  throw nonFiniteError(ctx, `row ${row + 1} (${JSON.stringify(matrix.rows[row])})`, values[at]!, column);
+}
+
+/**
  * Read a matrix from a file or `-` (stdin) in any format: `options.format`, else the extension,
  * else the content decides. Gzipped input is decompressed whatever its name. Metadata comes from
  * the file (json, jsonl, mtx) or its `<path>.meta.json` side file (text, binary, csv, tsv).
  */
 export async function readMatrix(path: string, options: ReadOptions = {}): Promise<Matrix> {
   const source = await openSource(path, options.stdin);
-  const ctx: ReadContext = { name: displayName(path), warn: options.warn ?? (() => undefined) };
+  // Warnings about the file are held until it has been read: a file that fails gets its one error
+  // line, not a warning about its bytes first.
+  const held: string[] = [];
+  const ctx: ReadContext = { name: displayName(path), warn: (message) => held.push(message), ...(options.finite ? { finite: true } : {}) };
   if (source.head.length === 0 || (source.complete && source.head.toString('utf8').trim() === '')) {
     throw new InputError(`${source.name} is empty`, `expected vectors or a matrix (${FORMATS.join(', ')})`);
   }
@@ -270,9 +320,11 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
       matrix = await readMtx(source, ctx);
       break;
   }
+  if (ctx.finite && format !== 'text' && format !== 'binary') checkFinite(matrix, ctx);
   if (path !== '-' && SIDE_META_FORMATS.includes(format)) {
     const meta = await readSideMeta(path, ctx.warn);
     if (meta) matrix.meta = meta;
   }
+  if (options.warn) for (const message of held) options.warn(message);
   return matrix;
 }

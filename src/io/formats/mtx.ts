@@ -18,7 +18,7 @@
  * scipy does.
  */
 import { InputError } from '../../core/errors.js';
-import { DenseMatrix, SparseMatrix, type Matrix, type MatrixMeta } from '../../core/matrix.js';
+import { DENSE_CELL_LIMIT, DenseMatrix, SparseMatrix, type Matrix, type MatrixMeta } from '../../core/matrix.js';
 import { GrowableFloat64, GrowableInt32 } from '../../corpus/growable.js';
 import { metaFrom, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
 import { numberFormatter, parseNumber, quoteCell, scanNumbers } from './numbers.js';
@@ -112,6 +112,36 @@ function parseLabelComment(line: string, prefix: string, lineNo: number, ctx: Re
   throw new InputError(`${ctx.name} line ${lineNo}: a ${prefix.trim()} comment must hold one JSON string`, `e.g. ${prefix}"cat"`);
 }
 
+/**
+ * The most rows an mtx file may claim: every row is a word or a document and gets a label, so the
+ * reader allocates per row. 2^22 = 4,194,304 is more than the largest published vocabulary
+ * (GoogleNews, 3M words) yet keeps a 70-byte file claiming 10^8 rows from costing seconds and
+ * gigabytes before it is refused.
+ */
+export const MAX_MATRIX_ROWS = 1 << 22;
+/** Columns are int32 indices. */
+export const MAX_MATRIX_COLUMNS = 2 ** 31 - 1;
+/** The shortest entry line: `1 1\n` (pattern) or `1 1 1\n`; the shortest array value line: `1\n`. */
+const MIN_ENTRY_BYTES = { pattern: 4, value: 6, array: 2 };
+
+/**
+ * Check the size line before anything is allocated: the row and column limits, the dense-cell limit
+ * for the array layout (read as a dense matrix), and, when the file's length is known, that it can
+ * hold the entries it announces.
+ */
+function checkClaimedSize(rows: number, cols: number, entries: number, banner: Banner, size: number | undefined, lineNo: number, fail: (lineNo: number, message: string, hint?: string) => never): void {
+  if (rows > MAX_MATRIX_ROWS) fail(lineNo, `${rows.toLocaleString('en-US')} rows is more than the ${MAX_MATRIX_ROWS.toLocaleString('en-US')} a matrix may have`, 'each row is a word or a document; check the size line');
+  if (cols > MAX_MATRIX_COLUMNS) fail(lineNo, `${cols.toLocaleString('en-US')} columns is more than the ${MAX_MATRIX_COLUMNS.toLocaleString('en-US')} a matrix may have`, 'check the size line');
+  if (banner.layout === 'array' && rows * cols > DENSE_CELL_LIMIT) {
+    fail(lineNo, `an array (dense) matrix of ${rows.toLocaleString('en-US')} × ${cols.toLocaleString('en-US')} cells is more than the ${DENSE_CELL_LIMIT.toExponential(0)} a dense matrix may hold`, 'store it in the coordinate layout');
+  }
+  if (size === undefined) return;
+  const perEntry = banner.layout === 'array' ? MIN_ENTRY_BYTES.array : banner.field === 'pattern' ? MIN_ENTRY_BYTES.pattern : MIN_ENTRY_BYTES.value;
+  if (entries * perEntry > size) {
+    fail(lineNo, `the size line announces ${entries.toLocaleString('en-US')} entries, more than a file of ${size.toLocaleString('en-US')} bytes can hold`, 'the file is truncated, or its size line is wrong');
+  }
+}
+
 /** Read Matrix Market (see the module comment). */
 export async function readMtx(source: ByteSource, ctx: ReadContext): Promise<Matrix> {
   let banner: Banner | undefined;
@@ -192,6 +222,7 @@ export async function readMtx(source: ByteSource, ctx: ReadContext): Promise<Mat
       if (banner.layout === 'array' && banner.symmetry === 'symmetric') count = (rows * (rows + 1)) / 2;
       if (banner.layout === 'array' && banner.symmetry === 'skew-symmetric') count = (rows * (rows - 1)) / 2;
       if (banner.symmetry !== 'general' && rows !== cols) fail(lineNo, `a ${banner.symmetry} matrix must be square, not ${rows} × ${cols}`);
+      checkClaimedSize(rows, cols, count, banner, source.size, lineNo, fail);
       size = { rows, cols, entries: count };
       if (banner.symmetry === 'skew-symmetric') arrayRow = 1;
       return;

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
@@ -19,6 +20,12 @@ export interface ByteSource {
   /** True when `head` is the whole content. */
   complete: boolean;
   gzipped: boolean;
+  /**
+   * The content's length in bytes when it is known before reading (a regular file, not gzipped):
+   * readers check the sizes a header claims against it before allocating. Undefined for stdin,
+   * pipes and gzip, where readers grow their buffers as the data arrives instead.
+   */
+  size?: number;
   /** All the content, `head` first. Call once. */
   chunks(): AsyncGenerator<Buffer>;
 }
@@ -87,12 +94,14 @@ export async function openSource(path: string, stdin?: NodeJS.ReadableStream): P
   }
   const head = Buffer.concat(parts);
   let used = false;
+  const knownSize = gzipped ? undefined : complete ? head.length : await regularFileSize(path);
   return {
     path,
     name,
     head: head.subarray(0, SNIFF_BYTES),
     complete: complete && head.length <= SNIFF_BYTES,
     gzipped,
+    ...(knownSize === undefined ? {} : { size: knownSize }),
     async *chunks() {
       if (used) throw new Error('ByteSource.chunks() called twice');
       used = true;
@@ -107,6 +116,17 @@ export async function openSource(path: string, stdin?: NodeJS.ReadableStream): P
       }
     },
   };
+}
+
+/** The length of a regular file (undefined for `-`, FIFOs, devices, or when it cannot be read). */
+async function regularFileSize(path: string): Promise<number | undefined> {
+  if (path === '-') return undefined;
+  try {
+    const stat = await fs.stat(path);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

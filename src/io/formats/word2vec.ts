@@ -13,7 +13,7 @@
  */
 import { InputError } from '../../core/errors.js';
 import { DenseMatrix } from '../../core/matrix.js';
-import { checkDenseSize, denseRows, GrowableFloat32, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
+import { checkDenseSize, denseRows, firstNonFinite, GrowableFloat32, nonFiniteError, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
 import { detach, numberFormatter, parseNumber, quoteCell, scanNumbers } from './numbers.js';
 import { forEachLine, type ByteSource } from './source.js';
 
@@ -91,8 +91,22 @@ export const writeBinary: MatrixWriter = async (matrix, sink, options) => {
   }
 };
 
-/** Values a text header may make the reader allocate up front (1 GB of float32); beyond, it grows as it reads. */
+/** Values a header may make a reader allocate up front (1 GB of float32); beyond, it grows as it reads. */
 const MAX_PREALLOCATED = 1 << 28;
+/** Without a known file length, what a header may make a reader allocate before any data arrives (4 MB). */
+const UNKNOWN_SIZE_PREALLOCATED = 1 << 20;
+/** The fewest bytes a value takes in the text format: one digit and a separator. */
+const MIN_TEXT_VALUE_BYTES = 2;
+
+/**
+ * How many values to allocate for what a header claims: never more than the content can hold
+ * (`size` / `bytesPerValue` when its length is known), nor a small buffer when it is not: the
+ * buffer then grows as values actually arrive.
+ */
+export function preallocation(claimed: number, size: number | undefined, bytesPerValue: number): number {
+  const room = size === undefined ? UNKNOWN_SIZE_PREALLOCATED : Math.floor(size / bytesPerValue);
+  return Math.max(0, Math.min(claimed, room, MAX_PREALLOCATED));
+}
 
 const HEADER = /^\s*(\d+)[ \t]+(\d+)\s*$/;
 
@@ -132,7 +146,7 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
       if (header) {
         dims = header.dims;
         headerLine = lineNo;
-        if (header.count * dims <= MAX_PREALLOCATED) values = new GrowableFloat32(header.count * dims);
+        values = new GrowableFloat32(preallocation(header.count * dims, source.size, MIN_TEXT_VALUE_BYTES));
         return;
       }
     }
@@ -144,6 +158,10 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
       if (sp > 0) {
         values.reserve(values.length + dims);
         if (scanNumbers(line, sp + 1, values.data, values.length, dims) === dims) {
+          if (ctx.finite) {
+            const bad = firstNonFinite(values.data, values.length, dims);
+            if (bad !== -1) throw nonFiniteError(ctx, `line ${lineNo}`, values.data[values.length + bad]!, bad);
+          }
           labels.push(detach(line.slice(0, sp)));
           values.length += dims;
           return;
@@ -181,6 +199,7 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
       if (v === undefined) {
         throw new InputError(`${ctx.name} line ${lineNo}: ${quoteCell(fields[k]!)} is not a number`, `value ${k - wordFields + 1} of the vector of ${JSON.stringify(labels[labels.length - 1])}`);
       }
+      if (ctx.finite && !Number.isFinite(v)) throw nonFiniteError(ctx, `line ${lineNo}`, v, k - wordFields);
       values.data[values.length++] = v;
     }
   });
@@ -203,14 +222,28 @@ const MAX_WORD_BYTES = 1 << 16;
 /** Longest `V D` header line. */
 const MAX_HEADER_BYTES = 256;
 
-/** Read the word2vec binary format; a file that ends early is reported as truncated. */
+/**
+ * A header's numbers must be exact. What it claims is never allocated as such: the reader
+ * allocates what the file's length can hold (see `preallocation`) and grows as vectors arrive, so
+ * `2 999999999` on a small file ends as "truncated", not as 8 GB reserved.
+ */
+function checkBinaryHeader(header: { count: number; dims: number }, ctx: ReadContext): void {
+  const { count, dims } = header;
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(dims)) {
+    throw new InputError(`${ctx.name}: its header announces ${count} × ${dims} values, more than any file holds`, 'a word2vec binary file starts with `count dimensions`, e.g. `71291 200`');
+  }
+}
+
+/**
+ * Read the word2vec binary format; a file that ends early is reported as truncated. The vectors
+ * are allocated at once when the file's length vouches for the header, else grown as they arrive.
+ */
 export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<DenseMatrix> {
   const decoder = new TextDecoder('utf-8');
   let invalid = 0;
   let carry: Buffer = Buffer.alloc(0);
   let header: { count: number; dims: number } | undefined;
-  let data = new Float32Array(0);
-  let view: Uint8Array = new Uint8Array(0);
+  let values = new GrowableFloat32(1);
   const labels: string[] = [];
   let word: string | undefined;
   let done = false;
@@ -227,12 +260,12 @@ export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<
       }
       header = parseHeader(buf.subarray(0, nl).toString('latin1'));
       if (!header) throw new InputError(`${ctx.name}: the first line is not a \`count dimensions\` header`, 'a word2vec binary file starts with e.g. `71291 200`');
+      checkBinaryHeader(header, ctx);
       try {
-        data = new Float32Array(header.count * header.dims);
+        values = new GrowableFloat32(preallocation(header.count * header.dims, source.size, FLOAT32_BYTES));
       } catch {
         throw new InputError(`${ctx.name}: its header announces ${header.count} × ${header.dims} values, too many to hold in memory`);
       }
-      view = new Uint8Array(data.buffer);
       pos = nl + 1;
       done = header.count === 0;
     }
@@ -254,11 +287,21 @@ export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<
         pos = space + 1;
       }
       if (buf.length - pos < vectorBytes) break;
-      const row = labels.length;
+      const at = values.length;
+      try {
+        values.reserve(at + header.dims);
+      } catch {
+        throw new InputError(`${ctx.name}: ${labels.length + 1} vectors of ${header.dims} values are too many to hold in memory`);
+      }
       if (LITTLE_ENDIAN) {
-        view.set(buf.subarray(pos, pos + vectorBytes), row * vectorBytes);
+        new Uint8Array(values.data.buffer, values.data.byteOffset + at * FLOAT32_BYTES, vectorBytes).set(buf.subarray(pos, pos + vectorBytes));
       } else {
-        for (let j = 0; j < header.dims; j++) data[row * header.dims + j] = buf.readFloatLE(pos + j * FLOAT32_BYTES);
+        for (let j = 0; j < header.dims; j++) values.data[at + j] = buf.readFloatLE(pos + j * FLOAT32_BYTES);
+      }
+      values.length += header.dims;
+      if (ctx.finite) {
+        const bad = firstNonFinite(values.data, at, header.dims);
+        if (bad !== -1) throw nonFiniteError(ctx, `vector ${labels.length + 1} (${JSON.stringify(word)})`, values.data[at + bad]!, bad);
       }
       pos += vectorBytes;
       labels.push(word);
@@ -281,5 +324,5 @@ export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<
   }
   if (trailing) ctx.warn(`${ctx.name}: ignored data after the ${header.count} vectors its header announces`);
   if (invalid > 0) ctx.warn(`${ctx.name}: ${invalid} invalid UTF-8 sequence${invalid === 1 ? '' : 's'} in words replaced with U+FFFD`);
-  return new DenseMatrix(labels, null, header.dims, data, unknownMeta(ctx.name));
+  return new DenseMatrix(labels, null, header.dims, values.toArray(), unknownMeta(ctx.name));
 }
