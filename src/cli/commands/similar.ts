@@ -25,7 +25,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addOption(parsedOption('-k, --top <n>', 'neighbours per word', integer('--top', 1), DEFAULT_TOP))
     .addOption(parsedOption('--restrict <n>', 'answer only from the first n rows (the most frequent words)', integer('--restrict', 1)))
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
-    .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f text | wordspace similar - data model')
+    .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f mtx | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
       const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
       for (const word of words) vectors.lookup(word); // every word checked before any output
