@@ -187,3 +187,9 @@ test('the README and --help point only at files a user has', async () => {
     }
   }
 });
+
+test('an empty standard input at the end of a pipe hints that the command before it failed', async () => {
+  const r = await runCli(['similar', '-', 'data'], '');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'wordspace: standard input is empty (did the command before the pipe fail?)\n');
+});
