@@ -3,23 +3,27 @@
  * matched settings, in one run (the machines are shared: compare ratios, not absolute times), then
  * scores every vectors file and prints one table.
  *
- *   npm run bench -- --corpus ../shared/data/corpora/en-mix.tok.txt.gz [--methods sgns,gensim-sg,...]
- *                    [--seeds 1] [--threads 2] [--out DIR] [--peers PATH/peers.py] [--evaluator PATH/evaluate.py]
+ *   npm run bench -- [--corpus FILE] [--methods sgns,gensim-sg,...] [--seeds 1] [--threads 2]
+ *                    [--out DIR] [--peers bench/peers.py] [--evaluator evaluate.py] [--dry-run]
  *
- * wordspace runs as `node bin/wordspace encode <method> <corpus> --tokenizer whitespace --min-count 5
- * <flags> -o <dir>/<method>.txt` under `/usr/bin/time -v` (peak RSS); the reference tools through
- * the shared `peers.py` (gensim skip-gram/CBOW, fastText) when installed. Every file is scored with
- * `wordspace evaluate --format json`, or with the shared `evaluate.py` when that fails. A method
- * whose run fails is reported as failed; the others go on.
+ * The corpus defaults to the bundled speeches (data/us-speeches.txt.gz). wordspace runs as
+ * `node bin/wordspace encode <method> <corpus> --tokenizer whitespace --min-count 5 <flags> -o
+ * <dir>/<method>.txt` under `/usr/bin/time -v` (peak RSS); the reference tools (gensim skip-gram and
+ * CBOW, fastText) through bench/peers.py with /usr/bin/python3. A reference tool that is not
+ * installed is skipped, and the table says why; a method whose run fails is reported as failed; the
+ * others go on. Every file is scored with `wordspace evaluate --format json`, or with `--evaluator`
+ * (an independent evaluate.py taking `--json FILE`) when that fails. `--dry-run` prints what would
+ * run and what is skipped, and trains nothing.
  *
  * words/s = corpus tokens (whitespace-split, as peers.py counts them) × epochs / seconds. For
  * wordspace the seconds are the whole process (reading, training, writing); peers.py times the
- * training call only (reading its vocabulary included), so the ratio is conservative for us.
+ * training call only, so the ratio is conservative for us.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 
@@ -59,13 +63,21 @@ const DEFAULT_THREADS = 2;
 /** A run that takes longer than this is stopped and reported as failed. */
 const RUN_TIMEOUT_MS = 60 * 60 * 1000;
 const TIME = '/usr/bin/time';
+/** Debian's Python, which has python3-gensim (the `python3` first on PATH may be another). */
 const PYTHON = '/usr/bin/python3';
+/** The repository (this file runs as dist/bench/run.js), so the bench runs from any directory. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WORDSPACE = join(ROOT, 'bin', 'wordspace');
+const DEFAULT_CORPUS = join(ROOT, 'data', 'us-speeches.txt.gz');
+const DEFAULT_PEERS = join(ROOT, 'bench', 'peers.py');
 
 interface RunResult {
   method: string;
   seed: number;
   ok: boolean;
   error?: string;
+  /** Not run, and why (a reference tool that is not installed). */
+  skipped?: string;
   seconds?: number;
   rssMiB?: number;
   vectors?: string;
@@ -139,7 +151,7 @@ async function countTokens(path: string): Promise<number> {
 
 async function trainWordspace(method: Method, corpus: string, dir: string, seed: number, threads: number): Promise<RunResult> {
   const out = join(dir, `${method.name}-seed${seed}.txt`);
-  const args = ['bin/wordspace', 'encode', method.encoder!, corpus, ...COMMON_FLAGS, ...(method.flags ?? [])];
+  const args = [WORDSPACE, 'encode', method.encoder!, corpus, ...COMMON_FLAGS, ...(method.flags ?? [])];
   if (method.threads) args.push('--threads', String(threads), '--seed', String(seed));
   args.push('-o', out);
   const r = await run(process.execPath, args, join(dir, `${method.name}-seed${seed}.time`));
@@ -156,10 +168,10 @@ async function trainPeer(method: Method, corpus: string, dir: string, seed: numb
   return { method: method.name, seed, ok: true, seconds: report.seconds, rssMiB: r.rssMiB, vectors: report.vectors };
 }
 
-/** WS-353 ρ and 3CosAdd accuracy: wordspace's own evaluator, else the shared evaluate.py. */
-async function score(result: RunResult, dir: string, evaluator: string): Promise<void> {
+/** WS-353 ρ and 3CosAdd accuracy: wordspace's own evaluator, else `--evaluator` when given. */
+async function score(result: RunResult, dir: string, evaluator: string | undefined): Promise<void> {
   const vectors = result.vectors!;
-  const own = await run(process.execPath, ['bin/wordspace', 'evaluate', vectors, '--format', 'json'], join(dir, 'evaluate.time'));
+  const own = await run(process.execPath, [WORDSPACE, 'evaluate', vectors, '--format', 'json'], join(dir, 'evaluate.time'));
   if (own.code === 0) {
     try {
       const report = JSON.parse(own.stdout) as { similarity: { set: string; spearman: number | null }[]; analogies: { accuracy: number | null } | null };
@@ -174,7 +186,7 @@ async function score(result: RunResult, dir: string, evaluator: string): Promise
       // fall through to evaluate.py
     }
   }
-  if (!existsSync(evaluator)) return;
+  if (evaluator === undefined || !existsSync(evaluator)) return;
   const py = await run(PYTHON, [evaluator, '--json', vectors], join(dir, 'evaluate.time'));
   if (py.code !== 0) return;
   const report = JSON.parse(py.stdout) as Record<string, { similarity: Record<string, { spearman: number }>; analogies: { add: { all: number } } }>;
@@ -200,7 +212,8 @@ function printTable(results: RunResult[], methods: Method[], tokens: number): vo
     const all = results.filter((r) => r.method === m.name);
     const ok = all.filter((r) => r.ok);
     if (ok.length === 0) {
-      rows.push([m.name, `0/${all.length}`, `failed: ${all[0]?.error ?? 'not run'}`]);
+      const first = all[0];
+      rows.push([m.name, `0/${all.length}`, first?.skipped ? `skipped: ${first.skipped}` : `failed: ${first?.error ?? 'not run'}`]);
       continue;
     }
     const wps = speed.get(m.name);
@@ -224,26 +237,45 @@ function printTable(results: RunResult[], methods: Method[], tokens: number): vo
   for (const r of rows) console.log(r.length === 3 ? `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padStart(widths[1]!)}  ${r[2]}` : line(r));
 }
 
+/**
+ * Why each reference method cannot run here (absent when it can): no peers script, no Python, or
+ * the tool missing (`peers.py --check` knows). A peers script without --check is trusted.
+ */
+function peerAvailability(peers: string): (method: string) => string | undefined {
+  if (!existsSync(peers)) return () => `the reference script ${peers} is not there (give --peers PATH/peers.py)`;
+  if (!existsSync(PYTHON)) return () => `${PYTHON} is not installed (apt-get install python3)`;
+  const check = spawnSync(PYTHON, [peers, '--check'], { encoding: 'utf8' });
+  if (check.status !== 0) return () => undefined;
+  try {
+    const reasons = JSON.parse(check.stdout) as Record<string, string>;
+    return (method) => reasons[method];
+  } catch {
+    return () => undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      corpus: { type: 'string' },
+      corpus: { type: 'string', default: DEFAULT_CORPUS },
       methods: { type: 'string' },
       seeds: { type: 'string', default: '1' },
       threads: { type: 'string', default: String(DEFAULT_THREADS) },
       out: { type: 'string' },
-      peers: { type: 'string', default: resolve('..', 'shared', 'bench', 'peers.py') },
-      evaluator: { type: 'string', default: resolve('..', 'shared', 'bench', 'evaluate.py') },
+      peers: { type: 'string', default: DEFAULT_PEERS },
+      evaluator: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (!values.corpus) {
-    console.error('usage: npm run bench -- --corpus FILE [--methods a,b] [--seeds N] [--threads N] [--out DIR] [--keep]');
-    console.error(`methods: ${METHODS.map((m) => m.name).join(', ')}`);
-    process.exitCode = 2;
+  if (values.help) {
+    console.log('usage: npm run bench -- [--corpus FILE] [--methods a,b] [--seeds N] [--threads N] [--out DIR] [--keep] [--peers PATH/peers.py] [--evaluator PATH/evaluate.py] [--dry-run]');
+    console.log(`corpus: default ${DEFAULT_CORPUS}`);
+    console.log(`methods: ${METHODS.map((m) => m.name).join(', ')}`);
     return;
   }
-  const corpus = resolve(values.corpus);
+  const corpus = resolve(values.corpus!);
   if (!existsSync(corpus)) {
     console.error(`no such corpus: ${corpus}`);
     process.exitCode = 1;
@@ -259,20 +291,32 @@ async function main(): Promise<void> {
   const methods = METHODS.filter((m) => wanted.includes(m.name));
   const seeds = Math.max(1, Number(values.seeds));
   const threads = Math.max(1, Number(values.threads));
+  const peers = resolve(values.peers!);
+  const unavailable = methods.some((m) => m.peer) ? peerAvailability(peers) : () => undefined;
+  const skipped = new Map(methods.flatMap((m) => {
+    const why = m.peer ? unavailable(m.peer) : undefined;
+    return why ? [[m.name, why] as const] : [];
+  }));
+  console.error(`corpus ${corpus}`);
+  for (const m of methods) console.error(skipped.has(m.name) ? `skip ${m.name}: ${skipped.get(m.name)}` : `run  ${m.name}${m.peer ? ` (${peers})` : ''}`);
+  if (values['dry-run']) return;
+
   const dir = values.out ? resolve(values.out) : mkdtempSync(join(tmpdir(), 'wordspace-bench-'));
   mkdirSync(dir, { recursive: true });
-  const peersAvailable = existsSync(values.peers!) && existsSync(PYTHON);
-
   const tokens = await countTokens(corpus);
-  console.error(`corpus ${corpus}: ${tokens} tokens; output in ${dir}`);
+  console.error(`${tokens} tokens; output in ${dir}`);
   const results: RunResult[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     for (const m of methods) {
       let result: RunResult;
-      if (m.peer && !peersAvailable) result = { method: m.name, seed, ok: false, error: `peers.py not found (${values.peers})` };
-      else if (m.peer) result = await trainPeer(m, corpus, dir, seed, threads, values.peers!);
+      const why = skipped.get(m.name);
+      if (why) {
+        results.push({ method: m.name, seed, ok: false, skipped: why });
+        continue;
+      }
+      if (m.peer) result = await trainPeer(m, corpus, dir, seed, threads, peers);
       else result = await trainWordspace(m, corpus, dir, seed, threads);
-      if (result.ok) await score(result, dir, values.evaluator!);
+      if (result.ok) await score(result, dir, values.evaluator);
       console.error(result.ok
         ? `${m.name} seed ${seed}: ${result.seconds!.toFixed(1)} s, ρ ${fixed(result.ws353, 3)}, analogies ${fixed(result.analogy === undefined ? undefined : result.analogy * 100, 1)}%, RSS ${fixed(result.rssMiB, 0)} MiB`
         : `${m.name} seed ${seed}: failed: ${result.error}`);

@@ -1,10 +1,14 @@
-// Build: compile the WebAssembly kernels (AssemblyScript) when their sources exist, then TypeScript.
+// Build: compile the WebAssembly kernels (AssemblyScript) when their sources exist, then TypeScript
+// (JavaScript and type declarations into dist/). `--clean` first empties dist/, so that a package
+// (`npm pack` runs this with --clean) never ships the output of a source file since deleted.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 const bin = (name) => join('node_modules', '.bin', name);
+
+if (process.argv.includes('--clean')) rmSync('dist', { recursive: true, force: true });
 
 const kernels = 'assembly';
 if (existsSync(kernels)) {

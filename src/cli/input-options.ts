@@ -3,10 +3,8 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
-import { buildCorpus, type Corpus } from '../corpus/corpus.js';
-import { cutPrepared, type PreparedSettings } from '../corpus/prepared.js';
-import { probePrepared } from '../corpus/prepared-input.js';
-import { decodedText, displayName, DOC_UNITS, readCorpusLines, type DocUnit } from '../io/input.js';
+import { decodedText, displayName, DOC_UNITS, type DocUnit } from '../io/input.js';
+import { readCorpus, type ReadCorpusResult } from '../io/read-corpus.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import { warn, type CliIO } from './context.js';
@@ -52,9 +50,7 @@ export interface InputFlags {
 }
 
 /** A corpus as a command loaded it; `prepared` holds the settings of a prepared corpus it came from. */
-export interface LoadedCorpus extends Corpus {
-  prepared?: PreparedSettings;
-}
+export type LoadedCorpus = ReadCorpusResult;
 
 /** The effective input options, for the output's metadata (a prepared corpus's own settings win). */
 export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<string, unknown> {
@@ -101,39 +97,23 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<LoadedCorpus> {
   const files = inputs.length > 0 ? inputs : ['-'];
   const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
-  const probe = await probePrepared(files, io.stdin);
-  if (probe.prepared) {
-    const { corpus: stored, settings } = probe.prepared;
-    const minCount = flags.minCount ?? 1;
-    if (!fixedWords && settings.minCount > minCount && !flags.quiet) {
-      warn(io, `the prepared corpus keeps only words seen ${settings.minCount} times or more; --min-count ${minCount} cannot bring back the others`);
-    }
-    const corpus = cutPrepared(stored, { minCount, maxVocab: flags.maxVocab, fixedWords });
-    return { ...corpus, prepared: settings };
-  }
-  const stdin = probe.stdin ?? io.stdin;
-  const total = await totalBytes(files);
-  progress.stage('reading', total, 'bytes');
-  const lines = readCorpusLines({
-    inputs: files,
+  const corpus = await readCorpus(files, {
     csv: flags.csv,
     textColumn: flags.textColumn,
     idColumn: flags.idColumn,
     header: flags.header,
     docs: flags.docs,
-    stdin,
+    stdin: io.stdin,
     warn: (m) => warn(io, m),
-    onBytes: (bytes) => progress.update(bytes),
-  });
-  const corpus = await buildCorpus(lines, {
     tokenizer: flags.tokenizer,
     keepCase: flags.keepCase === true,
     minCount: flags.minCount ?? 1,
     maxVocab: flags.maxVocab,
-    fixedWords,
+    vocabulary: fixedWords,
     keepTokens,
+    progress,
+    totalBytes: await totalBytes(files),
   });
-  progress.end();
   return corpus;
 }
 

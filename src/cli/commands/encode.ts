@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
+import { encode, optionKey } from '../../encoders/encode.js';
 import { encoders } from '../../encoders/registry.js';
 import type { Encoder, EncoderOptions } from '../../encoders/types.js';
 import { excessDenseCells } from '../../io/formats/common.js';
@@ -113,7 +114,8 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   const progress = makeProgress(io, flags.quiet === true);
   const context = { progress, warn: (m: string) => warn(io, m) };
   const options: EncoderOptions = {};
-  for (const [key, value] of Object.entries(flags)) if (!SHELL_KEYS.has(key)) options[key] = value;
+  const encoderKeys = new Set(encoder.options.map(optionKey));
+  for (const [key, value] of Object.entries(flags)) if (!SHELL_KEYS.has(key) && encoderKeys.has(key)) options[key] = value;
   const started = Date.now();
   let matrix: Matrix;
   let summary: string;
@@ -121,12 +123,12 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   if (encoder.input === 'table') {
     if (inputs.length !== 1) throw new InputError(`encode ${encoder.name} reads exactly one table, got ${inputs.length}`, 'give one CSV/TSV file (or - for standard input)');
     const table = await readTable(inputs[0]!, { stdin: io.stdin, warn: (m) => warn(io, m), header: flags.header });
-    matrix = await encoder.encode(table, { ...options, idColumn: flags.idColumn }, context);
+    matrix = await encode(encoder, table, { ...options, idColumn: flags.idColumn }, context);
     summary = `${table.rows.length} items`;
   } else {
     if (countFormat) checkCountOutput(options);
     const corpus = flags.counts ? await countsCorpus(encoder, flags.counts, inputs, options) : await loadCorpus(inputs, flags, io, progress);
-    matrix = await encoder.encode(corpus, options, context);
+    matrix = await encode(encoder, corpus, options, context);
     matrix.meta.options = { ...(flags.counts ? { counts: flags.counts } : describeInput(flags, corpus)), ...matrix.meta.options };
     if (countFormat) {
       const pairs = await writePairCounts(matrix, corpus, countFormat, { output: flags.output, force: flags.force, ...describeInput(flags, corpus) }, options, io);

@@ -29,7 +29,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addOption(parsedOption('--restrict <n>', 'answer only from the first n rows (the most frequent words)', integer('--restrict', 1)))
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nQuery words are lowercased when the vectors were (their metadata says keepCase: false; without\nmetadata, a word missing as typed is tried lowercased). An unknown word gets its error line and the\nothers their rows; the exit status is then 1.')
-    .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f text | wordspace similar - data model')
+    .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f mtx | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
       const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: words });
       const rows = resolveQueryWords(io, vectors, words, caseMode);

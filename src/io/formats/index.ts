@@ -293,7 +293,7 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
   const held: string[] = [];
   const ctx: ReadContext = { name: displayName(path), warn: (message) => held.push(message), ...(options.finite ? { finite: true } : {}) };
   if (source.head.length === 0 || (source.complete && source.head.toString('utf8').trim() === '')) {
-    throw new InputError(`${source.name} is empty`, `expected vectors or a matrix (${FORMATS.join(', ')})`);
+    throw new InputError(`${source.name} is empty`, path === '-' ? 'did the command before the pipe fail?' : `expected vectors or a matrix (${FORMATS.join(', ')})`);
   }
   const format = chooseFormat(source, options.format);
   let matrix: Matrix;

@@ -1,0 +1,42 @@
+/**
+ * wordspace as a library: the functions the command line itself is built from.
+ *
+ *   import { readCorpus, encode, saveMatrix, loadVectors, WordVectors } from 'wordspace';
+ *   const corpus = await readCorpus('speeches.txt.gz', { minCount: 5 });
+ *   const matrix = await encode('cooc', corpus, { weight: 'ppmi', dim: 100 });
+ *   await saveMatrix(matrix, 'speeches.vec');
+ *   WordVectors.fromMatrix(matrix).nearest('freedom', 5);   // [{ word, index, score }, …]
+ *
+ * Everything here is free of `process` and the console: progress and warnings go to the callbacks
+ * you pass. Errors are `InputError` (bad input; exit status 1 on the command line) or `UsageError`
+ * (bad options; exit status 2), both `WordspaceError`s with a `hint`.
+ */
+
+// Errors.
+export { InputError, UsageError, WordspaceError } from './core/errors.js';
+
+// Reading a corpus or a feature table.
+export { readCorpus, type ReadCorpusOptions } from './io/read-corpus.js';
+export { readTable, type Table } from './io/table.js';
+export { DOC_UNITS, type DocUnit } from './io/input.js';
+export { TOKENIZERS, type TokenizerName } from './text/tokenize.js';
+export type { Corpus } from './corpus/corpus.js';
+export { Vocabulary } from './vocab/vocabulary.js';
+
+// Encoding.
+export { encode, encoderOptions } from './encoders/encode.js';
+export { encoders, getEncoder } from './encoders/registry.js';
+export type { EncodeContext, Encoder, EncoderOptions, OptionSpec } from './encoders/types.js';
+export { silentProgress, type Progress } from './core/progress.js';
+
+// Matrices and their files.
+export { DenseMatrix, SparseMatrix, DENSE_CELL_LIMIT, type Matrix, type MatrixMeta } from './core/matrix.js';
+export { FORMATS, inferFormat, readMatrix, writeMatrixFile, type Format, type ReadOptions, type WriteOptions } from './io/formats/index.js';
+export { saveMatrix, type SaveOptions } from './io/save.js';
+
+// Word vectors and queries: similar, analogy, evaluate.
+export { loadVectors } from './query/load.js';
+export { ANALOGY_METHODS, DEFAULT_TOP, WordVectors, type AnalogyMethod, type Neighbour, type QueryOptions } from './core/vectors.js';
+export { BENCHMARKS, benchmarkFiles, evaluate, type EvaluationOptions, type EvaluationReport } from './query/evaluate.js';
+
+export { VERSION } from './version.js';
