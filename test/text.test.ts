@@ -10,6 +10,17 @@ test('word tokenizer: English words, internal apostrophes, digits, lowercase', (
   assert.deepEqual(word("'quoted' rock'n'roll"), ['quoted', "rock'n'roll"]);
 });
 
+test('word tokenizer: underscores join letters and digits (phrase tokens survive), a lone run of them is not a word', () => {
+  // As UAX #29 word boundaries (Intl.Segmenter) treat connector punctuation.
+  assert.deepEqual(word('New_York __proto__ a_ _b x__y 3_4 _ ___ -_-'), ['new_york', '__proto__', 'a_', '_b', 'x__y', '3_4']);
+  assert.deepEqual(word("los_angeles's a_'b a'_b"), ["los_angeles's", 'a_', 'b', 'a', '_b']);
+  assert.deepEqual(word('snake\u203Fcase caf\u00E9_cr\u00E8me \u041C\u0438\u0440_2'), ['snake\u203Fcase', 'caf\u00E9_cr\u00E8me', '\u043C\u0438\u0440_2']);
+});
+
+test('word tokenizer: underscores next to Chinese and Thai runs, which are still segmented', () => {
+  assert.deepEqual(word('big_data数据_x 中_文 ภาษาไทย_th'), ['big_data', '数据', '_x', '中', '文', 'ภาษา', 'ไทย', '_th']);
+});
+
 test('word tokenizer: Chinese is segmented into words, not characters', () => {
   assert.deepEqual(word('我们都是中国人，自由和权利。'), ['我们', '都是', '中国人', '自由', '和', '权利']);
 });

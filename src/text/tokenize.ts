@@ -2,7 +2,9 @@
  * Tokenizers: a line of text → tokens.
  *
  * `word` (default): letters, marks and digits of any script, internal apostrophes kept (`don't`,
- * `l’homme`); runs of scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+ * `l’homme`), and connector punctuation (`_`, `‿`, …) joined to the letters or digits it touches, as
+ * Unicode word segmentation (UAX #29) does, so phrase tokens such as `new_york` (word2phrase, gensim's
+ * Phrases) and `__proto__` stay one token; a run of underscores alone is not a token. Runs of scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer,
  * Myanmar) are segmented into words with Intl.Segmenter — only those runs, line by line, because the
  * segmenter is ~30× slower than the regex (DESIGN.md, measured facts).
  * `whitespace`: split on whitespace, nothing else (the fast path for pre-tokenized corpora).
@@ -25,11 +27,19 @@ const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}]`;
 const SPACED_CHAR = String.raw`[[\p{L}\p{M}\p{N}]--[${NO_SPACE}]]`;
 const APOSTROPHE = `['\u2019]`;
 
+/**
+ * A word: connectors (\p{Pc}) may lead, then a word character, then word characters and connectors;
+ * an apostrophe joins only when a word character is on both sides (`a_'b` is `a_`, `b` as in UAX #29).
+ */
+function wordPattern(char: string, join: string): string {
+  return String.raw`\p{Pc}*${char}${join}*(?:(?<=${char})${APOSTROPHE}${char}${join}*)*`;
+}
+
 /** Fast path: a line with no characters of the no-space scripts. */
-const WORD_RE = new RegExp(`${WORD_CHAR}+(?:${APOSTROPHE}${WORD_CHAR}+)*`, 'gu');
+const WORD_RE = new RegExp(wordPattern(WORD_CHAR, String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`), 'gu');
 const HAS_NO_SPACE_RE = new RegExp(`[${NO_SPACE}]`, 'v');
 /** Slow path: either a run of no-space script (to segment) or an ordinary word. */
-const MIXED_RE = new RegExp(`([${NO_SPACE}]+)|${SPACED_CHAR}+(?:${APOSTROPHE}${SPACED_CHAR}+)*`, 'gv');
+const MIXED_RE = new RegExp(`([${NO_SPACE}]+)|${wordPattern(SPACED_CHAR, String.raw`[[\p{L}\p{M}\p{N}\p{Pc}]--[${NO_SPACE}]]`)}`, 'gv');
 const WHITESPACE_RE = /\S+/gu;
 
 let segmenter: Intl.Segmenter | undefined;
