@@ -3,8 +3,9 @@ import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
-import { buildCorpus, type Corpus } from '../corpus/corpus.js';
-import { DOC_UNITS, readCorpusLines, type DocUnit } from '../io/input.js';
+import type { Corpus } from '../corpus/corpus.js';
+import { readCorpus } from '../corpus/fast-count.js';
+import { DOC_UNITS, type DocUnit } from '../io/input.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import { warn, type CliIO } from './context.js';
@@ -80,17 +81,17 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
   const files = inputs.length > 0 ? inputs : ['-'];
   const total = await totalBytes(files);
   progress.stage('reading', total, 'bytes');
-  const lines = readCorpusLines({
+  const input = {
     inputs: files,
     csv: flags.csv,
     textColumn: flags.textColumn,
     idColumn: flags.idColumn,
     docs: flags.docs,
     stdin: io.stdin,
-    warn: (m) => warn(io, m),
-    onBytes: (bytes) => progress.update(bytes),
-  });
-  const corpus = await buildCorpus(lines, {
+    warn: (m: string) => warn(io, m),
+    onBytes: (bytes: number) => progress.update(bytes),
+  };
+  const corpus = await readCorpus(input, {
     tokenizer: flags.tokenizer,
     keepCase: flags.keepCase === true,
     minCount: flags.minCount,
