@@ -9,6 +9,8 @@ import { buildCorpus, type Corpus, type CorpusOptions } from '../src/corpus/corp
 import { readCorpus, type FastReadOptions } from '../src/corpus/fast-count.js';
 import { readCorpusLines, type DocUnit, type InputOptions } from '../src/io/input.js';
 import { LineScanner, TokenTable } from '../src/text/scan.js';
+import { runCli } from './helpers/cli.js';
+import { resolveSegmenter } from '../src/text/segment.js';
 import { makeTokenizer, type TokenizerName } from '../src/text/tokenize.js';
 
 // The byte reader must give exactly what buildCorpus gives over readCorpusLines (the reference).
@@ -184,4 +186,26 @@ test('byte reader = line reader on errors: missing file, directory, binary file,
   await same({ inputs: [paths.english!], docs: 'row' }, options, {}, '--docs row');
   await same({ inputs: [paths.empty!, paths['only-newlines']!] }, options, {}, 'empty');
   await same({ inputs: [paths.english!] }, { ...options, minCount: 1000 }, {}, 'empty vocabulary');
+});
+
+const jieba = resolveSegmenter().segmenter === 'jieba';
+
+test('byte reader = line reader with the jieba segmenter (Chinese, Japanese, Thai, mixed; one thread and two)', { skip: !jieba && 'jieba cannot load here' }, async () => {
+  const options: CorpusOptions = { tokenizer: 'word', segmenter: 'jieba', keepCase: false, minCount: 1 };
+  await same({ inputs: [paths.chinese!, paths.mixed!] }, options, { threads: 1, chunkBytes: 7 }, 'jieba, one thread');
+  await same({ inputs: [paths.mixed!], docs: 'line' }, options, { threads: 2, minParallelBytes: 0 }, 'jieba, two threads');
+});
+
+test('CLI: --segmenter picks how Chinese is cut and is recorded in meta (jieba by default when it loads)', async () => {
+  const ai = file('ai.txt', '人工智能和三国演义。\n');
+  const icu = await runCli(['encode', 'onehot', ai, '-f', 'json', '-q', '--segmenter', 'icu']);
+  assert.equal(icu.code, 0, icu.stderr);
+  assert.deepEqual(JSON.parse(icu.stdout).rows, ['人工', '智能', '和', '三国', '演义']);
+  assert.equal(JSON.parse(icu.stdout).meta.options.segmenter, 'icu');
+  const byDefault = await runCli(['encode', 'onehot', ai, '-f', 'json', '-q']);
+  assert.equal(byDefault.code, 0, byDefault.stderr);
+  if (jieba) {
+    assert.deepEqual(JSON.parse(byDefault.stdout).rows, ['人工智能', '和', '三国演义']);
+    assert.equal(JSON.parse(byDefault.stdout).meta.options.segmenter, 'jieba');
+  } else assert.equal(JSON.parse(byDefault.stdout).meta.options.segmenter, 'icu');
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { resolveSegmenter } from '../src/text/segment.js';
 import { makeTokenizer } from '../src/text/tokenize.js';
 
 const word = makeTokenizer({ tokenizer: 'word', keepCase: false });
@@ -45,4 +46,12 @@ test('whitespace tokenizer splits on whitespace only', () => {
 
 test('char tokenizer: one token per code point, whitespace skipped', () => {
   assert.deepEqual(makeTokenizer({ tokenizer: 'char', keepCase: true })('ab 中😀'), ['a', 'b', '中', '😀']);
+});
+
+test('segmenter: jieba cuts runs of Han into its dictionary words, kana and Thai runs stay on ICU, punctuation dropped', { skip: resolveSegmenter().segmenter !== 'jieba' && 'jieba cannot load here' }, () => {
+  const jieba = makeTokenizer({ tokenizer: 'word', keepCase: false, segmenter: 'jieba' });
+  const icu = makeTokenizer({ tokenizer: 'word', keepCase: false, segmenter: 'icu' });
+  assert.deepEqual(jieba('人工智能和三国演义。'), ['人工智能', '和', '三国演义']);
+  assert.deepEqual(icu('人工智能'), ['人工', '智能']);
+  assert.deepEqual(jieba('日本語の権利 ภาษาไทย Big数据'), ['日本語', 'の', '権利', 'ภาษา', 'ไทย', 'big', '数据']);
 });

@@ -6,6 +6,7 @@ import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
 import { readCorpus } from '../corpus/fast-count.js';
 import { DOC_UNITS, type DocUnit } from '../io/input.js';
+import { jiebaLoadError, resolveSegmenter, SEGMENTERS, type SegmenterName } from '../text/segment.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import { warn, type CliIO } from './context.js';
@@ -19,6 +20,7 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     .addOption(new Option('--id-column <name|index>', 'CSV column naming the rows (default: "id" if there is one, else the row number)'))
     .addOption(new Option('--docs <unit>', 'what a document is (default: file for plain text, row for CSV)').choices(DOC_UNITS))
     .addOption(new Option('--tokenizer <name>', 'word: Unicode words, Chinese/Japanese/Thai segmented; whitespace: pre-tokenized text; char: characters').choices(TOKENIZERS).default('word'))
+    .addOption(new Option('--segmenter <name>', 'how the word tokenizer cuts Chinese: jieba (default, when its native package loads here) or icu (Intl.Segmenter; always for Japanese/Thai)').choices(SEGMENTERS))
     .addOption(new Option('--keep-case', 'do not lowercase'))
     .addOption(parsedOption('--min-count <n>', 'drop words seen fewer than n times', integer('--min-count', 1), defaultMinCount))
     .addOption(parsedOption('--max-vocab <n>', 'keep only the n most frequent words', integer('--max-vocab', 1)))
@@ -32,6 +34,7 @@ export interface InputFlags {
   idColumn?: string;
   docs?: DocUnit;
   tokenizer: TokenizerName;
+  segmenter?: SegmenterName;
   keepCase?: boolean;
   minCount: number;
   maxVocab?: number;
@@ -43,6 +46,7 @@ export interface InputFlags {
 export function describeInput(flags: InputFlags): Record<string, unknown> {
   return {
     tokenizer: flags.tokenizer,
+    segmenter: flags.tokenizer === 'word' ? resolveSegmenter(flags.segmenter).segmenter : undefined,
     keepCase: flags.keepCase === true,
     minCount: flags.vocab ? undefined : flags.minCount,
     maxVocab: flags.maxVocab,
@@ -78,6 +82,8 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     }
     fixedWords = Vocabulary.parse(text, flags.vocab);
   }
+  const { segmenter, fellBack } = resolveSegmenter(flags.segmenter);
+  if (fellBack && flags.segmenter === 'jieba') warn(io, `jieba cannot load here (${jiebaLoadError()}); Chinese is segmented with icu (Intl.Segmenter)`);
   const files = inputs.length > 0 ? inputs : ['-'];
   const total = await totalBytes(files);
   progress.stage('reading', total, 'bytes');
@@ -93,6 +99,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
   };
   const corpus = await readCorpus(input, {
     tokenizer: flags.tokenizer,
+    segmenter,
     keepCase: flags.keepCase === true,
     minCount: flags.minCount,
     maxVocab: flags.maxVocab,

@@ -282,7 +282,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const minParallel = fast.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
   const chunkBytes = fast.chunkBytes ?? CHUNK;
   const keepTokens = options.keepTokens ?? true;
-  const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase };
+  const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
   const acc = new Accumulator(tokenizer, keepTokens);
   const inputs = input.inputs.length > 0 ? input.inputs : ['-'];
 

@@ -10,12 +10,16 @@
  * `whitespace`: split on whitespace, nothing else (the fast path for pre-tokenized corpora).
  * `char`: one token per character (code point), whitespace skipped.
  */
+import { loadJieba, type SegmenterName } from './segment.js';
+
 export const TOKENIZERS = ['word', 'whitespace', 'char'] as const;
 export type TokenizerName = (typeof TOKENIZERS)[number];
 
 export interface TokenizerOptions {
   tokenizer: TokenizerName;
   keepCase: boolean;
+  /** How runs of Han are cut into words (default icu; see segment.ts). Other no-space scripts always use ICU. */
+  segmenter?: SegmenterName;
 }
 
 export type Tokenizer = (line: string) => string[];
@@ -44,22 +48,36 @@ const WHITESPACE_RE = /\S+/gu;
 
 let segmenter: Intl.Segmenter | undefined;
 
-function segmentRun(run: string, out: string[]): void {
+/** A run of Han only (jieba's domain). */
+const HAN_RUN_RE = /^\p{scx=Han}+$/u;
+/** What jieba returns that is a word (it also returns the punctuation between words). */
+const WORDLIKE_RE = /[\p{L}\p{N}]/u;
+
+function segmentRun(run: string, out: string[], useJieba: boolean): void {
+  if (useJieba && HAN_RUN_RE.test(run)) {
+    const jieba = loadJieba();
+    if (jieba) {
+      for (const piece of jieba.cut(run, true)) if (WORDLIKE_RE.test(piece)) out.push(piece);
+      return;
+    }
+  }
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
   for (const piece of segmenter.segment(run)) {
     if (piece.isWordLike) out.push(piece.segment);
   }
 }
 
-function wordTokens(line: string): string[] {
-  if (!HAS_NO_SPACE_RE.test(line)) return line.match(WORD_RE) ?? [];
-  const out: string[] = [];
-  MIXED_RE.lastIndex = 0;
-  for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
-    if (m[1] !== undefined) segmentRun(m[1], out);
-    else out.push(m[0]);
-  }
-  return out;
+function wordTokensWith(useJieba: boolean): Tokenizer {
+  return (line) => {
+    if (!HAS_NO_SPACE_RE.test(line)) return line.match(WORD_RE) ?? [];
+    const out: string[] = [];
+    MIXED_RE.lastIndex = 0;
+    for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
+      if (m[1] !== undefined) segmentRun(m[1], out, useJieba);
+      else out.push(m[0]);
+    }
+    return out;
+  };
 }
 
 function whitespaceTokens(line: string): string[] {
@@ -72,10 +90,11 @@ function charTokens(line: string): string[] {
   return out;
 }
 
-const BASE: Record<TokenizerName, Tokenizer> = { word: wordTokens, whitespace: whitespaceTokens, char: charTokens };
+const BASE: Record<TokenizerName, Tokenizer> = { word: wordTokensWith(false), whitespace: whitespaceTokens, char: charTokens };
+const WORD_JIEBA = wordTokensWith(true);
 
 export function makeTokenizer(options: TokenizerOptions): Tokenizer {
-  const base = BASE[options.tokenizer];
+  const base = options.tokenizer === 'word' && options.segmenter === 'jieba' ? WORD_JIEBA : BASE[options.tokenizer];
   if (options.keepCase) return base;
   return (line) => base(line.toLowerCase());
 }
