@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { resolveSegmenter } from '../src/text/segment.js';
 import { makeTokenizer } from '../src/text/tokenize.js';
 
 const word = makeTokenizer({ tokenizer: 'word', keepCase: false });
@@ -8,6 +9,17 @@ test('word tokenizer: English words, internal apostrophes, digits, lowercase', (
   assert.deepEqual(word("Don't stop, the U.S. economy's 3.5% growth!"), ["don't", 'stop', 'the', 'u', 's', "economy's", '3', '5', 'growth']);
   assert.deepEqual(word('l’homme café NAÏVE'), ['l’homme', 'café', 'naïve']);
   assert.deepEqual(word("'quoted' rock'n'roll"), ['quoted', "rock'n'roll"]);
+});
+
+test('word tokenizer: underscores join letters and digits (phrase tokens survive), a lone run of them is not a word', () => {
+  // As UAX #29 word boundaries (Intl.Segmenter) treat connector punctuation.
+  assert.deepEqual(word('New_York __proto__ a_ _b x__y 3_4 _ ___ -_-'), ['new_york', '__proto__', 'a_', '_b', 'x__y', '3_4']);
+  assert.deepEqual(word("los_angeles's a_'b a'_b"), ["los_angeles's", 'a_', 'b', 'a', '_b']);
+  assert.deepEqual(word('snake\u203Fcase caf\u00E9_cr\u00E8me \u041C\u0438\u0440_2'), ['snake\u203Fcase', 'caf\u00E9_cr\u00E8me', '\u043C\u0438\u0440_2']);
+});
+
+test('word tokenizer: underscores next to Chinese and Thai runs, which are still segmented', () => {
+  assert.deepEqual(word('big_data数据_x 中_文 ภาษาไทย_th'), ['big_data', '数据', '_x', '中', '文', 'ภาษา', 'ไทย', '_th']);
 });
 
 test('word tokenizer: Chinese is segmented into words, not characters', () => {
@@ -34,4 +46,12 @@ test('whitespace tokenizer splits on whitespace only', () => {
 
 test('char tokenizer: one token per code point, whitespace skipped', () => {
   assert.deepEqual(makeTokenizer({ tokenizer: 'char', keepCase: true })('ab 中😀'), ['a', 'b', '中', '😀']);
+});
+
+test('segmenter: jieba cuts runs of Han into its dictionary words, kana and Thai runs stay on ICU, punctuation dropped', { skip: resolveSegmenter().segmenter !== 'jieba' && 'jieba cannot load here' }, () => {
+  const jieba = makeTokenizer({ tokenizer: 'word', keepCase: false, segmenter: 'jieba' });
+  const icu = makeTokenizer({ tokenizer: 'word', keepCase: false, segmenter: 'icu' });
+  assert.deepEqual(jieba('人工智能和三国演义。'), ['人工智能', '和', '三国演义']);
+  assert.deepEqual(icu('人工智能'), ['人工', '智能']);
+  assert.deepEqual(jieba('日本語の権利 ภาษาไทย Big数据'), ['日本語', 'の', '権利', 'ภาษา', 'ไทย', 'big', '数据']);
 });

@@ -5,6 +5,7 @@ import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import { decodedText, displayName, DOC_UNITS, type DocUnit } from '../io/input.js';
 import { readCorpus, type ReadCorpusResult } from '../io/read-corpus.js';
+import { jiebaLoadError, resolveSegmenter, SEGMENTERS, type SegmenterName } from '../text/segment.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import { warn, type CliIO } from './context.js';
@@ -20,6 +21,7 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     .addOption(new Option('--no-header', 'the CSV has no header row: columns are numbered 1, 2, … (--text-column 2)'))
     .addOption(new Option('--docs <unit>', 'what a document is (default: file for plain text, row for CSV)').choices(DOC_UNITS))
     .addOption(new Option('--tokenizer <name>', 'word: Unicode words, Chinese/Japanese/Thai segmented; whitespace: pre-tokenized text; char: characters').choices(TOKENIZERS).default('word'))
+    .addOption(new Option('--segmenter <name>', 'how the word tokenizer cuts Chinese: jieba (default, when its native package loads here) or icu (Intl.Segmenter; always for Japanese/Thai)').choices(SEGMENTERS))
     .addOption(new Option('--keep-case', 'do not lowercase'))
     .addOption(parsedOption('--min-count <n>', 'drop words seen fewer than n times', integer('--min-count', 1), defaultMinCount))
     .addOption(parsedOption('--max-vocab <n>', 'keep only the n most frequent words', integer('--max-vocab', 1)))
@@ -41,6 +43,7 @@ export interface InputFlags {
   header?: boolean;
   docs?: DocUnit;
   tokenizer: TokenizerName;
+  segmenter?: SegmenterName;
   keepCase?: boolean;
   /** Undefined with --vocab unless given on the command line. */
   minCount?: number;
@@ -69,6 +72,7 @@ export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<
   }
   return {
     tokenizer: flags.tokenizer,
+    segmenter: flags.tokenizer === 'word' ? resolveSegmenter(flags.segmenter).segmenter : undefined,
     keepCase: flags.keepCase === true,
     minCount: flags.minCount,
     maxVocab: flags.maxVocab,
@@ -97,6 +101,8 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<LoadedCorpus> {
   const files = inputs.length > 0 ? inputs : ['-'];
   const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
+  const { segmenter, fellBack } = resolveSegmenter(flags.segmenter);
+  if (fellBack && flags.segmenter === 'jieba') warn(io, `jieba cannot load here (${jiebaLoadError()}); Chinese is segmented with icu (Intl.Segmenter)`);
   const corpus = await readCorpus(files, {
     csv: flags.csv,
     textColumn: flags.textColumn,
@@ -106,6 +112,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     stdin: io.stdin,
     warn: (m) => warn(io, m),
     tokenizer: flags.tokenizer,
+    segmenter,
     keepCase: flags.keepCase === true,
     minCount: flags.minCount ?? 1,
     maxVocab: flags.maxVocab,

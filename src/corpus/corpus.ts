@@ -79,10 +79,34 @@ export async function buildCorpus(lines: AsyncIterable<TextLine>, options: Corpu
       if (keepTokens) tokens.push(id);
     }
   }
+  return finishCorpus(
+    { words: seenWords, counts: counts.data.subarray(0, counts.length), tokens, sentenceStarts, docStarts, docLabels, tokensRead },
+    options,
+  );
+}
+
+/** What a pass over the text gathers: types in order of first appearance with counts, provisional ids, boundaries. */
+export interface CorpusParts {
+  words: string[];
+  counts: ArrayLike<number>;
+  /** Provisional ids (indexes into words), in text order; empty when the tokens are not kept. */
+  tokens: GrowableInt32;
+  /** Start of each non-empty line in tokens (only when the tokens are kept). */
+  sentenceStarts: GrowableInt32;
+  /** The number of sentences before each document. */
+  docStarts: GrowableInt32;
+  docLabels: string[];
+  tokensRead: number;
+}
+
+/** Cut the vocabulary and remap the provisional ids in place (shared by the line reader and the byte reader). */
+export function finishCorpus(parts: CorpusParts, options: CorpusOptions): Corpus {
+  const { words: seenWords, tokens, sentenceStarts, docStarts, docLabels, tokensRead } = parts;
+  const keepTokens = options.keepTokens ?? true;
   docStarts.push(sentenceStarts.length);
   if (tokensRead === 0) throw new InputError('the corpus is empty: no tokens found', 'check the input and --tokenizer (or --text-column for CSV)');
 
-  const countArray = counts.data.subarray(0, counts.length);
+  const countArray = parts.counts;
   const { vocab, remap } = options.fixedWords
     ? Vocabulary.fixed(options.fixedWords, seenWords, countArray)
     : Vocabulary.fromCounts(seenWords, countArray, options.minCount, options.maxVocab);

@@ -13,6 +13,21 @@ export class GrowableInt32 {
     }
     this.data[this.length++] = value;
   }
+  /** Room for `extra` more values without growing again. */
+  reserve(extra: number): void {
+    if (this.length + extra <= this.data.length) return;
+    let size = this.data.length;
+    while (size < this.length + extra) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** Append values[0 .. n). */
+  append(values: Int32Array, n = values.length): void {
+    this.reserve(n);
+    this.data.set(values.subarray(0, n), this.length);
+    this.length += n;
+  }
   /** A trimmed copy. */
   toArray(): Int32Array {
     return this.data.slice(0, this.length);

@@ -1,14 +1,18 @@
 import type { Progress } from '../core/progress.js';
-import { buildCorpus, type Corpus } from '../corpus/corpus.js';
+import type { Corpus } from '../corpus/corpus.js';
+import { readCorpus as readCorpusFast } from '../corpus/fast-count.js';
 import { cutPrepared, type PreparedSettings } from '../corpus/prepared.js';
 import { probePrepared } from '../corpus/prepared-input.js';
 import type { TokenizerName } from '../text/tokenize.js';
-import { readCorpusLines, type InputOptions } from './input.js';
+import { resolveSegmenter, type SegmenterName } from '../text/segment.js';
+import type { InputOptions } from './input.js';
 
 /** Options of `readCorpus`: where the text comes from, how it is tokenized, which words are kept. */
 export interface ReadCorpusOptions extends Omit<InputOptions, 'inputs'> {
   /** `word` (default): Unicode words, Chinese/Japanese/Thai segmented; `whitespace`; `char`. */
   tokenizer?: TokenizerName;
+  /** How the word tokenizer cuts Chinese: `jieba` or `icu` (default: jieba when it loads here, see resolveSegmenter). */
+  segmenter?: SegmenterName;
   /** Do not lowercase (default: lowercase). */
   keepCase?: boolean;
   /** Drop words seen fewer than this many times (default 1). */
@@ -49,7 +53,7 @@ export async function readCorpus(inputs: string | string[], options: ReadCorpusO
   }
   const { progress } = options;
   progress?.stage('reading', options.totalBytes, 'bytes');
-  const lines = readCorpusLines({
+  const corpus = await readCorpusFast({
     inputs: files,
     csv: options.csv,
     textColumn: options.textColumn,
@@ -62,9 +66,9 @@ export async function readCorpus(inputs: string | string[], options: ReadCorpusO
       progress?.update(bytes);
       options.onBytes?.(bytes);
     },
-  });
-  const corpus = await buildCorpus(lines, {
+  }, {
     tokenizer: options.tokenizer ?? 'word',
+    segmenter: options.tokenizer === undefined || options.tokenizer === 'word' ? (options.segmenter ?? resolveSegmenter(undefined).segmenter) : undefined,
     keepCase: options.keepCase === true,
     minCount,
     maxVocab: options.maxVocab,

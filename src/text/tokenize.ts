@@ -2,18 +2,24 @@
  * Tokenizers: a line of text → tokens.
  *
  * `word` (default): letters, marks and digits of any script, internal apostrophes kept (`don't`,
- * `l’homme`); runs of scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+ * `l’homme`), and connector punctuation (`_`, `‿`, …) joined to the letters or digits it touches, as
+ * Unicode word segmentation (UAX #29) does, so phrase tokens such as `new_york` (word2phrase, gensim's
+ * Phrases) and `__proto__` stay one token; a run of underscores alone is not a token. Runs of scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer,
  * Myanmar) are segmented into words with Intl.Segmenter — only those runs, line by line, because the
  * segmenter is ~30× slower than the regex (DESIGN.md, measured facts).
  * `whitespace`: split on whitespace, nothing else (the fast path for pre-tokenized corpora).
  * `char`: one token per character (code point), whitespace skipped.
  */
+import { loadJieba, type SegmenterName } from './segment.js';
+
 export const TOKENIZERS = ['word', 'whitespace', 'char'] as const;
 export type TokenizerName = (typeof TOKENIZERS)[number];
 
 export interface TokenizerOptions {
   tokenizer: TokenizerName;
   keepCase: boolean;
+  /** How runs of Han are cut into words (default icu; see segment.ts). Other no-space scripts always use ICU. */
+  segmenter?: SegmenterName;
 }
 
 export type Tokenizer = (line: string) => string[];
@@ -25,31 +31,53 @@ const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}]`;
 const SPACED_CHAR = String.raw`[[\p{L}\p{M}\p{N}]--[${NO_SPACE}]]`;
 const APOSTROPHE = `['\u2019]`;
 
+/**
+ * A word: connectors (\p{Pc}) may lead, then a word character, then word characters and connectors;
+ * an apostrophe joins only when a word character is on both sides (`a_'b` is `a_`, `b` as in UAX #29).
+ */
+function wordPattern(char: string, join: string): string {
+  return String.raw`\p{Pc}*${char}${join}*(?:(?<=${char})${APOSTROPHE}${char}${join}*)*`;
+}
+
 /** Fast path: a line with no characters of the no-space scripts. */
-const WORD_RE = new RegExp(`${WORD_CHAR}+(?:${APOSTROPHE}${WORD_CHAR}+)*`, 'gu');
+const WORD_RE = new RegExp(wordPattern(WORD_CHAR, String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`), 'gu');
 const HAS_NO_SPACE_RE = new RegExp(`[${NO_SPACE}]`, 'v');
 /** Slow path: either a run of no-space script (to segment) or an ordinary word. */
-const MIXED_RE = new RegExp(`([${NO_SPACE}]+)|${SPACED_CHAR}+(?:${APOSTROPHE}${SPACED_CHAR}+)*`, 'gv');
+const MIXED_RE = new RegExp(`([${NO_SPACE}]+)|${wordPattern(SPACED_CHAR, String.raw`[[\p{L}\p{M}\p{N}\p{Pc}]--[${NO_SPACE}]]`)}`, 'gv');
 const WHITESPACE_RE = /\S+/gu;
 
 let segmenter: Intl.Segmenter | undefined;
 
-function segmentRun(run: string, out: string[]): void {
+/** A run of Han only (jieba's domain). */
+const HAN_RUN_RE = /^\p{scx=Han}+$/u;
+/** What jieba returns that is a word (it also returns the punctuation between words). */
+const WORDLIKE_RE = /[\p{L}\p{N}]/u;
+
+function segmentRun(run: string, out: string[], useJieba: boolean): void {
+  if (useJieba && HAN_RUN_RE.test(run)) {
+    const jieba = loadJieba();
+    if (jieba) {
+      for (const piece of jieba.cut(run, true)) if (WORDLIKE_RE.test(piece)) out.push(piece);
+      return;
+    }
+  }
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
   for (const piece of segmenter.segment(run)) {
     if (piece.isWordLike) out.push(piece.segment);
   }
 }
 
-function wordTokens(line: string): string[] {
-  if (!HAS_NO_SPACE_RE.test(line)) return line.match(WORD_RE) ?? [];
-  const out: string[] = [];
-  MIXED_RE.lastIndex = 0;
-  for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
-    if (m[1] !== undefined) segmentRun(m[1], out);
-    else out.push(m[0]);
-  }
-  return out;
+function wordTokensWith(useJieba: boolean): Tokenizer {
+  return (line) => {
+    if (!HAS_NO_SPACE_RE.test(line)) return line.match(WORD_RE) ?? [];
+    const out: string[] = [];
+    MIXED_RE.lastIndex = 0;
+    for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
+      if (m[1] !== undefined) segmentRun(m[1], out, useJieba);
+      else out.push(m[0]);
+    }
+    return out;
+  };
 }
 
 function whitespaceTokens(line: string): string[] {
@@ -62,10 +90,11 @@ function charTokens(line: string): string[] {
   return out;
 }
 
-const BASE: Record<TokenizerName, Tokenizer> = { word: wordTokens, whitespace: whitespaceTokens, char: charTokens };
+const BASE: Record<TokenizerName, Tokenizer> = { word: wordTokensWith(false), whitespace: whitespaceTokens, char: charTokens };
+const WORD_JIEBA = wordTokensWith(true);
 
 export function makeTokenizer(options: TokenizerOptions): Tokenizer {
-  const base = BASE[options.tokenizer];
+  const base = options.tokenizer === 'word' && options.segmenter === 'jieba' ? WORD_JIEBA : BASE[options.tokenizer];
   if (options.keepCase) return base;
   return (line) => base(line.toLowerCase());
 }

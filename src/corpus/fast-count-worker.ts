@@ -1,0 +1,16 @@
+/** A worker of the byte reader: scans one byte range of a file and posts its types, counts and ids. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { scanRange, type RangeTask } from './fast-count.js';
+
+const port = parentPort!;
+// Progress in steps of at least 1 MiB (a message per small read would cost more than the read).
+let pending = 0;
+const result = scanRange(workerData as RangeTask, (bytes) => {
+  pending += bytes;
+  if (pending < 1 << 20) return;
+  port.postMessage({ bytes: pending });
+  pending = 0;
+});
+if (pending > 0) port.postMessage({ bytes: pending });
+const arrays = [result.counts, result.tokens, result.sentenceStarts, result.docStarts, result.docLines];
+port.postMessage({ result }, arrays.map((a) => a.buffer as ArrayBuffer));

@@ -1,0 +1,359 @@
+/**
+ * Corpus reading at disk speed (issue 7 §1): plain-text inputs are read as bytes and tokenized by
+ * the byte scanner (src/text/scan.ts); a large regular file is split into byte ranges at line
+ * boundaries that worker threads scan in parallel, and their types, counts and token streams are
+ * merged in file order. Standard input and gzip are streamed through the same scanner on one
+ * thread; CSV keeps the line reader. The result is the one buildCorpus gives on readCorpusLines —
+ * same vocabulary, counts, token ids, sentences, documents and invalid-UTF-8 warnings
+ * (test/fast-count.test.ts proves it on fixtures).
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { decompressedBytes, displayName, isCsvPath, readCorpusLines, type InputOptions } from '../io/input.js';
+import { LineScanner, TokenTable } from '../text/scan.js';
+import type { TokenizerOptions } from '../text/tokenize.js';
+import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
+import { GrowableInt32 } from './growable.js';
+
+const CHUNK = 4 << 20;
+/** Below this a file is scanned on the calling thread (a worker costs ~40 ms to start). */
+const DEFAULT_MIN_PARALLEL_BYTES = 16 << 20;
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+/** As decompressedBytes: a NUL byte in the first 8000 bytes means binary (refused there). */
+const BINARY_SNIFF_BYTES = 8000;
+
+export interface FastReadOptions {
+  /** Worker threads for large regular files (default: the cores, at most 4; 1 = none). */
+  threads?: number;
+  /** Files smaller than this are not split (default 16 MiB). */
+  minParallelBytes?: number;
+  /** Bytes per read (default 4 MiB; tests use tiny ones to cut lines across reads). */
+  chunkBytes?: number;
+}
+
+/**
+ * Splits byte chunks into lines (without `\n` and one trailing `\r`, as textLines does), the
+ * first line of a source without its UTF-8 byte-order mark.
+ */
+class LineFeeder {
+  lines = 0;
+  private pieces: Buffer[] = [];
+  private first: boolean;
+
+  constructor(
+    private readonly onLine: (bytes: Buffer, start: number, end: number, lineNo: number) => void,
+    atSourceStart: boolean,
+  ) {
+    this.first = atSourceStart;
+  }
+
+  /** A chunk; it may be modified and reused by the caller afterwards (the tail is copied). */
+  feed(chunk: Buffer): void {
+    let pos = 0;
+    if (this.pieces.length > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        this.pieces.push(Buffer.from(chunk));
+        return;
+      }
+      this.pieces.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(this.pieces);
+      this.pieces = [];
+      this.emit(line, 0, line.length);
+      pos = nl + 1;
+    }
+    for (let nl = chunk.indexOf(10, pos); nl !== -1; nl = chunk.indexOf(10, pos)) {
+      this.emit(chunk, pos, nl);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) this.pieces.push(Buffer.from(chunk.subarray(pos)));
+  }
+
+  end(): void {
+    if (this.pieces.length === 0) return;
+    const line = Buffer.concat(this.pieces);
+    this.pieces = [];
+    if (line.length > 0) this.emit(line, 0, line.length);
+  }
+
+  private emit(bytes: Buffer, start: number, end: number): void {
+    if (end > start && bytes[end - 1] === 13) end--;
+    if (this.first) {
+      this.first = false;
+      if (end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
+    }
+    this.onLine(bytes, start, end, ++this.lines);
+  }
+}
+
+/** Tokens, sentences and documents of one pass, with ids local to its TokenTable. */
+class Accumulator {
+  readonly table = new TokenTable();
+  readonly tokens: GrowableInt32;
+  readonly sentenceStarts = new GrowableInt32();
+  readonly docStarts = new GrowableInt32();
+  readonly docLabels: string[] = [];
+  /** For a worker's `--docs line`: the local line number of each document. */
+  readonly docLines = new GrowableInt32();
+  tokensRead = 0;
+  readonly scanner: LineScanner;
+
+  constructor(
+    tokenizer: TokenizerOptions,
+    readonly keepTokens: boolean,
+  ) {
+    this.tokens = new GrowableInt32(keepTokens ? 1 << 16 : 1);
+    this.scanner = new LineScanner(this.table, tokenizer);
+  }
+
+  startDoc(label: string): void {
+    this.docStarts.push(this.sentenceStarts.length);
+    this.docLabels.push(label);
+  }
+
+  /** Scan a line; `lineDocs`: each non-blank line is a document (its line number goes to `docLines`, the label to `label`). */
+  line(bytes: Buffer, start: number, end: number, lineDoc?: (lineNo: number) => string | undefined, lineNo = 0): void {
+    const scanner = this.scanner;
+    const n = scanner.line(bytes, start, end);
+    if (lineDoc) {
+      if (scanner.blank) return;
+      const label = lineDoc(lineNo);
+      if (label === undefined) {
+        this.docStarts.push(this.sentenceStarts.length);
+        this.docLines.push(lineNo);
+      } else this.startDoc(label);
+    }
+    if (n === 0) return;
+    if (this.keepTokens) {
+      this.sentenceStarts.push(this.tokens.length);
+      this.tokens.append(scanner.ids, n);
+    }
+    this.tokensRead += n;
+  }
+}
+
+/** What a worker sends back for its byte range. */
+export interface RangeResult {
+  words: string[];
+  counts: Float64Array;
+  tokens: Int32Array;
+  sentenceStarts: Int32Array;
+  docStarts: Int32Array;
+  docLines: Int32Array;
+  lines: number;
+  replaced: number;
+  tokensRead: number;
+}
+
+export interface RangeTask {
+  path: string;
+  start: number;
+  end: number;
+  tokenizer: TokenizerOptions;
+  keepTokens: boolean;
+  lineDocs: boolean;
+  chunkBytes?: number;
+}
+
+/** Scan bytes [start, end) of a regular file (a worker's job; start is 0 or just after a newline). */
+export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): RangeResult {
+  const acc = new Accumulator(task.tokenizer, task.keepTokens);
+  const lineDoc = task.lineDocs ? () => undefined : undefined;
+  const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), task.start === 0);
+  readRange(task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
+  const size = acc.table.size;
+  return {
+    words: acc.table.words,
+    counts: acc.table.counts.slice(0, size),
+    tokens: acc.tokens.toArray(),
+    sentenceStarts: acc.sentenceStarts.toArray(),
+    docStarts: acc.docStarts.toArray(),
+    docLines: acc.docLines.toArray(),
+    lines: feeder.lines,
+    replaced: acc.scanner.replaced,
+    tokensRead: acc.tokensRead,
+  };
+}
+
+function readRange(path: string, start: number, end: number, feeder: LineFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
+    let pos = start;
+    while (pos < end) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      feeder.feed(buffer.subarray(0, n));
+      onBytes?.(n);
+    }
+    feeder.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's size if it is a regular, uncompressed, non-binary file the byte reader can split; else undefined. */
+function plainFileSize(path: string): number | undefined {
+  if (path === '-') return undefined;
+  let fd: number;
+  try {
+    if (!statSync(path).isFile()) return undefined;
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined; // the stream reader reports the problem
+  }
+  try {
+    const head = Buffer.alloc(BINARY_SNIFF_BYTES);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return undefined;
+    if (head.subarray(0, n).includes(0)) return undefined;
+    return statSync(path).size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Byte offsets cutting [0, size) into about `parts` ranges, each starting at 0 or just after a newline. */
+function lineRanges(path: string, size: number, parts: number): number[] {
+  const cuts = [0];
+  const fd = openSync(path, 'r');
+  try {
+    const probe = Buffer.allocUnsafe(1 << 16);
+    for (let k = 1; k < parts; k++) {
+      let pos = Math.max(Math.floor((size * k) / parts), cuts[cuts.length - 1]!);
+      let cut = size;
+      while (pos < size) {
+        const n = readSync(fd, probe, 0, probe.length, pos);
+        if (n === 0) break;
+        const nl = probe.subarray(0, n).indexOf(10);
+        if (nl !== -1) {
+          cut = pos + nl + 1;
+          break;
+        }
+        pos += n;
+      }
+      if (cut >= size) break;
+      if (cut > cuts[cuts.length - 1]!) cuts.push(cut);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  cuts.push(size);
+  return cuts;
+}
+
+function runWorker(task: RangeTask, onBytes: (n: number) => void): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task });
+    let result: RangeResult | undefined;
+    worker.on('message', (message: { bytes?: number; result?: RangeResult }) => {
+      if (message.bytes !== undefined) onBytes(message.bytes);
+      if (message.result) result = message.result;
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`corpus reader worker stopped (exit code ${code})`));
+    });
+  });
+}
+
+/** The message decodeUtf8 gives for a source with invalid UTF-8 (kept identical; the tests compare them). */
+function invalidUtf8Warning(name: string, replaced: number): string {
+  return `${name}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`;
+}
+
+/** Whether the byte reader applies: plain text only (CSV keeps the line reader). */
+export function fastReadApplies(options: InputOptions): boolean {
+  const inputs = options.inputs.length > 0 ? options.inputs : ['-'];
+  return options.csv !== true && !inputs.some(isCsvPath) && options.docs !== 'row';
+}
+
+/**
+ * Read the inputs into a corpus: the byte reader for plain text, else buildCorpus over
+ * readCorpusLines. Same result either way.
+ */
+export async function readCorpus(input: InputOptions, options: CorpusOptions, fast: FastReadOptions = {}): Promise<Corpus> {
+  if (!fastReadApplies(input)) return buildCorpus(readCorpusLines(input), options);
+  const threads = Math.max(1, fast.threads ?? Math.min(availableParallelism(), 4));
+  const minParallel = fast.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
+  const chunkBytes = fast.chunkBytes ?? CHUNK;
+  const keepTokens = options.keepTokens ?? true;
+  const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
+  const acc = new Accumulator(tokenizer, keepTokens);
+  const inputs = input.inputs.length > 0 ? input.inputs : ['-'];
+
+  for (const path of inputs) {
+    const name = path === '-' ? 'stdin' : path;
+    const lineDocs = input.docs === 'line';
+    const replacedBefore = acc.scanner.replaced;
+    let replaced = 0;
+    const size = plainFileSize(path);
+    if (!lineDocs) acc.startDoc(name);
+    if (size !== undefined && threads > 1 && size >= minParallel) {
+      let read = 0;
+      const cuts = lineRanges(path, size, threads);
+      const tasks = cuts.slice(0, -1).map((start, k) => ({ path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes }));
+      const results = await Promise.all(tasks.map((task) => runWorker(task, (n) => input.onBytes?.((read += n)))));
+      let lineBase = 0;
+      for (const result of results) {
+        merge(acc, result, lineDocs ? (lineNo) => `${name}:${lineBase + lineNo}` : undefined);
+        lineBase += result.lines;
+        replaced += result.replaced;
+      }
+    } else {
+      const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
+      const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true);
+      if (size !== undefined) {
+        let read = 0;
+        readRange(path, 0, size, feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
+      } else {
+        for await (const chunk of decompressedBytes(path, input.stdin, input.onBytes)) feeder.feed(chunk);
+        feeder.end();
+      }
+      replaced = acc.scanner.replaced - replacedBefore;
+    }
+    if (replaced > 0) input.warn?.(invalidUtf8Warning(displayName(path), replaced));
+  }
+  return finishCorpus(
+    {
+      words: acc.table.words,
+      counts: acc.table.counts.subarray(0, acc.table.size),
+      tokens: acc.tokens,
+      sentenceStarts: acc.sentenceStarts,
+      docStarts: acc.docStarts,
+      docLabels: acc.docLabels,
+      tokensRead: acc.tokensRead,
+    },
+    options,
+  );
+}
+
+/** Add a worker's range to the accumulator: its types mapped to global ids in order of first appearance. */
+function merge(acc: Accumulator, result: RangeResult, label?: (lineNo: number) => string): void {
+  const table = acc.table;
+  const map = new Int32Array(result.words.length);
+  for (let i = 0; i < map.length; i++) {
+    const id = table.idOfString(result.words[i]!);
+    map[i] = id;
+    table.counts[id]! += result.counts[i]!;
+  }
+  const sentenceBase = acc.sentenceStarts.length;
+  if (label) {
+    for (let d = 0; d < result.docStarts.length; d++) {
+      acc.docStarts.push(sentenceBase + result.docStarts[d]!);
+      acc.docLabels.push(label(result.docLines[d]!));
+    }
+  }
+  const tokenBase = acc.tokens.length;
+  for (const s of result.sentenceStarts) acc.sentenceStarts.push(tokenBase + s);
+  const tokens = result.tokens;
+  acc.tokens.reserve(tokens.length);
+  const data = acc.tokens.data;
+  for (let i = 0; i < tokens.length; i++) data[tokenBase + i] = map[tokens[i]!]!;
+  acc.tokens.length += tokens.length;
+  acc.tokensRead += result.tokensRead;
+}
