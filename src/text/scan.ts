@@ -18,13 +18,18 @@ const ALNUM = 1;
 const CONNECTOR = 2; // '_' (the only \p{Pc} in ASCII)
 const SPACE = 4; // \s in ASCII: \t \n \v \f \r and space
 const APOSTROPHE = 8;
+const HIGH = 16; // a byte ≥ 0x80: the line is not ASCII
 const CLASS = new Uint8Array(256);
+for (let b = 0x80; b <= 0xff; b++) CLASS[b] = HIGH;
 for (let b = 0x30; b <= 0x39; b++) CLASS[b] = ALNUM;
 for (let b = 0x41; b <= 0x5a; b++) CLASS[b] = ALNUM;
 for (let b = 0x61; b <= 0x7a; b++) CLASS[b] = ALNUM;
 CLASS[0x5f] = CONNECTOR;
 for (const b of [9, 10, 11, 12, 13, 32]) CLASS[b] = SPACE;
 CLASS[0x27] = APOSTROPHE;
+/** Byte → itself, and byte → lowercased (ASCII A–Z only): hashing and comparing through one of them folds case without writing. */
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, b) => b);
+const LOWER = Uint8Array.from({ length: 256 }, (_, b) => (b >= 0x41 && b <= 0x5a ? b | 0x20 : b));
 
 /** Token types keyed by their UTF-8 bytes: ids in order of first appearance, with counts. */
 export class TokenTable {
@@ -43,19 +48,22 @@ export class TokenTable {
     return this.words.length;
   }
 
-  /** The id of bytes[start, end) whose FNV-1a hash is `hash`, added (as `word`, or the bytes read as ASCII) if new. */
-  idOf(bytes: Buffer, start: number, end: number, hash: number, word?: string): number {
+  /**
+   * The id of the bytes[start, end) mapped through `fold` (IDENTITY or LOWER), whose FNV-1a hash (of
+   * the folded bytes) is `hash`; added (as `word`, or the folded bytes read as ASCII) if new.
+   */
+  idOf(bytes: Uint8Array, start: number, end: number, hash: number, word?: string, fold: Uint8Array = IDENTITY): number {
     const length = end - start;
     const slots = this.slots;
     const arena = this.arena;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const at = slot << 2;
       const id = slots[at + 1]! - 1;
-      if (id === -1) return this.insert(at, bytes, start, length, hash, word);
+      if (id === -1) return this.insert(at, bytes, start, length, hash, word, fold);
       if (slots[at] !== hash || slots[at + 2] !== length) continue;
       let p = slots[at + 3]!;
       let i = start;
-      while (i < end && arena[p] === bytes[i]) {
+      while (i < end && arena[p] === fold[bytes[i]!]) {
         p++;
         i++;
       }
@@ -73,7 +81,7 @@ export class TokenTable {
     return this.idOf(scratch, 0, n, h, word);
   }
 
-  private insert(at: number, bytes: Buffer, start: number, length: number, hash: number, word?: string): number {
+  private insert(at: number, bytes: Uint8Array, start: number, length: number, hash: number, word: string | undefined, fold: Uint8Array): number {
     const id = this.words.length;
     if (id === this.counts.length) {
       const counts = new Float64Array(id * 2);
@@ -86,9 +94,9 @@ export class TokenTable {
       this.arena = next;
     }
     const offset = this.arenaUsed;
-    for (let i = 0; i < length; i++) this.arena[offset + i] = bytes[start + i]!;
+    for (let i = 0; i < length; i++) this.arena[offset + i] = fold[bytes[start + i]!]!;
     this.arenaUsed += length;
-    this.words.push(word ?? bytes.toString('latin1', start, start + length));
+    this.words.push(word ?? latin1(this.arena, offset, offset + length));
     const slots = this.slots;
     slots[at] = hash;
     slots[at + 1] = id + 1;
@@ -112,6 +120,11 @@ export class TokenTable {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/** ASCII bytes as a string. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
 /** A decoder for one line at a time: a U+FEFF inside the text is kept (only a file's first one is a BOM). */
@@ -138,27 +151,31 @@ export class LineScanner {
     this.tokenize = makeTokenizer(options);
   }
 
-  /** Tokenize bytes[start, end) — one line without its terminator — and count its tokens. Returns the number of tokens. */
+  /**
+   * Tokenize bytes[start, end) — one line without its terminator — and count its tokens. Returns the
+   * number of tokens. One pass over the bytes records each token's span and hash (of its case-folded
+   * bytes); a byte ≥ 0x80 sends the line to the Unicode path instead; the lookups follow.
+   */
   line(bytes: Buffer, start: number, end: number): number {
-    let or = 0;
-    let spaces = 0;
-    for (let i = start; i < end; i++) {
-      const b = bytes[i]!;
-      or |= b;
-      spaces += CLASS[b]! & SPACE;
+    const n = this.mode === 0 ? this.asciiWords(bytes, start, end) : this.mode === 1 ? this.asciiRuns(bytes, start, end) : this.asciiChars(bytes, start, end);
+    if (n < 0) return this.unicodeLine(bytes, start, end);
+    if (n === 0) {
+      this.blank = true;
+      for (let i = start; i < end; i++) if (CLASS[bytes[i]!] !== SPACE) this.blank = false;
+      return 0;
     }
-    if (or >= 0x80) return this.unicodeLine(bytes, start, end);
-    this.blank = spaces === (end - start) * SPACE;
-    if (this.blank) return 0;
-    if (this.lower) {
-      for (let i = start; i < end; i++) {
-        const b = bytes[i]!;
-        if (b >= 0x41 && b <= 0x5a) bytes[i] = b | 0x20;
-      }
+    this.blank = false;
+    if (n > this.ids.length) this.ids = new Int32Array(Math.max(n, this.ids.length * 2));
+    const spans = this.spans;
+    const table = this.table;
+    const fold = this.fold;
+    const ids = this.ids;
+    for (let k = 0; k < n; k++) {
+      const id = table.idOf(bytes, spans[3 * k]!, spans[3 * k + 1]!, spans[3 * k + 2]!, undefined, fold);
+      ids[k] = id;
+      table.counts[id]!++;
     }
-    if (this.mode === 0) return this.asciiWords(bytes, start, end);
-    if (this.mode === 1) return this.asciiRuns(bytes, start, end);
-    return this.asciiChars(bytes, start, end);
+    return n;
   }
 
   private push(n: number, id: number): void {
@@ -171,13 +188,33 @@ export class LineScanner {
     this.table.counts[id]!++;
   }
 
-  /** `word` on ASCII: \p{Pc}*W[W\p{Pc}]*(?:(?<=W)'W[W\p{Pc}]*)* with W = [A-Za-z0-9], Pc = '_'. */
+  /** Token spans of the current line: start, end, hash, for each. */
+  private spans = new Int32Array(3 * 256);
+
+  private record(n: number, start: number, end: number, hash: number): void {
+    if (3 * n + 3 > this.spans.length) {
+      const next = new Int32Array(this.spans.length * 2);
+      next.set(this.spans);
+      this.spans = next;
+    }
+    this.spans[3 * n] = start;
+    this.spans[3 * n + 1] = end;
+    this.spans[3 * n + 2] = hash;
+  }
+
+  private get fold(): Uint8Array {
+    return this.lower ? LOWER : IDENTITY;
+  }
+
+  /** `word` on ASCII: \p{Pc}*W[W\p{Pc}]*(?:(?<=W)'W[W\p{Pc}]*)* with W = [A-Za-z0-9], Pc = '_'. Returns -1 at a byte ≥ 0x80. */
   private asciiWords(bytes: Buffer, start: number, end: number): number {
+    const fold = this.fold;
     let n = 0;
     let i = start;
     while (i < end) {
       let c = CLASS[bytes[i]!]!;
       if ((c & (ALNUM | CONNECTOR)) === 0) {
+        if (c === HIGH) return -1;
         i++;
         continue;
       }
@@ -185,46 +222,57 @@ export class LineScanner {
       while (c === CONNECTOR && ++i < end) c = CLASS[bytes[i]!]!;
       if (i === end || c !== ALNUM) continue; // a run of underscores alone is no word
       let h = FNV_OFFSET;
-      for (let p = tokenStart; p <= i; p++) h = Math.imul(h ^ bytes[p]!, FNV_PRIME);
+      for (let p = tokenStart; p <= i; p++) h = Math.imul(h ^ fold[bytes[p]!]!, FNV_PRIME);
       i++;
       for (;;) {
-        while (i < end && (CLASS[bytes[i]!]! & (ALNUM | CONNECTOR)) !== 0) h = Math.imul(h ^ bytes[i++]!, FNV_PRIME);
+        while (i < end && (CLASS[bytes[i]!]! & (ALNUM | CONNECTOR)) !== 0) h = Math.imul(h ^ fold[bytes[i++]!]!, FNV_PRIME);
         if (i + 1 < end && bytes[i] === 0x27 && CLASS[bytes[i - 1]!] === ALNUM && CLASS[bytes[i + 1]!] === ALNUM) {
           h = Math.imul(h ^ 0x27, FNV_PRIME);
-          h = Math.imul(h ^ bytes[i + 1]!, FNV_PRIME);
+          h = Math.imul(h ^ fold[bytes[i + 1]!]!, FNV_PRIME);
           i += 2;
           continue;
         }
         break;
       }
-      this.push(n++, this.table.idOf(bytes, tokenStart, i, h));
+      this.record(n++, tokenStart, i, h);
     }
     return n;
   }
 
-  /** `whitespace` on ASCII: runs of bytes other than \t \n \v \f \r and space. */
+  /** `whitespace` on ASCII: runs of bytes other than \t \n \v \f \r and space. Returns -1 at a byte ≥ 0x80. */
   private asciiRuns(bytes: Buffer, start: number, end: number): number {
+    const fold = this.fold;
     let n = 0;
     let i = start;
     while (i < end) {
-      if (CLASS[bytes[i]!] === SPACE) {
+      const c = CLASS[bytes[i]!];
+      if (c === SPACE) {
         i++;
         continue;
       }
       const tokenStart = i;
       let h = FNV_OFFSET;
-      while (i < end && CLASS[bytes[i]!] !== SPACE) h = Math.imul(h ^ bytes[i++]!, FNV_PRIME);
-      this.push(n++, this.table.idOf(bytes, tokenStart, i, h));
+      for (; i < end; i++) {
+        const b = bytes[i]!;
+        const k = CLASS[b];
+        if (k === SPACE) break;
+        if (k === HIGH) return -1;
+        h = Math.imul(h ^ fold[b]!, FNV_PRIME);
+      }
+      this.record(n++, tokenStart, i, h);
     }
     return n;
   }
 
-  /** `char` on ASCII: every byte that is not whitespace. */
+  /** `char` on ASCII: every byte that is not whitespace. Returns -1 at a byte ≥ 0x80. */
   private asciiChars(bytes: Buffer, start: number, end: number): number {
+    const fold = this.fold;
     let n = 0;
     for (let i = start; i < end; i++) {
-      if (CLASS[bytes[i]!] === SPACE) continue;
-      this.push(n++, this.table.idOf(bytes, i, i + 1, Math.imul(FNV_OFFSET ^ bytes[i]!, FNV_PRIME)));
+      const k = CLASS[bytes[i]!];
+      if (k === SPACE) continue;
+      if (k === HIGH) return -1;
+      this.record(n++, i, i + 1, Math.imul(FNV_OFFSET ^ fold[bytes[i]!]!, FNV_PRIME));
     }
     return n;
   }
