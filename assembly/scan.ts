@@ -1,0 +1,334 @@
+// Byte-level tokenizer-counter for corpus reading (src/text/scan.ts is its JavaScript side).
+//
+// A line of ASCII bytes is tokenized here with the rules of src/text/tokenize.ts restricted to ASCII
+// (`word`, `whitespace` or `char`), lowercased in bytes unless the case is kept; each token is hashed
+// (FNV-1a of its case-folded bytes) into an open-addressing table that gives every type an id in
+// order of first appearance and counts it. A line with a byte ≥ 0x80 is left to the JavaScript
+// regex tokenizer (scan returns -1), whose tokens come back one by one through `lookup`, into the
+// same table. JavaScript makes a string only for a new type, from the bytes kept in the arena.
+//
+// The module owns its memory (not shared: one instance per thread) and grows it as the table, the
+// arena and the buffers need; JavaScript re-reads pointers after every call that may grow it.
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
+
+// Byte classes (as src/text/scan.ts documents them).
+const ALNUM: u8 = 1;
+const CONNECTOR: u8 = 2;
+const SPACE: u8 = 4;
+const HIGH: u8 = 16;
+
+/** Slot: hash, id + 1 (0 = empty), length, arena offset — 16 bytes. */
+const SLOT_BYTES: usize = 16;
+
+let top: usize = 0;
+let classes: usize = 0;
+let fold: usize = 0;
+let mode: i32 = 0;
+
+let slots: usize = 0;
+let mask: u32 = 0;
+let arena: usize = 0;
+let arenaCapacity: usize = 0;
+let arenaUsed: usize = 0;
+let counts: usize = 0;
+let countsCapacity: i32 = 0;
+let types: i32 = 0;
+let offsets: usize = 0; // u32 arena offset per id
+let lengths: usize = 0; // u32 length per id
+
+let input: usize = 0;
+let inputCapacity: usize = 0;
+let ids: usize = 0;
+let spans: usize = 0; // per token of the line: start, end, hash (u32 each)
+let lineCapacity: usize = 0;
+let blankLine: i32 = 0;
+
+/** Bump allocation, 16-byte aligned, growing the memory as needed (old blocks are not reused). */
+function alloc(bytes: usize): usize {
+  const at = top;
+  top = (top + bytes + 15) & ~(<usize>15);
+  const needed = <i32>((top + 0xffff) >>> 16);
+  const have = memory.size();
+  if (needed > have) {
+    if (memory.grow(needed - have) < 0) unreachable();
+  }
+  return at;
+}
+
+/** Start an empty table (tokenizing `whitespace`, case kept, until configure says otherwise). */
+export function init(): void {
+  top = (<usize>__heap_base + 15) & ~(<usize>15);
+  classes = alloc(256);
+  fold = alloc(256);
+  for (let b: i32 = 0; b < 256; b++) {
+    let c: u8 = 0;
+    if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) c = ALNUM;
+    else if (b == 0x5f) c = CONNECTOR;
+    else if (b == 9 || b == 10 || b == 11 || b == 12 || b == 13 || b == 32) c = SPACE;
+    else if (b >= 0x80) c = HIGH;
+    store<u8>(classes + b, c);
+  }
+  configure(1, 0);
+  const capacity: u32 = 1 << 12;
+  slots = alloc(<usize>capacity * SLOT_BYTES);
+  memory.fill(slots, 0, <usize>capacity * SLOT_BYTES);
+  mask = capacity - 1;
+  arenaCapacity = 1 << 16;
+  arena = alloc(arenaCapacity);
+  arenaUsed = 0;
+  countsCapacity = 1024;
+  counts = alloc(<usize>countsCapacity * 8);
+  offsets = alloc(<usize>countsCapacity * 4);
+  lengths = alloc(<usize>countsCapacity * 4);
+  types = 0;
+  inputCapacity = 0;
+  lineCapacity = 0;
+}
+
+/** How `scan` tokenizes: `tokenizer` 0 word, 1 whitespace, 2 char; `lower` 1 to fold A–Z to a–z. */
+export function configure(tokenizer: i32, lower: i32): void {
+  mode = tokenizer;
+  for (let b: i32 = 0; b < 256; b++) store<u8>(fold + b, lower != 0 && b >= 0x41 && b <= 0x5a ? <u8>(b | 0x20) : <u8>b);
+}
+
+/** Room for a line of `length` bytes (and its tokens); returns where JavaScript writes it. */
+export function inputBuffer(length: i32): usize {
+  const n = <usize>length + 1;
+  if (n > inputCapacity) {
+    inputCapacity = n * 2 > 4096 ? n * 2 : 4096;
+    input = alloc(inputCapacity);
+  }
+  if (n > lineCapacity) {
+    lineCapacity = inputCapacity;
+    ids = alloc(lineCapacity * 4);
+    spans = alloc(lineCapacity * 12);
+  }
+  return input;
+}
+
+@inline function cls(b: u32): u8 {
+  return load<u8>(classes + b);
+}
+
+@inline function folded(b: u32): u32 {
+  return <u32>load<u8>(fold + b);
+}
+
+function rehash(): void {
+  const oldSlots = slots;
+  const oldCapacity = <usize>mask + 1;
+  const capacity = oldCapacity * 2;
+  slots = alloc(capacity * SLOT_BYTES);
+  memory.fill(slots, 0, capacity * SLOT_BYTES);
+  mask = <u32>capacity - 1;
+  for (let s: usize = 0; s < oldCapacity; s++) {
+    const from = oldSlots + s * SLOT_BYTES;
+    if (load<u32>(from, 4) == 0) continue;
+    let slot = load<u32>(from) & mask;
+    while (load<u32>(slots + <usize>slot * SLOT_BYTES, 4) != 0) slot = (slot + 1) & mask;
+    memory.copy(slots + <usize>slot * SLOT_BYTES, from, SLOT_BYTES);
+  }
+}
+
+function insert(at: usize, start: usize, length: usize, hash: u32, folding: bool): i32 {
+  const id = types;
+  if (id == countsCapacity) {
+    const capacity = countsCapacity * 2;
+    const c = alloc(<usize>capacity * 8);
+    memory.copy(c, counts, <usize>countsCapacity * 8);
+    counts = c;
+    const o = alloc(<usize>capacity * 4);
+    memory.copy(o, offsets, <usize>countsCapacity * 4);
+    offsets = o;
+    const l = alloc(<usize>capacity * 4);
+    memory.copy(l, lengths, <usize>countsCapacity * 4);
+    lengths = l;
+    countsCapacity = capacity;
+  }
+  if (arenaUsed + length > arenaCapacity) {
+    let capacity = arenaCapacity * 2;
+    while (arenaUsed + length > capacity) capacity *= 2;
+    const a = alloc(capacity);
+    memory.copy(a, arena, arenaUsed);
+    arena = a;
+    arenaCapacity = capacity;
+  }
+  const offset = arenaUsed;
+  for (let i: usize = 0; i < length; i++) {
+    const b = <u32>load<u8>(start + i);
+    store<u8>(arena + offset + i, <u8>(folding ? folded(b) : b));
+  }
+  arenaUsed += length;
+  store<f64>(counts + <usize>id * 8, 0);
+  store<u32>(offsets + <usize>id * 4, <u32>offset);
+  store<u32>(lengths + <usize>id * 4, <u32>length);
+  types = id + 1;
+  store<u32>(at, hash);
+  store<u32>(at, <u32>id + 1, 4);
+  store<u32>(at, <u32>length, 8);
+  store<u32>(at, <u32>offset, 12);
+  if (<u32>(id + 1) * 2 > mask + 1) rehash();
+  return id;
+}
+
+/** The id of bytes [start, start + length) (case-folded when `folding`), added if new. */
+function idOf(start: usize, length: usize, hash: u32, folding: bool): i32 {
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    const at = slots + <usize>slot * SLOT_BYTES;
+    const idPlus = load<u32>(at, 4);
+    if (idPlus == 0) return insert(at, start, length, hash, folding);
+    if (load<u32>(at) != hash || <usize>load<u32>(at, 8) != length) continue;
+    const p = arena + <usize>load<u32>(at, 12);
+    let i: usize = 0;
+    if (folding) {
+      while (i < length && <u32>load<u8>(p + i) == folded(<u32>load<u8>(start + i))) i++;
+    } else {
+      while (i < length && load<u8>(p + i) == load<u8>(start + i)) i++;
+    }
+    if (i == length) return <i32>idPlus - 1;
+  }
+  return -1; // not reached: the table is never full
+}
+
+@inline function record(n: i32, start: usize, end: usize, hash: u32): void {
+  const at = spans + <usize>n * 12;
+  store<u32>(at, <u32>start);
+  store<u32>(at, <u32>end, 4);
+  store<u32>(at, hash, 8);
+}
+
+/** `word` on ASCII (see src/text/scan.ts); -1 at a byte ≥ 0x80. */
+function words(begin: usize, end: usize): i32 {
+  let n: i32 = 0;
+  let i = begin;
+  while (i < end) {
+    let c = cls(<u32>load<u8>(i));
+    if ((c & (ALNUM | CONNECTOR)) == 0) {
+      if (c == HIGH) return -1;
+      i++;
+      continue;
+    }
+    const tokenStart = i;
+    while (c == CONNECTOR) {
+      i++;
+      if (i == end) break;
+      c = cls(<u32>load<u8>(i));
+    }
+    if (i == end || c != ALNUM) continue; // a run of underscores alone is no word
+    let h = FNV_OFFSET;
+    for (let p = tokenStart; p <= i; p++) h = (h ^ folded(<u32>load<u8>(p))) * FNV_PRIME;
+    i++;
+    while (true) {
+      while (i < end && (cls(<u32>load<u8>(i)) & (ALNUM | CONNECTOR)) != 0) {
+        h = (h ^ folded(<u32>load<u8>(i))) * FNV_PRIME;
+        i++;
+      }
+      if (i + 1 < end && load<u8>(i) == 0x27 && cls(<u32>load<u8>(i - 1)) == ALNUM && cls(<u32>load<u8>(i + 1)) == ALNUM) {
+        h = (h ^ 0x27) * FNV_PRIME;
+        h = (h ^ folded(<u32>load<u8>(i + 1))) * FNV_PRIME;
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    record(n++, tokenStart, i, h);
+  }
+  return n;
+}
+
+/** `whitespace` on ASCII; -1 at a byte ≥ 0x80. */
+function runs(begin: usize, end: usize): i32 {
+  let n: i32 = 0;
+  let i = begin;
+  while (i < end) {
+    if (cls(<u32>load<u8>(i)) == SPACE) {
+      i++;
+      continue;
+    }
+    const tokenStart = i;
+    let h = FNV_OFFSET;
+    for (; i < end; i++) {
+      const b = <u32>load<u8>(i);
+      const k = cls(b);
+      if (k == SPACE) break;
+      if (k == HIGH) return -1;
+      h = (h ^ folded(b)) * FNV_PRIME;
+    }
+    record(n++, tokenStart, i, h);
+  }
+  return n;
+}
+
+/** `char` on ASCII; -1 at a byte ≥ 0x80. */
+function chars(begin: usize, end: usize): i32 {
+  let n: i32 = 0;
+  for (let i = begin; i < end; i++) {
+    const b = <u32>load<u8>(i);
+    const k = cls(b);
+    if (k == SPACE) continue;
+    if (k == HIGH) return -1;
+    record(n++, i, i + 1, (FNV_OFFSET ^ folded(b)) * FNV_PRIME);
+  }
+  return n;
+}
+
+/**
+ * Tokenize the line of `length` bytes at inputBuffer(): its ids go to idsBuffer() and are counted.
+ * Returns the number of tokens, or -1 when the line is not ASCII (nothing counted).
+ */
+export function scan(length: i32): i32 {
+  const begin = input;
+  const end = input + <usize>length;
+  const n = mode == 0 ? words(begin, end) : mode == 1 ? runs(begin, end) : chars(begin, end);
+  if (n < 0) return -1;
+  blankLine = 0;
+  if (n == 0) {
+    blankLine = 1;
+    for (let i = begin; i < end; i++) if (cls(<u32>load<u8>(i)) != SPACE) blankLine = 0;
+    return 0;
+  }
+  for (let k: i32 = 0; k < n; k++) {
+    const at = spans + <usize>k * 12;
+    const id = idOf(<usize>load<u32>(at), <usize>(load<u32>(at, 4) - load<u32>(at)), load<u32>(at, 8), true);
+    store<i32>(ids + <usize>k * 4, id);
+    const c = counts + <usize>id * 8;
+    store<f64>(c, load<f64>(c) + 1);
+  }
+  return n;
+}
+
+/** The id of the `length` bytes at inputBuffer() taken as they are (UTF-8 of a token), added if new; counted when `count` is 1. */
+export function lookup(length: i32, count: i32): i32 {
+  let h = FNV_OFFSET;
+  for (let i: usize = 0; i < <usize>length; i++) h = (h ^ <u32>load<u8>(input + i)) * FNV_PRIME;
+  const id = idOf(input, <usize>length, h, false);
+  if (count != 0) {
+    const c = counts + <usize>id * 8;
+    store<f64>(c, load<f64>(c) + 1);
+  }
+  return id;
+}
+
+export function blank(): i32 {
+  return blankLine;
+}
+export function typeCount(): i32 {
+  return types;
+}
+export function idsBuffer(): usize {
+  return ids;
+}
+export function countsBuffer(): usize {
+  return counts;
+}
+export function arenaBuffer(): usize {
+  return arena;
+}
+export function offsetsBuffer(): usize {
+  return offsets;
+}
+export function lengthsBuffer(): usize {
+  return lengths;
+}
