@@ -71,13 +71,47 @@ function wordTokensWith(useJieba: boolean): Tokenizer {
   return (line) => {
     if (!HAS_NO_SPACE_RE.test(line)) return line.match(WORD_RE) ?? [];
     const out: string[] = [];
+    // With jieba, the Han runs of a line are cut in one call (a native call per run cost more than
+    // the cutting): out holds a placeholder per run, filled from the joined cut below.
+    const hanRuns: string[] = [];
+    const hanSlots: number[] = [];
     MIXED_RE.lastIndex = 0;
     for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
-      if (m[1] !== undefined) segmentRun(m[1], out, useJieba);
-      else out.push(m[0]);
+      if (m[1] === undefined) out.push(m[0]);
+      else if (useJieba && HAN_RUN_RE.test(m[1]) && loadJieba()) {
+        hanSlots.push(out.length);
+        hanRuns.push(m[1]);
+        out.push('');
+      } else segmentRun(m[1], out, useJieba);
     }
-    return out;
+    return hanRuns.length === 0 ? out : fillHanRuns(out, hanRuns, hanSlots);
   };
+}
+
+/**
+ * Replace the placeholders of `out` by the jieba words of each Han run. The runs are joined with a
+ * newline, which jieba never joins to a word (it cuts blocks of Han and ASCII word characters
+ * apart at anything else), so the joined cut is the runs' cuts one after the other; should that
+ * ever not hold, every run is cut on its own.
+ */
+function fillHanRuns(out: string[], hanRuns: string[], hanSlots: number[]): string[] {
+  const jieba = loadJieba()!;
+  const perRun: string[][] = [[]];
+  for (const piece of jieba.cut(hanRuns.join('\n'), true)) {
+    if (piece === '\n') perRun.push([]);
+    else if (WORDLIKE_RE.test(piece)) perRun[perRun.length - 1]!.push(piece);
+  }
+  if (perRun.length !== hanRuns.length || perRun.some((words, r) => words.join('').length > hanRuns[r]!.length)) {
+    perRun.length = 0;
+    for (const run of hanRuns) perRun.push(jieba.cut(run, true).filter((piece) => WORDLIKE_RE.test(piece)));
+  }
+  const result: string[] = [];
+  let next = 0;
+  out.forEach((token, i) => {
+    if (i === hanSlots[next]) result.push(...perRun[next++]!);
+    else result.push(token);
+  });
+  return result;
 }
 
 function whitespaceTokens(line: string): string[] {
