@@ -55,3 +55,13 @@ test('segmenter: jieba cuts runs of Han into its dictionary words, kana and Thai
   assert.deepEqual(icu('人工智能'), ['人工', '智能']);
   assert.deepEqual(jieba('日本語の権利 ภาษาไทย Big数据'), ['日本語', 'の', '権利', 'ภาษา', 'ไทย', 'big', '数据']);
 });
+
+test('segmenter: the Han runs of a line cut together by jieba give each run\'s own cut, in text order', { skip: resolveSegmenter().segmenter !== 'jieba' && 'jieba cannot load here' }, () => {
+  const jieba = makeTokenizer({ tokenizer: 'word', keepCase: false, segmenter: 'jieba' });
+  // By hand, run by run: "三国演义" | "人工智能" | "结义" between ASCII words and punctuation.
+  assert.deepEqual(jieba('三国演义,AI人工智能 2024年桃园结义!'), ['三国演义', 'ai', '人工智能', '2024', '年', '桃园', '结义']);
+  // Each run alone gives the same words as within the line.
+  const line = '本文主要是介绍LLM的基础模型4:初识Embeddings,希望对大家解决编程问题提供一定的参考价值';
+  const runByRun = line.split(/([\p{scx=Han}]+)/u).flatMap((part) => jieba(part));
+  assert.deepEqual(jieba(line), runByRun);
+});
