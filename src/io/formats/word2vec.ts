@@ -320,8 +320,13 @@ export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<
           if (buf.length - pos > MAX_WORD_BYTES) throw new InputError(`${ctx.name}: no space after word ${labels.length + 1} within ${MAX_WORD_BYTES} bytes`, 'this does not look like a word2vec binary file');
           break;
         }
-        word = decoder.decode(buf.subarray(pos, space));
-        for (let i = word.indexOf('\uFFFD'); i !== -1; i = word.indexOf('\uFFFD', i + 1)) invalid++;
+        let ascii = true;
+        for (let i = pos; i < space && ascii; i++) if (buf[i]! >= 0x80) ascii = false;
+        if (ascii) word = buf.toString('latin1', pos, space);
+        else {
+          word = decoder.decode(buf.subarray(pos, space));
+          for (let i = word.indexOf('\uFFFD'); i !== -1; i = word.indexOf('\uFFFD', i + 1)) invalid++;
+        }
         pos = space + 1;
       }
       if (buf.length - pos < vectorBytes) break;
