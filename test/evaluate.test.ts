@@ -4,7 +4,9 @@ import { basename } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
 import { WordVectors } from '../src/core/vectors.js';
-import { evaluateAnalogies, parseAnalogySet, readAnalogySet } from '../src/query/analogies.js';
+import { answerAnalogies, evaluateAnalogies, parseAnalogySet, readAnalogySet } from '../src/query/analogies.js';
+import { queryKernel } from '../src/query/kernel.js';
+import { Random } from '../src/core/random.js';
 import { benchmarkFiles, evaluate, evaluationVectors } from '../src/query/evaluate.js';
 import { evaluateSimilarity, parseSimilaritySet, readSimilaritySet } from '../src/query/similarity.js';
 import { averageRanks, pearson, spearman } from '../src/query/stats.js';
@@ -101,6 +103,40 @@ test('analogy batches give the same answers however small the chunks', async () 
     const chunked = evaluateAnalogies(v, set, { method, restrict: 10, cellBudget: 30 });
     assert.deepEqual(chunked, whole);
     assert.equal(whole.correct, 4);
+  }
+});
+
+test('the WebAssembly analogy kernel answers every question as the TypeScript reference path', () => {
+  assert.ok(queryKernel(), 'dist/wasm/query.wasm loads');
+  const random = new Random(7);
+  // Odd sizes (row and column tails), duplicated rows (exact ties: the first row must win), and
+  // questions repeating a word (a = b, b = c), over several chunk sizes.
+  for (const [n, dim] of [[37, 7], [64, 16], [101, 3]] as const) {
+    const data = new Float32Array(n * dim);
+    for (let i = 0; i < data.length; i++) data[i] = random.next() * 2 - 1;
+    for (let i = 5; i < n; i += 9) data.copyWithin(i * dim, (i - 3) * dim, (i - 2) * dim);
+    const words = Array.from({ length: n }, (_, i) => `w${i}`);
+    const vectors = new WordVectors(words, data, dim);
+    const lines = [': mixed'];
+    for (let q = 0; q < 300; q++) {
+      const pick = (): string => words[Math.floor(random.next() * n)]!;
+      const a = pick();
+      const b = q % 17 === 0 ? a : pick();
+      const c = q % 23 === 0 ? b : pick();
+      lines.push(`${a} ${b} ${c} ${pick()}`);
+    }
+    const set = parseAnalogySet(lines, 'random');
+    for (const method of ['add', 'mul'] as const) {
+      for (const cellBudget of [undefined, n * 3, n * 20]) {
+        for (const restrict of [n, n - 4]) {
+          const options = { method, restrict, ...(cellBudget === undefined ? {} : { cellBudget }) };
+          const reference = answerAnalogies(vectors, set, { ...options, kernel: false });
+          const fast = answerAnalogies(vectors, set, options);
+          assert.ok(reference.asked.length > 100);
+          assert.deepEqual([...fast.answers], [...reference.answers], `${method} n=${n} dim=${dim} budget=${cellBudget} restrict=${restrict}`);
+        }
+      }
+    }
   }
 });
 

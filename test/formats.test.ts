@@ -11,7 +11,7 @@ import { InputError } from '../src/core/errors.js';
 import { DenseMatrix, makeMeta, SparseMatrix, type Matrix } from '../src/core/matrix.js';
 import { detectFormat, FORMATS, inferFormat, metaPath, readMatrix, writeMatrix, writeMatrixFile, type Format, type WriteOptions } from '../src/io/formats/index.js';
 import { csvCell, tsvEscape, tsvUnescape } from '../src/io/formats/delimited.js';
-import { numberFormatter, parseNumber, scanNumbers } from '../src/io/formats/numbers.js';
+import { fastDecimalBytes, numberFormatter, parseNumber, scanDecimalBytes, scanNumbers } from '../src/io/formats/numbers.js';
 import { Sink } from '../src/io/output.js';
 import { Collector } from './helpers/cli.js';
 
@@ -169,6 +169,74 @@ describe('scanNumbers (the fast path of the text readers)', () => {
     assert.equal(scanNumbers('1 2x 3', 0, out, 0, 2), -2);
     assert.equal(scanNumbers('1 1e 3', 0, out, 0, 2), -2);
     assert.equal(scanNumbers('   ', 0, out, 0, 2), 0);
+  });
+});
+
+describe('fastDecimalBytes / scanDecimalBytes (the byte-level word2vec text reader)', () => {
+  /** The value read from the bytes of `cell` followed by a terminator, or undefined when refused. */
+  const fromBytes = (cell: string, terminator = '\n'): number | undefined => {
+    const bytes = Buffer.from(`${cell}${terminator}`, 'latin1');
+    const out = new Float64Array(1);
+    const end = fastDecimalBytes(bytes, 0, out);
+    return end === cell.length ? out[0]! : undefined;
+  };
+  it('gives exactly what Number() gives, or refuses (never another value)', () => {
+    const cells = [
+      '0', '-0', '+0', '1', '-1.5', '0.1', '0.000001', '123456.789', '1e-7', '-2.5E+3', '3.4028235e38', '1e-45', '5e-324', '1e22', '1e-22', '-1e+22',
+      '0.30000000000000004', '12345678901234567890', '0.1234567890123456789', '123456789012345', '1234567890123456', '1.', '.5', '-.5', '+7', '+.5e1',
+      '1e23', '9007199254740993', '0.0000000000000000000000123', '00012', '000000000000000000000.5', '0.000000000000000000001', '7e0', '7e-0', '7E+00',
+    ];
+    let accepted = 0;
+    for (const cell of cells) {
+      const got = fromBytes(cell);
+      if (got === undefined) continue;
+      accepted++;
+      assert.ok(Object.is(got, Number(cell)), `${cell}: ${got} vs ${Number(cell)}`);
+      // As stored by the reader (float32): the float32 of Number()'s value.
+      assert.ok(Object.is(Math.fround(got), Math.fround(Number(cell))), cell);
+    }
+    // Refused: the five with more than 15 significant digits, and 3.4028235e38, 1e-45, 5e-324, 1e23, 1.23e-23 (exponent beyond ±22).
+    assert.equal(accepted, cells.length - 10);
+    // Plain decimals of up to 15 significant digits with small exponents are never refused.
+    for (const cell of ['-0', '+0', '.5', '5.', '-.5', '+7', '1e22', '1e-22', '123456789012345', '000000000000000000000.5']) assert.notEqual(fromBytes(cell), undefined, cell);
+    // Not plain decimals: refused here, so the reader decodes the line and takes parseNumber (which
+    // reads NaN/inf for the error that names the line, and refuses the rest).
+    for (const cell of ['nan', 'NaN', '-nan', 'inf', '-inf', 'Infinity', '-Infinity', 'INF', '', '-', '+', '.', 'e5', '1e', '1e+', '--1', '+-1', '0x10', '1_000', '١']) {
+      assert.equal(fromBytes(cell), undefined, cell);
+    }
+    // Stops at what cannot continue a number; the caller checks that it is a separator.
+    assert.equal(fastDecimalBytes(Buffer.from('1.5x\n'), 0, new Float64Array(1)), 3);
+    assert.equal(fastDecimalBytes(Buffer.from('1.5.2\n'), 0, new Float64Array(1)), 3);
+  });
+  it('agrees with Number() on a seeded sweep of random decimals', () => {
+    let seed = 987654321;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    let checked = 0;
+    for (let k = 0; k < 50000; k++) {
+      const digits = 1 + Math.floor(next() * 17);
+      let mantissa = '';
+      for (let d = 0; d < digits; d++) mantissa += Math.floor(next() * 10);
+      const dot = Math.floor(next() * (digits + 1));
+      let cell = (next() < 0.5 ? '-' : next() < 0.1 ? '+' : '') + mantissa.slice(0, dot) + (next() < 0.9 ? '.' : '') + mantissa.slice(dot);
+      if (next() < 0.3) cell += `${next() < 0.5 ? 'e' : 'E'}${next() < 0.5 ? '-' : next() < 0.5 ? '+' : ''}${Math.floor(next() * 30)}`;
+      const got = fromBytes(cell, next() < 0.5 ? ' ' : '\r');
+      if (got === undefined) continue;
+      checked++;
+      assert.ok(Object.is(got, Number(cell)), `${cell}: ${got} vs ${Number(cell)}`);
+    }
+    assert.ok(checked > 30000, `${checked} checked`);
+  });
+  it('reads a line as scanNumbers does, and refuses the whole line on any other field', () => {
+    const line = Buffer.from('w 0.25\t-1e-3  +2. 3\r\n');
+    const out = new Float32Array(4);
+    assert.equal(scanDecimalBytes(line, 2, line.length - 2, out, 0, 4), 4);
+    assert.deepEqual(Array.from(out), [0.25, Math.fround(-1e-3), 2, 3]);
+    const bad = Buffer.from('w 1 nan 3\n');
+    assert.equal(scanDecimalBytes(bad, 2, bad.length - 1, new Float32Array(3), 0, 3), -1);
+    const glued = Buffer.from('w 1 2x 3\n');
+    assert.equal(scanDecimalBytes(glued, 2, glued.length - 1, new Float32Array(3), 0, 3), -1);
+    const more = Buffer.from('w 1 2 3\n');
+    assert.equal(scanDecimalBytes(more, 2, more.length - 1, new Float32Array(2), 0, 2), 3);
   });
 });
 

@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { COSMUL_EPSILON, type AnalogyMethod, type WordVectors } from '../core/vectors.js';
 import { displayName, textLines } from '../io/input.js';
+import { layout, queryKernel, type QueryExports } from './kernel.js';
 
 /**
  * Analogy benchmarks in the format of word2vec's questions-words.txt (Mikolov et al. 2013):
@@ -101,7 +102,28 @@ const ROW_BLOCK = 512;
  * question word are computed once (a blocked R × U product, S[u] = X̂[:R] · x̂_u), then each
  * question is one pass over three columns of S.
  */
-export function evaluateAnalogies(vectors: WordVectors, set: AnalogySet, options: { method: AnalogyMethod; restrict: number; cellBudget?: number }): AnalogyResult {
+export function evaluateAnalogies(vectors: WordVectors, set: AnalogySet, options: AnalogyOptions): AnalogyResult {
+  const { rows, asked, answers, ids } = answerAnalogies(vectors, set, options);
+  const correct = new Uint8Array(asked.length);
+  for (let k = 0; k < asked.length; k++) correct[k] = answers[k] === ids[4 * k + 3] ? 1 : 0;
+  return summarise(set, asked, correct, options.method, rows);
+}
+
+export interface AnalogyOptions {
+  method: AnalogyMethod;
+  restrict: number;
+  /** Similarity cells held at once (default ANALOGY_CELL_BUDGET). */
+  cellBudget?: number;
+  /** false: the TypeScript reference path even when the WebAssembly kernel loads (dense vectors). */
+  kernel?: boolean;
+}
+
+/**
+ * The answer row of every answerable question (see evaluateAnalogies): `asked` holds their
+ * numbers in the set, `answers[k]` the best row for question asked[k] (-1 when no row is left),
+ * `ids[4k…4k+3]` the rows of its four words; `rows` is the restricted vocabulary's size.
+ */
+export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: AnalogyOptions): { rows: number; asked: number[]; answers: Int32Array; ids: number[] } {
   const rows = Math.min(options.restrict, vectors.size);
   const total = set.sectionOf.length;
   // Row of each word of each answerable question (rows < R), and its question number.
@@ -117,9 +139,15 @@ export function evaluateAnalogies(vectors: WordVectors, set: AnalogySet, options
     if (answerable) asked.push(q);
     else ids.length -= 4;
   }
-  const correct = new Uint8Array(asked.length);
+  const answers = new Int32Array(asked.length);
   const maxColumns = Math.max(3, Math.floor((options.cellBudget ?? ANALOGY_CELL_BUDGET) / Math.max(rows, 1)));
   const byColumn = vectors.isSparse ? candidateColumns(vectors, rows) : undefined;
+  const kernel = !byColumn && options.kernel !== false && asked.length > 0 ? queryKernel() : null;
+  if (kernel) {
+    // The unit rows are the first block of every chunk's layout, so they are copied once.
+    const [unitAt] = layout(kernel, [rows * vectors.dim * FLOAT32_BYTES]) as [number];
+    new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim).set(vectors.unit().subarray(0, rows * vectors.dim));
+  }
   for (let start = 0; start < asked.length; ) {
     const columnOf = new Map<number, number>();
     let end = start;
@@ -136,24 +164,71 @@ export function evaluateAnalogies(vectors: WordVectors, set: AnalogySet, options
       }
     }
     const columns = [...columnOf.keys()];
-    const scores = byColumn ? sparseCosineColumns(vectors, byColumn, rows, columns) : cosineColumns(vectors, rows, columns);
-    for (let q = start; q < end; q++) {
-      const a = ids[4 * q]!;
-      const b = ids[4 * q + 1]!;
-      const c = ids[4 * q + 2]!;
-      const sa = scores.subarray(columnOf.get(a)! * rows, (columnOf.get(a)! + 1) * rows);
-      const sb = scores.subarray(columnOf.get(b)! * rows, (columnOf.get(b)! + 1) * rows);
-      const sc = scores.subarray(columnOf.get(c)! * rows, (columnOf.get(c)! + 1) * rows);
-      const best = options.method === 'add' ? argmaxAdd(sa, sb, sc, a, b, c) : argmaxMul(sa, sb, sc, a, b, c);
-      correct[q] = best === ids[4 * q + 3]! ? 1 : 0;
+    if (kernel) {
+      answerWithKernel(kernel, vectors, rows, columns, columnOf, ids, start, end, options.method, answers);
+    } else {
+      const scores = byColumn ? sparseCosineColumns(vectors, byColumn, rows, columns) : cosineColumns(vectors, rows, columns);
+      for (let q = start; q < end; q++) {
+        const a = ids[4 * q]!;
+        const b = ids[4 * q + 1]!;
+        const c = ids[4 * q + 2]!;
+        const sa = scores.subarray(columnOf.get(a)! * rows, (columnOf.get(a)! + 1) * rows);
+        const sb = scores.subarray(columnOf.get(b)! * rows, (columnOf.get(b)! + 1) * rows);
+        const sc = scores.subarray(columnOf.get(c)! * rows, (columnOf.get(c)! + 1) * rows);
+        answers[q] = options.method === 'add' ? argmaxAdd(sa, sb, sc, a, b, c) : argmaxMul(sa, sb, sc, a, b, c);
+      }
     }
     start = end;
   }
-  return summarise(set, asked, correct, options.method, rows);
+  return { rows, asked, answers, ids };
 }
 
 /** Columns computed together: each row value loaded once feeds this many dot products. */
 const COLUMN_GROUP = 8;
+const FLOAT32_BYTES = 4;
+const FLOAT64_BYTES = 8;
+
+/**
+ * One chunk of questions on the wasm kernel: the same S as cosineColumns (the unit rows already
+ * copied to the kernel's memory), then each question's argmax, as the reference path computes them.
+ */
+function answerWithKernel(
+  kernel: QueryExports,
+  vectors: WordVectors,
+  rows: number,
+  columns: number[],
+  columnOf: Map<number, number>,
+  ids: number[],
+  start: number,
+  end: number,
+  method: AnalogyMethod,
+  answers: Int32Array,
+): void {
+  const dim = vectors.dim;
+  const groups = Math.ceil(columns.length / COLUMN_GROUP);
+  const packedLength = groups * dim * COLUMN_GROUP;
+  const [unitAt, packedAt, scoresAt] = layout(kernel, [rows * dim * FLOAT32_BYTES, packedLength * FLOAT64_BYTES, groups * COLUMN_GROUP * rows * FLOAT32_BYTES]) as [number, number, number];
+  const unit = vectors.unit();
+  const packed = new Float64Array(kernel.memory.buffer, packedAt, packedLength);
+  packed.fill(0);
+  columns.forEach((column, u) => {
+    const g = Math.floor(u / COLUMN_GROUP);
+    const t = u % COLUMN_GROUP;
+    for (let j = 0; j < dim; j++) packed[(g * dim + j) * COLUMN_GROUP + t] = unit[column * dim + j]!;
+  });
+  kernel.cosineColumns(unitAt, rows, dim, packedAt, groups, scoresAt, ROW_BLOCK);
+  const epsilon = Math.fround(COSMUL_EPSILON);
+  const columnBytes = rows * FLOAT32_BYTES;
+  for (let q = start; q < end; q++) {
+    const a = ids[4 * q]!;
+    const b = ids[4 * q + 1]!;
+    const c = ids[4 * q + 2]!;
+    const sa = scoresAt + columnOf.get(a)! * columnBytes;
+    const sb = scoresAt + columnOf.get(b)! * columnBytes;
+    const sc = scoresAt + columnOf.get(c)! * columnBytes;
+    answers[q] = method === 'add' ? kernel.argmaxAdd(sa, sb, sc, rows, a, b, c) : kernel.argmaxMul(sa, sb, sc, rows, a, b, c, epsilon);
+  }
+}
 
 /**
  * S (column-major, U columns of R rows): S[u·R + r] = x̂_r · x̂_{columns[u]}, stored as float32 as

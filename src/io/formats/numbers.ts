@@ -162,6 +162,94 @@ export function fastDecimal(s: string, start: number, out: Float64Array): number
 const scratch = new Float64Array(1);
 
 /**
+ * fastDecimal on bytes (ASCII digits, signs, `.`, `e`/`E`): the same numbers, the same value, the
+ * same refusals (-1: not a plain decimal within 15 significant digits and exponent ±22, then the
+ * caller decodes the field and takes the general path). The number must be followed by a byte
+ * that cannot continue it (a separator or line terminator; the caller guarantees one), so no
+ * bounds are checked.
+ */
+export function fastDecimalBytes(s: Uint8Array, start: number, out: Float64Array): number {
+  let p = start;
+  let c = s[p]!;
+  let negative = false;
+  if (c === CH_MINUS || c === CH_PLUS) {
+    negative = c === CH_MINUS;
+    c = s[++p]!;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let exponent = 0;
+  let sawDigit = false;
+  while (c >= CH_0 && c <= CH_9) {
+    sawDigit = true;
+    if (mantissa !== 0 || c !== CH_0) {
+      if (digits === MAX_FAST_DIGITS) return -1;
+      mantissa = mantissa * 10 + (c - CH_0);
+      digits++;
+    }
+    c = s[++p]!;
+  }
+  if (c === CH_DOT) {
+    c = s[++p]!;
+    while (c >= CH_0 && c <= CH_9) {
+      sawDigit = true;
+      if (mantissa !== 0 || c !== CH_0) {
+        if (digits === MAX_FAST_DIGITS) return -1;
+        mantissa = mantissa * 10 + (c - CH_0);
+        digits++;
+      }
+      exponent--;
+      c = s[++p]!;
+    }
+  }
+  if (!sawDigit) return -1;
+  if (c === CH_e || c === CH_E) {
+    c = s[++p]!;
+    let expNegative = false;
+    if (c === CH_MINUS || c === CH_PLUS) {
+      expNegative = c === CH_MINUS;
+      c = s[++p]!;
+    }
+    let e = 0;
+    let expDigits = 0;
+    while (c >= CH_0 && c <= CH_9) {
+      if (e <= MAX_EXACT_EXPONENT * 10) e = e * 10 + (c - CH_0);
+      expDigits++;
+      c = s[++p]!;
+    }
+    if (expDigits === 0) return -1;
+    exponent += expNegative ? -e : e;
+  }
+  if (exponent < -MAX_EXACT_EXPONENT || exponent > MAX_EXACT_EXPONENT) return -1;
+  const value = exponent >= 0 ? mantissa * EXACT_POWERS_OF_TEN[exponent]! : mantissa / EXACT_POWERS_OF_TEN[-exponent]!;
+  out[0] = negative ? -value : value;
+  return p;
+}
+
+/**
+ * scanNumbers on the bytes [from, end) of a line, for the fields fastDecimalBytes reads: returns
+ * how many fields there were (storing at most `max` into `out[offset…]`), or -1 when a field is
+ * anything else (NaN, inf, many digits, a non-ASCII byte): the caller then decodes the line and
+ * takes scanNumbers, which gives the same values for the fields read here. `line[end]` must exist
+ * and be a line terminator (`\n` or `\r`).
+ */
+export function scanDecimalBytes(line: Uint8Array, from: number, end: number, out: Float32Array | Float64Array, offset: number, max: number): number {
+  let p = from;
+  let count = 0;
+  for (;;) {
+    while (p < end && isSeparator(line[p]!)) p++;
+    if (p >= end) return count;
+    const stop = fastDecimalBytes(line, p, scratch);
+    if (stop === -1 || (stop < end && !isSeparator(line[stop]!))) return -1;
+    if (count < max) out[offset + count] = scratch[0]!;
+    count++;
+    p = stop;
+  }
+}
+
+
+
+/**
  * Parse the whitespace-separated numbers of `line` from position `from` into `out[offset…]`,
  * storing at most `max`. Returns how many fields there were, or `-1 - k` when field k is not a
  * number. Plain decimals take fastDecimal (the word2vec text reader spends most of its time

@@ -156,3 +156,30 @@ export async function forEachLine(source: ByteSource, warn: ((message: string) =
   }
   if (rest.length > 0) onLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
 }
+
+/**
+ * Call `onLine` with the bytes of every line of the source, `buffer[start..end)` (without `\n` or
+ * `\r\n`; the same lines as forEachLine, before decoding), and its 1-based number. `buffer[end]`
+ * is always there, a `\r` or `\n` (one is added after a last line without one), so parsers can
+ * stop at it without checking bounds. The buffer is only valid during the call.
+ */
+export async function forEachByteLine(source: ByteSource, onLine: (buffer: Buffer, start: number, end: number, lineNo: number) => void): Promise<void> {
+  let carry: Buffer | undefined;
+  let lineNo = 0;
+  for await (const chunk of source.chunks()) {
+    const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = buffer.indexOf(NEWLINE); nl !== -1; nl = buffer.indexOf(NEWLINE, start)) {
+      onLine(buffer, start, nl > start && buffer[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
+      start = nl + 1;
+    }
+    carry = start < buffer.length ? Buffer.from(buffer.subarray(start)) : undefined;
+  }
+  if (carry) {
+    const last = Buffer.concat([carry, Buffer.from([NEWLINE])]);
+    onLine(last, 0, carry[carry.length - 1] === CARRIAGE_RETURN ? carry.length - 1 : carry.length, ++lineNo);
+  }
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;

@@ -14,8 +14,8 @@
 import { InputError } from '../../core/errors.js';
 import { DenseMatrix } from '../../core/matrix.js';
 import { checkDenseSize, denseRows, firstNonFinite, GrowableFloat32, nonFiniteError, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
-import { detach, numberFormatter, parseNumber, quoteCell, scanNumbers } from './numbers.js';
-import { forEachLine, type ByteSource } from './source.js';
+import { detach, numberFormatter, parseNumber, quoteCell, scanDecimalBytes, scanNumbers } from './numbers.js';
+import { forEachByteLine, type ByteSource } from './source.js';
 
 /**
  * Characters the word2vec readers split on: JavaScript's \s (which includes U+00A0 and the other
@@ -65,6 +65,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+const TAB = 0x09;
 const FLOAT32_BYTES = 4;
 
 export const writeBinary: MatrixWriter = async (matrix, sink, options) => {
@@ -138,7 +139,7 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
   const labels: string[] = [];
   let values = new GrowableFloat32();
   let started = false;
-  await forEachLine(source, ctx.warn, (line, lineNo) => {
+  const onLine = (line: string, lineNo: number): void => {
     if (!started) {
       if (line.trim() === '') return;
       started = true;
@@ -202,7 +203,44 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
       if (ctx.finite && !Number.isFinite(v)) throw nonFiniteError(ctx, `line ${lineNo}`, v, k - wordFields);
       values.data[values.length++] = v;
     }
-  });
+  };
+  // Most lines are `word v1 … vD` in plain decimals: those are read from the bytes (no decoding, no
+  // string per line); any other line (the header, blank lines, NaN, long digit strings, a field
+  // count that disagrees) is decoded and goes through onLine, which decides as it always did.
+  const onBytes = (buf: Buffer, start: number, end: number, lineNo: number): void => {
+    if (dims >= 0 && started) {
+      let sp = start;
+      while (sp < end && buf[sp] !== SPACE && buf[sp] !== TAB) sp++;
+      if (sp > start && sp < end) {
+        values.reserve(values.length + dims);
+        if (scanDecimalBytes(buf, sp + 1, end, values.data, values.length, dims) === dims) {
+          if (ctx.finite) {
+            const bad = firstNonFinite(values.data, values.length, dims);
+            if (bad !== -1) throw nonFiniteError(ctx, `line ${lineNo}`, values.data[values.length + bad]!, bad);
+          }
+          labels.push(decodeLabel(buf, start, sp));
+          values.length += dims;
+          return;
+        }
+      }
+    }
+    onLine(decodeLine(buf, start, end, lineNo === 1), lineNo);
+  };
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  const firstLine = new TextDecoder('utf-8');
+  let replaced = 0;
+  const countReplaced = (text: string): string => {
+    for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced++;
+    return text;
+  };
+  const decodeLine = (buf: Buffer, start: number, end: number, first: boolean): string => countReplaced((first ? firstLine : utf8).decode(buf.subarray(start, end)));
+  const decodeLabel = (buf: Buffer, start: number, end: number): string => {
+    for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return countReplaced(utf8.decode(buf.subarray(start, end)));
+    return buf.toString('latin1', start, end);
+  };
+  await forEachByteLine(source, onBytes);
+  // As the text decoder reports it (decodeUtf8), once the whole source is read.
+  if (replaced > 0) ctx.warn(`${ctx.name}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`);
   if (!started) throw new InputError(`${ctx.name} is empty`, 'expected vectors');
   if (header && labels.length !== header.count) {
     if (labels.length < header.count) {
@@ -282,8 +320,13 @@ export async function readBinary(source: ByteSource, ctx: ReadContext): Promise<
           if (buf.length - pos > MAX_WORD_BYTES) throw new InputError(`${ctx.name}: no space after word ${labels.length + 1} within ${MAX_WORD_BYTES} bytes`, 'this does not look like a word2vec binary file');
           break;
         }
-        word = decoder.decode(buf.subarray(pos, space));
-        for (let i = word.indexOf('\uFFFD'); i !== -1; i = word.indexOf('\uFFFD', i + 1)) invalid++;
+        let ascii = true;
+        for (let i = pos; i < space && ascii; i++) if (buf[i]! >= 0x80) ascii = false;
+        if (ascii) word = buf.toString('latin1', pos, space);
+        else {
+          word = decoder.decode(buf.subarray(pos, space));
+          for (let i = word.indexOf('\uFFFD'); i !== -1; i = word.indexOf('\uFFFD', i + 1)) invalid++;
+        }
         pos = space + 1;
       }
       if (buf.length - pos < vectorBytes) break;

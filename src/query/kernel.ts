@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The query WebAssembly kernel (assembly/query.ts, built to dist/wasm/query.wasm): the dense
+ * similarity columns and the 3CosAdd / 3CosMul argmax of analogy evaluation, with exactly the
+ * results of the TypeScript reference path in analogies.ts (see the kernel's header for why).
+ * Synchronous, one instance per process, its memory grown as a job needs; when the compiled
+ * kernel is missing, callers use the reference path.
+ */
+interface QueryExports {
+  memory: WebAssembly.Memory;
+  cosineColumns(unit: number, rows: number, dim: number, packed: number, groups: number, out: number, block: number): void;
+  argmaxAdd(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number): number;
+  argmaxMul(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number, epsilon: number): number;
+}
+
+const PAGE_BYTES = 65536;
+/** Low addresses left to the kernel (its globals). */
+const RESERVED_BYTES = PAGE_BYTES;
+const ALIGN = 16;
+
+let instance: QueryExports | null | undefined;
+
+/** The kernel, or null when dist/wasm/query.wasm cannot be loaded (then the reference path runs). */
+export function queryKernel(): QueryExports | null {
+  if (instance === undefined) {
+    try {
+      // From dist/src/query/ to dist/wasm/.
+      const bytes = readFileSync(fileURLToPath(new URL('../../wasm/query.wasm', import.meta.url)));
+      const module = new WebAssembly.Module(bytes);
+      instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('query kernel aborted'); } } }).exports as unknown as QueryExports;
+    } catch {
+      instance = null;
+    }
+  }
+  return instance;
+}
+
+/** Byte offsets of consecutive blocks in the kernel's memory, which grows to hold them all. */
+export function layout(kernel: QueryExports, sizes: number[]): number[] {
+  const offsets: number[] = [];
+  let top = RESERVED_BYTES;
+  for (const bytes of sizes) {
+    offsets.push(top);
+    top = Math.ceil((top + bytes) / ALIGN) * ALIGN;
+  }
+  const have = kernel.memory.buffer.byteLength;
+  if (top > have) kernel.memory.grow(Math.ceil((top - have) / PAGE_BYTES));
+  return offsets;
+}
+
+export type { QueryExports };
