@@ -4,10 +4,9 @@ import { UsageError } from '../core/errors.js';
 import { integer } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import { decodedText, displayName, DOC_UNITS, type DocUnit } from '../io/input.js';
-import { readCorpus, type ReadCorpusResult } from '../io/read-corpus.js';
+import type { ReadCorpusResult } from '../io/read-corpus.js';
 import { jiebaLoadError, resolveSegmenter, SEGMENTERS, type SegmenterName } from '../text/segment.js';
-import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
-import { Vocabulary } from '../vocab/vocabulary.js';
+import { TOKENIZERS, type TokenizerName } from '../text/names.js';
 import { warn, type CliIO } from './context.js';
 import { parsedOption } from './options.js';
 
@@ -103,6 +102,8 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
   const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
   const { segmenter, fellBack } = resolveSegmenter(flags.segmenter);
   if (fellBack && flags.segmenter === 'jieba') warn(io, `jieba cannot load here (${jiebaLoadError()}); Chinese is segmented with icu (Intl.Segmenter)`);
+  // The reader (and the tokenizers, the wasm scanner, the workers) loads when a corpus is read, not at start-up.
+  const { readCorpus } = await import('../io/read-corpus.js');
   const corpus = await readCorpus(files, {
     csv: flags.csv,
     textColumn: flags.textColumn,
@@ -133,5 +134,6 @@ async function readFixedVocabulary(flags: InputFlags, corpusFiles: string[], io:
   let text = '';
   for await (const part of decodedText(path, { stdin: io.stdin, warn: (m) => warn(io, m) })) text += part;
   const name = displayName(path);
+  const { Vocabulary } = await import('../vocab/vocabulary.js');
   return Vocabulary.cutEntries(Vocabulary.parseEntries(text, name), name, flags.minCount, flags.maxVocab);
 }

@@ -1,8 +1,8 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { WordspaceError } from '../core/errors.js';
 import { removeTemporaryFiles } from '../io/output.js';
 import { VERSION } from '../version.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, loadCommands, type RegisterCommand } from './commands/index.js';
 import { errorLine, ReportedError, type CliIO } from './context.js';
 import { installFlagSuggestions } from './flags.js';
 import { restoreTerminal } from './progress.js';
@@ -38,8 +38,13 @@ function guardedIO(io: CliIO): { io: CliIO; close(): void } {
   return { io: { ...io, stderr }, close: () => (closed = true) };
 }
 
-/** Build the commander program; every command registers itself from src/cli/commands/. */
-export function buildProgram(io: CliIO): Command {
+/**
+ * Build the commander program. The commands in `registered` register themselves from
+ * src/cli/commands/; the others are listed only (name, term and summary, for --help and "did you
+ * mean"), so that a run loads the modules of the command it runs and no other (loadCommands).
+ */
+export function buildProgram(io: CliIO, registered: ReadonlyMap<string, RegisterCommand> = new Map()): Command {
+  const listed = new Map<Command, string>();
   const program = new Command('wordspace')
     .description('Turn a corpus into vectors: one-hot, feature tables, term-document, co-occurrence (PPMI, SVD), autoencoder, word2vec, GloVe.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -49,8 +54,17 @@ export function buildProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(commanderErrorLine(s)),
     })
-    .exitOverride();
-  for (const register of COMMANDS) register(program, io);
+    .exitOverride()
+    .configureHelp({
+      subcommandTerm(command: Command): string {
+        return listed.get(command) ?? Help.prototype.subcommandTerm.call(this, command);
+      },
+    });
+  for (const entry of COMMANDS) {
+    const register = registered.get(entry.name);
+    if (register) register(program, io);
+    else listed.set(program.command(entry.name).summary(entry.summary), entry.term);
+  }
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput(program.configureOutput());
@@ -79,7 +93,7 @@ export async function run(argv: string[], outerIO: CliIO): Promise<number> {
 }
 
 async function runGuarded(argv: string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, await loadCommands(argv));
   if (argv.length === 0) {
     program.outputHelp();
     return 0;

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format } from '../io/formats/index.js';
+import { FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format } from '../io/formats/common.js';
 import { checkOutputPath, type OutputTarget } from '../io/output.js';
 import type { CliIO } from './context.js';
 

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import type { Progress } from '../core/progress.js';
 import { isDumbTerminal, type CliIO } from './context.js';
 
@@ -54,7 +55,9 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
       const extra = total ? `| ETA ${eta(Date.now() - startedAt, done, total)} ${figures}` : figures;
       if (!bar) {
         if (Date.now() - startedAt < SHOW_AFTER_MS) return;
-        bar = new cliProgress.SingleBar(
+        // Required on the first bar, not at start-up (a CommonJS package: synchronous).
+        const bars = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
+        bar = new bars.SingleBar(
           {
             stream: io.stderr as NodeJS.WritableStream,
             format: total ? `{stage} [{bar}] {percentage}% | {value}/{total} ${unit} {extra}` : `{stage} {value} ${unit} {extra}`,
@@ -63,7 +66,7 @@ export function makeProgress(io: CliIO, quiet: boolean): Progress {
             fps: 5,
             formatValue: formatBarValue,
           },
-          cliProgress.Presets.shades_classic,
+          bars.Presets.shades_classic,
         );
         bar.start(total ?? 0, done, { stage: name, extra });
         barsOnScreen.add(io.stderr);

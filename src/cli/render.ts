@@ -1,6 +1,3 @@
-import chalk, { Chalk } from 'chalk';
-import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
 import { Sink } from '../io/output.js';
 import { isDumbTerminal, useColour, type CliIO } from './context.js';
 
@@ -65,9 +62,12 @@ export async function renderTables(io: CliIO, format: ResultFormat, tables: Resu
       await sink.write(`${header.map(tsvCell).join('\t')}\n`);
       for (const row of all) await sink.write(`${row.map(tsvCell).join('\t')}\n`);
     } else {
+      const { stringify } = await import('csv-stringify/sync');
       await sink.write(stringify([header, ...all.map((r) => r.map(String))]));
     }
   } else {
+    // Loaded here, not at start-up: only a terminal table needs them.
+    const [{ default: chalk, Chalk }, { default: Table }] = await Promise.all([import('chalk'), import('cli-table3')]);
     const colour = useColour(io);
     // io decides (NO_COLOR, TERM, a terminal), not chalk's look at the real process.
     const c = new Chalk({ level: colour ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });

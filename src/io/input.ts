@@ -1,7 +1,6 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse';
 import { InputError } from '../core/errors.js';
 
 /** What a document is: a whole file, each line, or each CSV row. */
@@ -187,6 +186,7 @@ export async function* textLines(path: string, options: Pick<InputOptions, 'stdi
 
 /** Records of a CSV/TSV source (arrays of strings), header included. */
 export async function* csvRecords(path: string, options: Pick<InputOptions, 'stdin' | 'warn' | 'onBytes'>): AsyncGenerator<string[]> {
+  const { parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({
     delimiter: isTsvPath(path) ? '\t' : ',',
     bom: true,

@@ -12,8 +12,9 @@
  */
 import { loadJieba, type SegmenterName } from './segment.js';
 
-export const TOKENIZERS = ['word', 'whitespace', 'char'] as const;
-export type TokenizerName = (typeof TOKENIZERS)[number];
+import type { TokenizerName } from './names.js';
+
+export { TOKENIZERS, type TokenizerName } from './names.js';
 
 export interface TokenizerOptions {
   tokenizer: TokenizerName;

@@ -2,7 +2,6 @@ import { Option } from 'commander';
 import { integer } from '../../core/parse.js';
 import { ANALOGY_METHODS, DEFAULT_TOP, type AnalogyMethod } from '../../core/vectors.js';
 import { METHOD_NAMES, score } from '../../query/format.js';
-import { loadQueryVectors } from '../../query/load.js';
 import { ReportedError, warn } from '../context.js';
 import { parsedOption } from '../options.js';
 import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat } from '../render.js';
@@ -30,6 +29,7 @@ export const registerAnalogy: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace analogy vectors.txt man king woman      # → queen, with good vectors')
     .action(async (path: string, a: string, b: string, c: string, options: AnalogyOptions) => {
+      const { loadQueryVectors } = await import('../../query/load.js');
       const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: [a, b, c] });
       const [ra, rb, rc] = resolveQueryWords(io, vectors, [a, b, c], caseMode);
       if (ra === undefined || rb === undefined || rc === undefined) throw new ReportedError('an analogy word is not in the vectors');

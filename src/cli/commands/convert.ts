@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_PRECISION, FORMATS, inferFormat, parsePrecision, readMatrix, writeMatrixFile, type Format } from '../../io/formats/index.js';
+import { FORMATS, inferFormat, type Format } from '../../io/formats/common.js';
+import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { warn } from '../context.js';
 import { parsedOption } from '../options.js';
 import { addForceOption, checkOutput, refuseBinaryOnTerminal } from '../output-options.js';
@@ -41,6 +42,7 @@ export const registerConvert: RegisterCommand = (program, io) => {
       refuseBinaryOnTerminal(output, format, io);
       await checkOutput({ output, inputs: [input], force: options.force, format });
       const report = (message: string): void => warn(io, message);
+      const { readMatrix, writeMatrixFile } = await import('../../io/formats/index.js');
       const matrix = await readMatrix(input, { stdin: io.stdin, warn: report, ...(options.from ? { format: options.from } : {}) });
       await writeMatrixFile(matrix, output, format, io.stdout, { precision: options.precision, warn: report, force: options.force });
     });

@@ -1,15 +1,11 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
-import { encode, optionKey } from '../../encoders/encode.js';
-import { encoders } from '../../encoders/registry.js';
+import { ENCODER_CATALOG, type EncoderEntry } from '../../encoders/catalog.js';
 import type { Encoder, EncoderOptions } from '../../encoders/types.js';
-import { excessDenseCells } from '../../io/formats/common.js';
-import { FORMATS, writeMatrixFile, type Format } from '../../io/formats/index.js';
+import { excessDenseCells, FORMATS, type Format } from '../../io/formats/common.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
-import { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts } from '../counts.js';
 import { COUNT_FORMATS, type CountFormat } from '../../counts/write.js';
-import { readTable } from '../../io/table.js';
 import { note, warn, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
 import { addAlias, refuseFlag } from '../flags.js';
@@ -104,6 +100,13 @@ function addOutputOptions(command: Command, encoder: Encoder): void {
 const SHELL_KEYS = new Set(['output', 'format', 'counts', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
+  // Loaded when a method runs, not at start-up (DESIGN.md: the command line starts in node's time).
+  const [{ encode, optionKey }, { readTable }, { writeMatrixFile }, { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts }] = await Promise.all([
+    import('../../encoders/encode.js'),
+    import('../../io/table.js'),
+    import('../../io/formats/index.js'),
+    import('../counts.js'),
+  ]);
   const countFormat = countOutputFormat(encoder, flags);
   refuseBinaryOnTerminal(flags.output, countFormat === 'counts' ? 'binary' : (flags.format as Format | undefined), io);
   const corpusInputs = flags.counts ? [flags.counts] : inputs.length > 0 ? inputs : ['-'];
@@ -155,12 +158,16 @@ export const registerEncode: RegisterCommand = (program, io) => {
     .command('encode')
     .summary('corpus (or feature table) → matrix')
     .description('Encode a corpus (or a feature table) as a matrix with the chosen method.\nRun `wordspace encode <method> --help` for the options of a method.');
-  for (const encoder of encoders()) {
+  // Each method registers from the catalog (name, summary, input); the encoder itself loads when
+  // `encode <method>` is dispatched (its --help included), and then adds its options and action.
+  const entries = new Map<Command, EncoderEntry>();
+  for (const entry of ENCODER_CATALOG) {
     const command = encode
-      .command(encoder.name)
-      .summary(encoder.summary)
-      .description(encoder.summary);
-    if (encoder.input === 'table') {
+      .command(entry.name)
+      .summary(entry.summary)
+      .description(entry.summary);
+    entries.set(command, entry);
+    if (entry.input === 'table') {
       command
         .argument('<table>', 'CSV/TSV of items × features (first column: the item, unless --id-column); - for standard input')
         .addOption(new Option('--id-column <name|index>', 'column naming the items (default: the first)'))
@@ -169,8 +176,14 @@ export const registerEncode: RegisterCommand = (program, io) => {
         .addOption(new Option('-q, --quiet', 'no summary on stderr'));
     } else {
       command.argument('[inputs...]', 'text files, .gz, CSV/TSV; - or nothing for standard input');
-      addInputOptions(command, encoder.defaultMinCount);
+      addInputOptions(command, entry.defaultMinCount);
     }
+  }
+  encode.hook('preSubcommand', async (_encode, command) => {
+    const entry = entries.get(command);
+    if (!entry) return;
+    entries.delete(command);
+    const encoder = await entry.load();
     addEncoderOptions(command, encoder);
     if (encoder.input === 'corpus' && encoder.countsInput) {
       command.addOption(new Option('--counts <file>', 'start from merged co-occurrence counts (encode cooc -f counts, wordspace merge) instead of a corpus'));
@@ -179,5 +192,5 @@ export const registerEncode: RegisterCommand = (program, io) => {
     command.action(async (inputs: string[] | string, flags: InputFlags & OutputFlags & EncoderOptions) => {
       await runEncoder(encoder, Array.isArray(inputs) ? inputs : [inputs], flags, io);
     });
-  }
+  });
 };

@@ -2,9 +2,8 @@ import { Option } from 'commander';
 import { integer } from '../../core/parse.js';
 import { ANALOGY_METHODS, type AnalogyMethod } from '../../core/vectors.js';
 import type { AccuracyCount } from '../../query/analogies.js';
-import { benchmarkFiles, BENCHMARKS, DEFAULT_ANALOGY_RESTRICT, evaluate, type Benchmark, type EvaluationReport } from '../../query/evaluate.js';
+import { BENCHMARKS, DEFAULT_ANALOGY_RESTRICT, type Benchmark, type EvaluationReport } from '../../query/evaluate.js';
 import { METHOD_NAMES, score } from '../../query/format.js';
-import { loadVectors } from '../../query/load.js';
 import { Sink } from '../../io/output.js';
 import { warn, type CliIO } from '../context.js';
 import { parsedOption } from '../options.js';
@@ -33,6 +32,7 @@ export const registerEvaluate: RegisterCommand = (program, io) => {
     .addOption(new Option('--benchmark <name>', 'the shipped sets: WordSim-353 (all/sim/rel), RG-65, MC-30, MTurk-287, Google analogies (the default when no set is given)').choices(BENCHMARKS))
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .action(async (path: string, options: EvaluateOptions) => {
+      const [{ benchmarkFiles, evaluate }, { loadVectors }] = await Promise.all([import('../../query/evaluate.js'), import('../../query/load.js')]);
       const similarity = [...(options.similarity ?? [])];
       let analogies = options.analogies;
       const benchmark = options.benchmark ?? (similarity.length === 0 && analogies === undefined ? 'standard' : undefined);

@@ -5,7 +5,6 @@ import { score } from '../../query/format.js';
 import { WordspaceError } from '../../core/errors.js';
 import type { WordVectors } from '../../core/vectors.js';
 import { resolveWord, type QueryCase } from '../../query/fold.js';
-import { loadQueryVectors } from '../../query/load.js';
 import { errorLine, ReportedError, warn, type CliIO } from '../context.js';
 import { parsedOption } from '../options.js';
 import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat, type ResultTable } from '../render.js';
@@ -31,6 +30,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addHelpText('after', '\nQuery words are lowercased when the vectors were (their metadata says keepCase: false; without\nmetadata, a word missing as typed is tried lowercased). An unknown word gets its error line and the\nothers their rows; the exit status is then 1.')
     .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f mtx | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
+      const { loadQueryVectors } = await import('../../query/load.js');
       const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: words });
       const rows = resolveQueryWords(io, vectors, words, caseMode);
       const format = options.format ?? defaultResultFormat(io);

@@ -5,6 +5,34 @@ import type { Sink } from '../output.js';
 export const FORMATS = ['json', 'jsonl', 'csv', 'tsv', 'text', 'binary', 'mtx'] as const;
 export type Format = (typeof FORMATS)[number];
 
+const EXTENSIONS: Record<string, Format> = {
+  json: 'json',
+  jsonl: 'jsonl',
+  ndjson: 'jsonl',
+  csv: 'csv',
+  tsv: 'tsv',
+  txt: 'text',
+  vec: 'text',
+  bin: 'binary',
+  mtx: 'mtx',
+};
+
+/** The format a file name implies (`.json .jsonl .csv .tsv .txt/.vec .bin .mtx`, a trailing `.gz` ignored). */
+export function inferFormat(path: string): Format | undefined {
+  const m = /\.([a-z0-9]+)(\.gz)?$/i.exec(path);
+  if (!m) return undefined;
+  const ext = m[1]!.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
+}
+
+/** Formats whose metadata goes to `<output>.meta.json` (the others carry it inline). */
+export const SIDE_META_FORMATS: readonly Format[] = ['text', 'binary', 'csv', 'tsv'];
+
+/** The side file holding the metadata of a text/binary/csv/tsv output. */
+export function metaPath(path: string): string {
+  return `${path}.meta.json`;
+}
+
 export interface WriteOptions {
   /**
    * Decimal places of the text formats (default DEFAULT_PRECISION = 6, like word2vec's `%lf`);

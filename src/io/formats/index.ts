@@ -11,7 +11,7 @@ import { InputError } from '../../core/errors.js';
 import type { Matrix, MatrixMeta } from '../../core/matrix.js';
 import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
-import { checkDenseSize, firstNonFinite, FORMATS, metaFrom, nonFiniteError, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
+import { checkDenseSize, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { readDelimited, writeCsv, writeTsv } from './delimited.js';
 import { readJson, writeJson } from './json.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
@@ -20,36 +20,8 @@ import { DEFAULT_PRECISION, MAX_PRECISION } from './numbers.js';
 import { openSource, type ByteSource } from './source.js';
 import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
 
-export { FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
+export { FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
 export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
-
-const EXTENSIONS: Record<string, Format> = {
-  json: 'json',
-  jsonl: 'jsonl',
-  ndjson: 'jsonl',
-  csv: 'csv',
-  tsv: 'tsv',
-  txt: 'text',
-  vec: 'text',
-  bin: 'binary',
-  mtx: 'mtx',
-};
-
-/** The format a file name implies (`.json .jsonl .csv .tsv .txt/.vec .bin .mtx`, a trailing `.gz` ignored). */
-export function inferFormat(path: string): Format | undefined {
-  const m = /\.([a-z0-9]+)(\.gz)?$/i.exec(path);
-  if (!m) return undefined;
-  const ext = m[1]!.toLowerCase();
-  return Object.prototype.hasOwnProperty.call(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
-}
-
-/** Formats whose metadata goes to `<output>.meta.json` (the others carry it inline). */
-export const SIDE_META_FORMATS: readonly Format[] = ['text', 'binary', 'csv', 'tsv'];
-
-/** The side file holding the metadata of a text/binary/csv/tsv output. */
-export function metaPath(path: string): string {
-  return `${path}.meta.json`;
-}
 
 const WRITERS: Record<Format, MatrixWriter> = {
   json: writeJson,

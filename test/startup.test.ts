@@ -1,0 +1,113 @@
+/**
+ * Issue 8, start-up: a run loads the modules of the command it runs and no other; `--version` and
+ * `--help` load no command, encoder, wasm loader or CSV/table/progress package. Checked by the
+ * modules a real process loads (no timing here: bench/startup.ts measures the time).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Writable } from 'node:stream';
+import type { CliIO } from '../src/cli/context.js';
+import { buildProgram } from '../src/cli/main.js';
+import { loadAllCommands } from '../src/cli/commands/index.js';
+import { ENCODER_CATALOG } from '../src/encoders/catalog.js';
+import { encoders } from '../src/encoders/registry.js';
+import { BIN } from './helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wordspace-startup-'));
+// ES modules through a resolve hook, CommonJS packages from the require cache at exit.
+writeFileSync(
+  join(dir, 'hooks.mjs'),
+  'export async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  process.stderr.write(`LOADED ${result.url}\\n`);\n  return result;\n}\n',
+);
+writeFileSync(
+  join(dir, 'trace.mjs'),
+  "import { createRequire, register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\nconst require = createRequire(import.meta.url);\nprocess.on('exit', () => { for (const path of Object.keys(require.cache)) process.stderr.write(`LOADED file://${path}\\n`); });\n",
+);
+
+/** The files a run of `wordspace <args>` loads: dist/src paths (`cli/main.js`) and package names. */
+function loaded(args: string[]): Promise<{ src: Set<string>; packages: Set<string>; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', join(dir, 'trace.mjs'), BIN, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      const src = new Set<string>();
+      const packages = new Set<string>();
+      for (const line of stderr.split('\n')) {
+        const url = /^LOADED (.*)$/.exec(line)?.[1];
+        if (!url) continue;
+        const inSrc = /\/dist\/src\/(.*)$/.exec(url);
+        if (inSrc) src.add(inSrc[1]!);
+        const inPackage = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+        if (inPackage) packages.add(inPackage[1]!);
+      }
+      resolve({ src, packages, stdout });
+    });
+  });
+}
+
+const commandModules = (src: Set<string>): string[] => [...src].filter((p) => p.startsWith('cli/commands/') && p !== 'cli/commands/index.js').sort();
+
+test('--version and --help load commander and the program, no command, encoder, reader or package', async () => {
+  for (const args of [['--version'], ['--help'], []]) {
+    const { src, packages, stdout } = await loaded(args);
+    assert.ok(stdout.length > 0, `wordspace ${args.join(' ')} printed nothing`);
+    assert.deepEqual([...packages], ['commander'], `wordspace ${args.join(' ')}`);
+    assert.deepEqual(commandModules(src), [], `wordspace ${args.join(' ')}`);
+    const heavy = [...src].filter((p) => /^(encoders|io\/formats|io\/read-corpus|query\/(?!suggest)|text\/tokenize|corpus)/.test(p));
+    assert.deepEqual(heavy, [], `wordspace ${args.join(' ')}`);
+  }
+});
+
+test('a command loads its own module only; encode <method> --help loads that encoder and no other', async () => {
+  const vocab = await loaded(['vocab', '--help']);
+  assert.deepEqual(commandModules(vocab.src), ['cli/commands/vocab.js']);
+  assert.deepEqual([...vocab.packages], ['commander']);
+  const sgns = await loaded(['encode', 'sgns', '--help']);
+  assert.match(sgns.stdout, /--negative <n>/);
+  assert.deepEqual(commandModules(sgns.src), ['cli/commands/encode.js']);
+  assert.ok(sgns.src.has('encoders/word2vec/index.js'));
+  // (word2vec shares cooc's window options, so cooc.js may load.)
+  for (const other of ['encoders/glove.js', 'encoders/autoencoder.js', 'encoders/doc.js', 'encoders/features.js']) assert.ok(!sgns.src.has(other), `${other} loaded`);
+  assert.deepEqual([...sgns.packages], ['commander']);
+  const help = await loaded(['help', 'similar']);
+  assert.deepEqual(commandModules(help.src), ['cli/commands/similar.js']);
+  assert.match(help.stdout, /Usage: wordspace similar \[options\] <vectors> <words\.\.\.>/);
+});
+
+class Sink extends Writable {
+  override _write(_chunk: unknown, _encoding: BufferEncoding, callback: () => void): void {
+    callback();
+  }
+}
+
+test('the command list without loading matches the loaded commands', async () => {
+  const io: CliIO = { stdin: process.stdin, stdout: new Sink(), stderr: new Sink(), env: {} };
+  const listed = buildProgram(io);
+  const full = buildProgram(io, await loadAllCommands());
+  assert.equal(listed.helpInformation(), full.helpInformation());
+  assert.deepEqual(
+    listed.commands.map((c) => c.name()),
+    full.commands.map((c) => c.name()),
+  );
+  // Every command really registered, with its options (the list alone has none).
+  for (const command of full.commands) if (command.name() !== 'encode') assert.ok(command.options.length > 0, command.name());
+});
+
+test('the catalog agrees with the encoders', () => {
+  assert.deepEqual(
+    ENCODER_CATALOG.map(({ name, summary, input, defaultMinCount }) => ({ name, summary, input, defaultMinCount })),
+    encoders().map(({ name, summary, input, defaultMinCount }) => ({ name, summary, input, defaultMinCount })),
+  );
+});
+
+test('each catalog entry loads its own encoder', async () => {
+  for (const entry of ENCODER_CATALOG) assert.equal(await entry.load(), encoders().find((e) => e.name === entry.name));
+});
