@@ -10,6 +10,7 @@ import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import { warn, type CliIO } from './context.js';
 import { parsedOption } from './options.js';
+import { memoryOption, warnSmallMemory } from './memory.js';
 
 /** The input flags shared by `vocab` and `encode <method>` (DESIGN.md, command-line contract). */
 export function addInputOptions(command: Command, defaultMinCount: number): Command {
@@ -26,6 +27,7 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     .addOption(parsedOption('--min-count <n>', 'drop words seen fewer than n times', integer('--min-count', 1), defaultMinCount))
     .addOption(parsedOption('--max-vocab <n>', 'keep only the n most frequent words', integer('--max-vocab', 1)))
     .addOption(new Option('--vocab <file>', 'use this fixed vocabulary in its order: "word", "word count" or "word<TAB>count" lines, as `wordspace vocab` writes them (- for standard input); --min-count and --max-vocab, when given, cut it by its counts and order'))
+    .addOption(memoryOption())
     .addOption(new Option('-q, --quiet', 'no progress or summary on stderr'))
     .hook('preAction', (_command, action) => {
       // With --vocab only an explicit --min-count applies (to the file's counts), not the method's default.
@@ -50,6 +52,8 @@ export interface InputFlags {
   maxVocab?: number;
   vocab?: string;
   quiet?: boolean;
+  /** --memory, in bytes (always set by commander: it has a default). */
+  memory?: number;
 }
 
 /** A corpus as a command loaded it; `prepared` holds the settings of a prepared corpus it came from. */
@@ -68,6 +72,7 @@ export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<
       docs: prepared.docs,
       textColumn: prepared.textColumn,
       preparedCorpus: true,
+      memory: flags.memory,
     };
   }
   return {
@@ -81,6 +86,8 @@ export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<
     vocabCut: flags.vocab && (flags.minCount !== undefined || flags.maxVocab !== undefined) ? 'min-count and max-vocab applied to the vocabulary file' : undefined,
     docs: flags.docs,
     textColumn: flags.csv || flags.docs === 'row' ? flags.textColumn : undefined,
+    memory: flags.memory,
+    vocabPruned: corpus?.pruned,
   };
 }
 
@@ -100,6 +107,7 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 /** Read the inputs into a corpus with the shared flags. */
 export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<LoadedCorpus> {
   const files = inputs.length > 0 ? inputs : ['-'];
+  warnSmallMemory(io, flags.memory);
   const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
   const { segmenter, fellBack } = resolveSegmenter(flags.segmenter);
   if (fellBack && flags.segmenter === 'jieba') warn(io, `jieba cannot load here (${jiebaLoadError()}); Chinese is segmented with icu (Intl.Segmenter)`);
@@ -118,6 +126,7 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     maxVocab: flags.maxVocab,
     vocabulary: fixedWords,
     keepTokens,
+    memory: flags.memory,
     progress,
     totalBytes: await totalBytes(files),
   });

@@ -3,9 +3,10 @@ import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
-import { PairCounter } from './pair-counter.js';
+import { maxPairSlots, mergeReadBlock } from '../corpus/budget.js';
+import { SpillingPairCounter, type SpillStats } from '../counts/spill.js';
 import { reduceDimensions, SVD_OPTIONS } from './svd-options.js';
-import type { CorpusEncoder, EncoderOptions, OptionSpec } from './types.js';
+import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from './types.js';
 
 export const DISTANCE_WEIGHTINGS = ['none', 'harmonic', 'linear'] as const;
 export type DistanceWeighting = (typeof DISTANCE_WEIGHTINGS)[number];
@@ -60,6 +61,23 @@ export const PPMI_OPTIONS: OptionSpec[] = [
 export interface CoocOptions {
   window: number;
   distanceWeighting: DistanceWeighting;
+  /** Memory budget in bytes (--memory): beyond its share the pair counts spill to sorted runs on disk (src/counts/spill.ts). */
+  memory?: number;
+  /** Run files merged at once (default MERGE_FAN_IN; tests lower it to force rounds). */
+  fanIn?: number;
+  /** Told how much was spilled, when anything was. */
+  onSpill?: (stats: SpillStats) => void;
+}
+
+/** The budget and the spill note of an encode context, for CoocOptions. */
+export function spillOptions(context: Pick<EncodeContext, 'memory' | 'note'>): Pick<CoocOptions, 'memory' | 'onSpill'> {
+  return {
+    memory: context.memory,
+    onSpill: (stats) =>
+      context.note?.(
+        `co-occurrence counts over the memory budget: ${stats.runs} sorted run${stats.runs === 1 ? '' : 's'} spilled to a temporary directory (${(stats.tempBytes / 1e6).toFixed(1)} MB of disk at the most), merged ${stats.rounds > 0 ? `in ${stats.rounds + 1} rounds` : 'in one pass'}`,
+      ),
+  };
 }
 
 /** Weight of a pair d positions apart (1 ≤ d ≤ window). */
@@ -82,22 +100,37 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   // while the weights themselves still use the window asked for (`linear` depends on it).
   const reach = Math.min(window, Math.max(0, longestSentence(sentenceStarts) - 1));
   const weights = Float64Array.from({ length: reach + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
-  const counter = new PairCounter(vocab.size, 1 << 20);
+  const heldBytes = tokens.byteLength + sentenceStarts.byteLength + corpus.docStarts.byteLength;
+  const maxSlots = options.memory === undefined ? Infinity : maxPairSlots(options.memory, heldBytes);
+  const spilling = new SpillingPairCounter(vocab.words, {
+    maxSlots,
+    fanIn: options.fanIn,
+    readBlock: options.memory === undefined ? undefined : mergeReadBlock(options.memory, Infinity),
+    header: { window, distanceWeighting },
+  });
+  const counter = spilling.counter;
   const sentences = sentenceStarts.length - 1;
   const reportEvery = 1 << 14;
   progress?.stage('counting co-occurrences', tokens.length, 'tokens');
-  for (let s = 0; s < sentences; s++) {
-    const begin = sentenceStarts[s]!;
-    const end = sentenceStarts[s + 1]!;
-    for (let i = begin; i < end; i++) {
-      const u = tokens[i]!;
-      const last = Math.min(end - 1, i + reach);
-      for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
+  try {
+    for (let s = 0; s < sentences; s++) {
+      const begin = sentenceStarts[s]!;
+      const end = sentenceStarts[s + 1]!;
+      for (let i = begin; i < end; i++) {
+        const u = tokens[i]!;
+        const last = Math.min(end - 1, i + reach);
+        for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
+      }
+      if ((s & (reportEvery - 1)) === 0) progress?.update(end);
     }
-    if ((s & (reportEvery - 1)) === 0) progress?.update(end);
+  } catch (err) {
+    spilling.discard();
+    throw err;
   }
   progress?.end();
-  return symmetricCsr(counter.entries(), vocab.size, vocab.words);
+  const { pairs, sorted } = spilling.finish();
+  if (spilling.stats.runs > 0) options.onSpill?.(spilling.stats);
+  return symmetricCsr(pairs, vocab.size, vocab.words, sorted);
 }
 
 /** The count matrix of pair counts given with the corpus, when they were counted as asked. */
@@ -117,7 +150,7 @@ function storedCooccurrences(corpus: Corpus, options: CoocOptions): SparseMatrix
  * table order (columns unsorted); the transpose of that matrix has sorted columns (rows are visited
  * in order) and, the matrix being symmetric, is the same matrix.
  */
-function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }, n: number, labels: string[]): SparseMatrix {
+function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }, n: number, labels: string[], sorted = false): SparseMatrix {
   const { a, b, weight } = pairs;
   const rowNnz = new Float64Array(n + 1);
   for (let k = 0; k < a.length; k++) {
@@ -147,8 +180,10 @@ function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weigh
       values[p] = w;
     }
   }
-  const unsorted = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
-  return unsorted.transpose();
+  const filled = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
+  // Pairs sorted by (a, b) fill every row in column order already: row v gets the a < v of the pairs
+  // (a, v) in order of a, then its own (v, b), b ≥ v, in order of b. No transpose (and no second copy).
+  return sorted ? filled : filled.transpose();
 }
 
 export interface PpmiOptions {
@@ -195,10 +230,10 @@ export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMa
 }
 
 /** Count (and optionally PPMI-weight) co-occurrences with the flags of WINDOW_OPTIONS/PPMI_OPTIONS. */
-export function coocFromOptions(corpus: Corpus, options: EncoderOptions, progress?: Progress): SparseMatrix {
+export function coocFromOptions(corpus: Corpus, options: EncoderOptions, progress?: Progress, spill: Pick<CoocOptions, 'memory' | 'onSpill'> = {}): SparseMatrix {
   const counts = countCooccurrences(
     corpus,
-    { window: options.window as number, distanceWeighting: options.distanceWeighting as DistanceWeighting },
+    { window: options.window as number, distanceWeighting: options.distanceWeighting as DistanceWeighting, ...spill },
     progress,
   );
   if (options.weight === 'count') return counts;
@@ -219,7 +254,7 @@ export const cooc: CorpusEncoder = {
     ...SVD_OPTIONS,
   ],
   async encode(corpus, options, context) {
-    const matrix = coocFromOptions(corpus, options, context.progress);
+    const matrix = coocFromOptions(corpus, options, context.progress, spillOptions(context));
     const effective: Record<string, unknown> = {
       window: options.window,
       distanceWeighting: options.distanceWeighting,
