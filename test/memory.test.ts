@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -22,14 +22,14 @@ function lcg(seed: number): () => number {
   };
 }
 
-// 1,200 lines over 1,500 words, a few frequent and many rare: ~60,000 distinct pairs at window 5,
+// 1,200 lines over 1,000 words (under the 1,024 types of the smallest type table: nothing is pruned), a few frequent and many rare: ~60,000 distinct pairs at window 5,
 // about a hundred runs of the smallest pair table (1,024 slots, ~600 pairs): more than the 64 files
 // merged at once, so the merge takes two rounds.
 const random = lcg(7);
 const corpusLines: string[] = [];
 for (let i = 0; i < 1200; i++) {
   const line: string[] = [];
-  for (let j = 0; j < 4 + (i % 13); j++) line.push(`w${Math.floor(1500 * random() ** 2)}`);
+  for (let j = 0; j < 4 + (i % 13); j++) line.push(`w${Math.floor(1000 * random() ** 1.5)}`);
   corpusLines.push(line.join(' '));
 }
 writeFileSync(path('gen.txt'), `${corpusLines.join('\n')}\n`);
@@ -133,4 +133,86 @@ test('glove and the autoencoder count through the spilling counter too', async (
     const r = await ok(['encode', ...argv, path('gen.txt'), '--memory', '1M', '--min-count', '1', '-o', path(`${argv[0]}.vec`)]);
     assert.match(r.stderr, /sorted runs spilled/, argv[0]);
   }
+});
+
+// Zipf-like words over a long tail: ~4,000 types in 3,000 lines, over the 1,024 types the smallest
+// budget's table holds, so that counting prunes several times.
+const zipfRandom = lcg(19);
+const zipfLines: string[] = [];
+for (let i = 0; i < 3000; i++) {
+  const line: string[] = [];
+  for (let j = 0; j < 3 + (i % 9); j++) line.push(`t${Math.floor(Math.exp(zipfRandom() * Math.log(30_000)))}`); // P(k) ∝ 1/k
+  zipfLines.push(line.join(' '));
+}
+writeFileSync(path('zipf.txt'), `${zipfLines.join('\n')}\n`);
+
+/**
+ * word2vec's ReduceVocab, written again from its description: after each line, over `limit` types,
+ * drop every type counted ≤ t for the smallest t ≥ the last t + 1 that leaves at most ¾ of the limit;
+ * a dropped type seen again starts from 0. Returns the counts and the kept token stream.
+ */
+function referencePrune(lines: string[], limit: number): { counts: Map<string, number>; pruned: number; threshold: number; kept: string[][] } {
+  let counts = new Map<string, number>();
+  let pruned = 0;
+  let threshold = 0;
+  // Each token remembers its "life" so that a token of a dropped type is dropped even if it comes back.
+  const lives = new Map<string, number>();
+  const stream: [string, number][][] = [];
+  for (const line of lines) {
+    const tokens = line.split(' ');
+    stream.push(tokens.map((w) => [w, lives.get(w) ?? 0]));
+    for (const w of tokens) counts.set(w, (counts.get(w) ?? 0) + 1);
+    if (counts.size <= limit) continue;
+    const keep = Math.floor(limit * 0.75);
+    const sorted = [...counts.values()].sort((x, y) => x - y);
+    threshold = Math.max(pruned > 0 ? threshold + 1 : 1, sorted[sorted.length - keep - 1]!);
+    const next = new Map<string, number>();
+    for (const [w, c] of counts) {
+      if (c > threshold) next.set(w, c);
+      else {
+        pruned++;
+        lives.set(w, (lives.get(w) ?? 0) + 1);
+      }
+    }
+    counts = next;
+  }
+  const kept = stream.map((line) => line.filter(([w, life]) => counts.has(w) && (lives.get(w) ?? 0) === life).map(([w]) => w));
+  return { counts, pruned, threshold, kept };
+}
+
+test('vocabulary counting prunes rare types over its share of --memory, as word2vec\'s ReduceVocab computed independently', async () => {
+  const reference = referencePrune(zipfLines, 1024);
+  assert.ok(reference.pruned > 1000 && reference.threshold >= 2, `${reference.pruned} ${reference.threshold}`);
+  const r = await ok(['vocab', path('zipf.txt'), '--memory', '1M', '-o', path('pruned.txt')]);
+  assert.match(r.stderr, new RegExp(`${reference.pruned.toLocaleString('en-US')} rare types pruned while counting \\(counts ≤ ${reference.threshold} dropped`));
+  const got = new Map(readFileSync(path('pruned.txt'), 'utf8').trim().split('\n').map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])] as [string, number]));
+  assert.deepEqual(new Map([...got].sort()), new Map([...reference.counts].sort()));
+  // Without the budget nothing is pruned: more types, and no note.
+  const full = await ok(['vocab', path('zipf.txt'), '-o', path('full.txt')]);
+  assert.doesNotMatch(full.stderr, /pruned/);
+  assert.ok(readFileSync(path('full.txt'), 'utf8').trim().split('\n').length > got.size + 1000);
+});
+
+test('encode with a pruned vocabulary: tokens of pruned types are out of vocabulary, the token stream agrees with the counts, meta says so', async () => {
+  const reference = referencePrune(zipfLines, 1024);
+  // Term-document counts by line: each word's row sum is the number of its tokens kept in the stream.
+  const r = await ok(['encode', 'doc', path('zipf.txt'), '--memory', '1M', '--docs', 'line', '-f', 'mtx', '-q']);
+  assert.match(r.stdout, new RegExp(`^%meta .*"vocabPruned":\\{"types":${reference.pruned},"threshold":${reference.threshold}\\}`, 'm'));
+  const lines = r.stdout.split('\n').filter((l) => l && !l.startsWith('%'));
+  const [nRows] = lines[0]!.split(' ').map(Number);
+  const sums = new Float64Array(nRows!);
+  for (const l of lines.slice(1)) {
+    const [i, , v] = l.split(' ').map(Number);
+    sums[i! - 1]! += v!;
+  }
+  // The vocabulary of the same run (vocab prunes the same way: the same floor of 1,024 types).
+  const words = readFileSync(path('pruned.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+  const expected = new Map<string, number>();
+  for (const line of reference.kept) for (const w of line) expected.set(w, (expected.get(w) ?? 0) + 1);
+  assert.equal(nRows, words.length);
+  // Rows follow the vocabulary order (count, then word): row k is words[k].
+  words.forEach(([w, c], k) => {
+    assert.equal(sums[k], Number(c), w);
+    assert.equal(expected.get(w!), Number(c), w);
+  });
 });

@@ -8,7 +8,8 @@ import { readCorpus, type ReadCorpusResult } from '../io/read-corpus.js';
 import { jiebaLoadError, resolveSegmenter, SEGMENTERS, type SegmenterName } from '../text/segment.js';
 import { TOKENIZERS, type TokenizerName } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
-import { warn, type CliIO } from './context.js';
+import { note, warn, type CliIO } from './context.js';
+import { formatSize } from '../core/size.js';
 import { parsedOption } from './options.js';
 import { memoryOption, warnSmallMemory } from './memory.js';
 
@@ -130,6 +131,13 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     progress,
     totalBytes: await totalBytes(files),
   });
+  if (corpus.pruned && !flags.quiet) {
+    note(
+      io,
+      `wordspace: the type table reached its share of --memory ${formatSize(flags.memory ?? 0)}: ${corpus.pruned.types.toLocaleString('en-US')} rare types pruned while counting ` +
+        `(counts ≤ ${corpus.pruned.threshold} dropped, as word2vec's ReduceVocab); the counts of rare words are approximate (docs/memory.md)`,
+    );
+  }
   return corpus;
 }
 

@@ -130,7 +130,9 @@ export function finishCorpus(parts: CorpusParts, options: CorpusOptions): Corpus
     const end = s + 1 < sentenceStarts.length ? starts[s + 1]! : tokens.length;
     starts[s] = write;
     for (let p = begin; p < end; p++) {
-      const id = remap[data[p]!]!;
+      // -1: a token of a type pruned to stay in the memory budget (out of vocabulary).
+      const t = data[p]!;
+      const id = t < 0 ? -1 : remap[t]!;
       if (id >= 0) data[write++] = id;
     }
   }
