@@ -116,18 +116,17 @@ export class SpillingPairCounter {
   }
 
   /**
-   * The counted pairs: the table's own (in table order, `sorted` false) when nothing was spilled,
-   * else the merge of every run (sorted by (a, b)). The temporary directory is removed either way.
+   * Undefined when nothing was spilled (the pairs are the counter's own, in table order); else the
+   * table's last pairs are spilled too and the runs merged in rounds down to at most `fanIn`, and a
+   * function is returned that streams their k-way merge, sorted by (a, b), each time it is called
+   * (the caller reads it twice: row sizes, then entries). `discard` removes the runs afterwards.
    */
-  finish(): { pairs: PairArrays; sorted: boolean } {
-    try {
-      if (this.runs.length === 0) return { pairs: this.counter.entries(), sorted: false };
-      if (this.counter.size > 0) this.spill();
-      this.counter.clear();
-      return { pairs: this.mergeRuns(), sorted: true };
-    } finally {
-      this.discard();
-    }
+  finish(): (() => Iterable<{ a: Uint32Array; b: Uint32Array; weight: Float64Array; n: number }>) | undefined {
+    if (this.runs.length === 0) return undefined;
+    if (this.counter.size > 0) this.spill();
+    this.counter.release();
+    this.reduceRuns();
+    return () => mergedPairBatches(this.open(this.runs));
   }
 
   /** Remove the temporary directory (also on errors). */
@@ -147,9 +146,9 @@ export class SpillingPairCounter {
     return readers;
   }
 
-  private mergeRuns(): PairArrays {
+  /** Merge rounds: consecutive groups of fanIn runs (text order is kept) become one run each, until at most fanIn are left. */
+  private reduceRuns(): void {
     const fanIn = Math.max(2, this.options.fanIn ?? MERGE_FAN_IN);
-    // Rounds: merge consecutive groups of fanIn runs (text order is kept) into new runs.
     while (this.runs.length > fanIn) {
       this.stats.rounds++;
       const previous = this.runs;
@@ -169,29 +168,7 @@ export class SpillingPairCounter {
         }
       }
     }
-    const a = new Uint32Array(1 << 16);
-    const out = { a, b: new Uint32Array(a.length), weight: new Float64Array(a.length), n: 0 };
-    for (const batch of mergedPairBatches(this.open(this.runs))) {
-      if (out.n + batch.n > out.a.length) {
-        let size = out.a.length * 2;
-        while (size < out.n + batch.n) size *= 2;
-        out.a = grow(out.a, new Uint32Array(size), out.n);
-        out.b = grow(out.b, new Uint32Array(size), out.n);
-        out.weight = grow(out.weight, new Float64Array(size), out.n);
-      }
-      out.a.set(batch.a.subarray(0, batch.n), out.n);
-      out.b.set(batch.b.subarray(0, batch.n), out.n);
-      out.weight.set(batch.weight.subarray(0, batch.n), out.n);
-      out.n += batch.n;
-    }
-    // Views, not copies: a copy would need the memory twice at the peak.
-    return { a: out.a.subarray(0, out.n), b: out.b.subarray(0, out.n), weight: out.weight.subarray(0, out.n) };
   }
-}
-
-function grow<T extends Uint32Array | Float64Array>(from: T, to: T, n: number): T {
-  to.set(from.subarray(0, n));
-  return to;
 }
 
 function releaseFile(path: string): void {

@@ -128,9 +128,15 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
     throw err;
   }
   progress?.end();
-  const { pairs, sorted } = spilling.finish();
-  if (spilling.stats.runs > 0) options.onSpill?.(spilling.stats);
-  return symmetricCsr(pairs, vocab.size, vocab.words, sorted);
+  try {
+    const merged = spilling.finish();
+    if (!merged) return symmetricCsr(oneBatch(counter.entries()), vocab.size, vocab.words);
+    const matrix = symmetricCsr(merged, vocab.size, vocab.words, true);
+    options.onSpill?.(spilling.stats);
+    return matrix;
+  } finally {
+    spilling.discard();
+  }
 }
 
 /** The count matrix of pair counts given with the corpus, when they were counted as asked. */
@@ -142,20 +148,32 @@ function storedCooccurrences(corpus: Corpus, options: CoocOptions): SparseMatrix
       `count them with \`encode cooc --window ${options.window} --distance-weighting ${options.distanceWeighting} -f counts\``,
     );
   }
-  return symmetricCsr({ a: stored.a, b: stored.b, weight: stored.weight }, corpus.vocab.size, corpus.vocab.words);
+  return symmetricCsr(oneBatch(stored), corpus.vocab.size, corpus.vocab.words);
+}
+
+/** Pairs (a ≤ b) with weights, `n` of them. */
+interface PairBatch {
+  a: ArrayLike<number>;
+  b: ArrayLike<number>;
+  weight: ArrayLike<number>;
+  n: number;
 }
 
 /**
- * Expand the a ≤ b pairs of a counter into the full symmetric CSR matrix. Rows are first filled in
- * table order (columns unsorted); the transpose of that matrix has sorted columns (rows are visited
- * in order) and, the matrix being symmetric, is the same matrix.
+ * Expand the a ≤ b pairs of a counter into the full symmetric CSR matrix, in two passes over the
+ * pairs (row sizes, then entries), so that spilled runs are streamed twice rather than held. Rows
+ * are filled in pair order; unless the pairs are sorted the columns are then unsorted, and the
+ * transpose of that matrix has sorted columns (rows are visited in order) and, the matrix being
+ * symmetric, is the same matrix. Pairs sorted by (a, b) fill every row in column order already: row
+ * v gets the a < v of the pairs (a, v) in order of a, then its own (v, b), b ≥ v, in order of b.
  */
-function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }, n: number, labels: string[], sorted = false): SparseMatrix {
-  const { a, b, weight } = pairs;
+function symmetricCsr(batches: () => Iterable<PairBatch>, n: number, labels: string[], sorted = false): SparseMatrix {
   const rowNnz = new Float64Array(n + 1);
-  for (let k = 0; k < a.length; k++) {
-    rowNnz[a[k]! + 1]!++;
-    if (a[k] !== b[k]) rowNnz[b[k]! + 1]!++;
+  for (const { a, b, n: m } of batches()) {
+    for (let k = 0; k < m; k++) {
+      rowNnz[a[k]! + 1]!++;
+      if (a[k] !== b[k]) rowNnz[b[k]! + 1]!++;
+    }
   }
   for (let i = 0; i < n; i++) rowNnz[i + 1]! += rowNnz[i]!;
   const indptr = rowNnz;
@@ -163,28 +181,31 @@ function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weigh
   const indices = new Int32Array(nnz);
   const values = new Float64Array(nnz);
   const fill = indptr.slice(0, n);
-  for (let k = 0; k < a.length; k++) {
-    const u = a[k]!;
-    const v = b[k]!;
-    const w = weight[k]!;
-    if (u === v) {
-      const p = fill[u]!++;
-      indices[p] = u;
-      values[p] = 2 * w;
-    } else {
-      let p = fill[u]!++;
-      indices[p] = v;
-      values[p] = w;
-      p = fill[v]!++;
-      indices[p] = u;
-      values[p] = w;
+  for (const { a, b, weight, n: m } of batches()) {
+    for (let k = 0; k < m; k++) {
+      const u = a[k]!;
+      const v = b[k]!;
+      const w = weight[k]!;
+      if (u === v) {
+        const p = fill[u]!++;
+        indices[p] = u;
+        values[p] = 2 * w;
+      } else {
+        let p = fill[u]!++;
+        indices[p] = v;
+        values[p] = w;
+        p = fill[v]!++;
+        indices[p] = u;
+        values[p] = w;
+      }
     }
   }
   const filled = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
-  // Pairs sorted by (a, b) fill every row in column order already: row v gets the a < v of the pairs
-  // (a, v) in order of a, then its own (v, b), b ≥ v, in order of b. No transpose (and no second copy).
   return sorted ? filled : filled.transpose();
 }
+
+/** One batch of pair arrays, as symmetricCsr takes them. */
+const oneBatch = (pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }) => (): PairBatch[] => [{ ...pairs, n: pairs.a.length }];
 
 export interface PpmiOptions {
   cds: number;

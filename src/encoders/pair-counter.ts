@@ -61,6 +61,13 @@ export class PairCounter {
     return this.mask + 1;
   }
 
+  /** Give the table's memory back (the counter is empty and small afterwards). */
+  release(): void {
+    this.table = new Float64Array(2);
+    this.mask = 0;
+    this.size = 0;
+  }
+
   /** Empty the table, keeping its size. */
   clear(): void {
     this.table.fill(0);
