@@ -7,8 +7,10 @@ import { decodedText, displayName, DOC_UNITS, type DocUnit } from '../io/input.j
 import type { ReadCorpusResult } from '../io/read-corpus.js';
 import { jiebaLoadError, resolveSegmenter, SEGMENTERS, type SegmenterName } from '../text/segment.js';
 import { TOKENIZERS, type TokenizerName } from '../text/names.js';
-import { warn, type CliIO } from './context.js';
+import { note, warn, type CliIO } from './context.js';
+import { formatSize } from '../core/size.js';
 import { parsedOption } from './options.js';
+import { memoryOption, warnSmallMemory } from './memory.js';
 
 /** The input flags shared by `vocab` and `encode <method>` (DESIGN.md, command-line contract). */
 export function addInputOptions(command: Command, defaultMinCount: number): Command {
@@ -25,6 +27,7 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     .addOption(parsedOption('--min-count <n>', 'drop words seen fewer than n times', integer('--min-count', 1), defaultMinCount))
     .addOption(parsedOption('--max-vocab <n>', 'keep only the n most frequent words', integer('--max-vocab', 1)))
     .addOption(new Option('--vocab <file>', 'use this fixed vocabulary in its order: "word", "word count" or "word<TAB>count" lines, as `wordspace vocab` writes them (- for standard input); --min-count and --max-vocab, when given, cut it by its counts and order'))
+    .addOption(memoryOption())
     .addOption(new Option('-q, --quiet', 'no progress or summary on stderr'))
     .hook('preAction', (_command, action) => {
       // With --vocab only an explicit --min-count applies (to the file's counts), not the method's default.
@@ -49,6 +52,8 @@ export interface InputFlags {
   maxVocab?: number;
   vocab?: string;
   quiet?: boolean;
+  /** --memory, in bytes (always set by commander: it has a default). */
+  memory?: number;
 }
 
 /** A corpus as a command loaded it; `prepared` holds the settings of a prepared corpus it came from. */
@@ -67,6 +72,7 @@ export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<
       docs: prepared.docs,
       textColumn: prepared.textColumn,
       preparedCorpus: true,
+      memory: flags.memory,
     };
   }
   return {
@@ -80,6 +86,8 @@ export function describeInput(flags: InputFlags, corpus?: LoadedCorpus): Record<
     vocabCut: flags.vocab && (flags.minCount !== undefined || flags.maxVocab !== undefined) ? 'min-count and max-vocab applied to the vocabulary file' : undefined,
     docs: flags.docs,
     textColumn: flags.csv || flags.docs === 'row' ? flags.textColumn : undefined,
+    memory: flags.memory,
+    vocabPruned: corpus?.pruned,
   };
 }
 
@@ -99,6 +107,7 @@ async function totalBytes(inputs: string[]): Promise<number | undefined> {
 /** Read the inputs into a corpus with the shared flags. */
 export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO, progress: Progress, keepTokens = true): Promise<LoadedCorpus> {
   const files = inputs.length > 0 ? inputs : ['-'];
+  warnSmallMemory(io, flags.memory);
   const fixedWords = flags.vocab === undefined ? undefined : await readFixedVocabulary(flags, files, io);
   const { segmenter, fellBack } = resolveSegmenter(flags.segmenter);
   if (fellBack && flags.segmenter === 'jieba') warn(io, `jieba cannot load here (${jiebaLoadError()}); Chinese is segmented with icu (Intl.Segmenter)`);
@@ -119,9 +128,17 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     maxVocab: flags.maxVocab,
     vocabulary: fixedWords,
     keepTokens,
+    memory: flags.memory,
     progress,
     totalBytes: await totalBytes(files),
   });
+  if (corpus.pruned && !flags.quiet) {
+    note(
+      io,
+      `wordspace: the type table reached its share of --memory ${formatSize(flags.memory ?? 0)}: ${corpus.pruned.types.toLocaleString('en-US')} rare types pruned while counting ` +
+        `(counts ≤ ${corpus.pruned.threshold} dropped, as word2vec's ReduceVocab); the counts of rare words are approximate (docs/memory.md)`,
+    );
+  }
   return corpus;
 }
 

@@ -23,6 +23,8 @@ export interface Corpus {
   tokensRead: number;
   /** Distinct token types seen before the cut. */
   typesSeen: number;
+  /** Rare types pruned while counting to stay in the memory budget (word2vec's ReduceVocab): removals and the count threshold reached. */
+  pruned?: { types: number; threshold: number };
   /** Co-occurrence counts given instead of a token stream (`encode … --counts`). */
   cooccurrences?: StoredPairCounts;
 }
@@ -37,6 +39,8 @@ export interface VocabularyOptions {
 export interface CorpusOptions extends TokenizerOptions, VocabularyOptions {
   /** Keep the token stream (false for `vocab`, which only counts). */
   keepTokens?: boolean;
+  /** The most types the reader's table holds before pruning rare ones (src/corpus/budget.ts); undefined: no limit. */
+  maxTypes?: number;
 }
 
 /**
@@ -126,7 +130,9 @@ export function finishCorpus(parts: CorpusParts, options: CorpusOptions): Corpus
     const end = s + 1 < sentenceStarts.length ? starts[s + 1]! : tokens.length;
     starts[s] = write;
     for (let p = begin; p < end; p++) {
-      const id = remap[data[p]!]!;
+      // -1: a token of a type pruned to stay in the memory budget (out of vocabulary).
+      const t = data[p]!;
+      const id = t < 0 ? -1 : remap[t]!;
       if (id >= 0) data[write++] = id;
     }
   }

@@ -15,6 +15,7 @@ import { LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
 import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { GrowableInt32 } from './growable.js';
+import { MIN_TYPES, PRUNE_TARGET } from './budget.js';
 
 const CHUNK = 4 << 20;
 /** Below this a file is scanned on the calling thread (a worker costs ~40 ms to start). */
@@ -99,13 +100,40 @@ class Accumulator {
   readonly docLines = new GrowableInt32();
   tokensRead = 0;
   readonly scanner: LineScanner;
+  /** Types dropped by pruning (a type dropped twice counts twice), and the last count threshold. */
+  pruned = 0;
+  threshold = 0;
+  private limit: number;
 
   constructor(
     tokenizer: TokenizerOptions,
     readonly keepTokens: boolean,
+    private readonly pruning: Pruning = {},
   ) {
     this.tokens = new GrowableInt32(keepTokens ? 1 << 16 : 1);
     this.scanner = new LineScanner(this.table, tokenizer);
+    this.limit = pruning.maxTypes ?? Infinity;
+  }
+
+  /**
+   * Over the type limit: drop rare types (TokenTable.prune) down to PRUNE_TARGET of it, the
+   * threshold starting one above the last one (word2vec's min_reduce). Kept token ids are renumbered,
+   * those of dropped types become -1 (out of vocabulary).
+   */
+  pruneIfFull(): void {
+    if (this.table.size <= this.limit) return;
+    const from = this.pruned > 0 ? this.threshold + 1 : 1;
+    const { remap, removed, threshold } = this.table.prune(Math.floor(this.limit * PRUNE_TARGET), from, this.pruning.keep);
+    this.pruned += removed;
+    this.threshold = threshold;
+    // Types that must stay (a fixed vocabulary) may alone fill the table: let it grow then.
+    if (this.table.size > this.limit * PRUNE_TARGET) this.limit = 2 * this.table.size;
+    if (!this.keepTokens) return;
+    const data = this.tokens.data;
+    for (let i = 0; i < this.tokens.length; i++) {
+      const t = data[i]!;
+      data[i] = t < 0 ? -1 : remap[t]!;
+    }
   }
 
   startDoc(label: string): void {
@@ -131,6 +159,7 @@ class Accumulator {
       this.tokens.append(scanner.ids, n);
     }
     this.tokensRead += n;
+    this.pruneIfFull();
   }
 }
 
@@ -145,6 +174,16 @@ export interface RangeResult {
   lines: number;
   replaced: number;
   tokensRead: number;
+  pruned: number;
+  threshold: number;
+}
+
+/** Pruning of the type table (src/corpus/budget.ts gives the limit). */
+export interface Pruning {
+  /** The most types before rare ones are pruned; undefined: no limit. */
+  maxTypes?: number;
+  /** Types never pruned (those of a fixed vocabulary). */
+  keep?: (word: string) => boolean;
 }
 
 export interface RangeTask {
@@ -155,11 +194,15 @@ export interface RangeTask {
   keepTokens: boolean;
   lineDocs: boolean;
   chunkBytes?: number;
+  maxTypes?: number;
+  /** Words never pruned (a fixed vocabulary). */
+  keepWords?: string[];
 }
 
 /** Scan bytes [start, end) of a regular file (a worker's job; start is 0 or just after a newline). */
 export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): RangeResult {
-  const acc = new Accumulator(task.tokenizer, task.keepTokens);
+  const keepWords = task.keepWords ? new Set(task.keepWords) : undefined;
+  const acc = new Accumulator(task.tokenizer, task.keepTokens, { maxTypes: task.maxTypes, keep: keepWords && ((w) => keepWords.has(w)) });
   const lineDoc = task.lineDocs ? () => undefined : undefined;
   const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), task.start === 0);
   readRange(task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
@@ -174,6 +217,8 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
     lines: feeder.lines,
     replaced: acc.scanner.replaced,
     tokensRead: acc.tokensRead,
+    pruned: acc.pruned,
+    threshold: acc.threshold,
   };
 }
 
@@ -283,7 +328,9 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const chunkBytes = fast.chunkBytes ?? CHUNK;
   const keepTokens = options.keepTokens ?? true;
   const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
-  const acc = new Accumulator(tokenizer, keepTokens);
+  const keepWords = options.maxTypes !== undefined && options.fixedWords ? new Set(options.fixedWords) : undefined;
+  const keep = keepWords && ((w: string) => keepWords.has(w));
+  const acc = new Accumulator(tokenizer, keepTokens, { maxTypes: options.maxTypes, keep });
   const inputs = input.inputs.length > 0 ? input.inputs : ['-'];
 
   for (const path of inputs) {
@@ -296,7 +343,10 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
     if (size !== undefined && threads > 1 && size >= minParallel) {
       let read = 0;
       const cuts = lineRanges(path, size, threads);
-      const tasks = cuts.slice(0, -1).map((start, k) => ({ path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes }));
+      // Each worker has a table of its own: the type budget is shared among them.
+      const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / (cuts.length - 1)));
+      const keepWords = keep ? options.fixedWords : undefined;
+      const tasks = cuts.slice(0, -1).map((start, k) => ({ path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords }));
       const results = await Promise.all(tasks.map((task) => runWorker(task, (n) => input.onBytes?.((read += n)))));
       let lineBase = 0;
       for (const result of results) {
@@ -318,7 +368,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
     }
     if (replaced > 0) input.warn?.(invalidUtf8Warning(displayName(path), replaced));
   }
-  return finishCorpus(
+  const corpus = finishCorpus(
     {
       words: acc.table.words,
       counts: acc.table.counts.subarray(0, acc.table.size),
@@ -330,6 +380,8 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
     },
     options,
   );
+  if (acc.pruned > 0) corpus.pruned = { types: acc.pruned, threshold: acc.threshold };
+  return corpus;
 }
 
 /** Add a worker's range to the accumulator: its types mapped to global ids in order of first appearance. */
@@ -353,7 +405,15 @@ function merge(acc: Accumulator, result: RangeResult, label?: (lineNo: number) =
   const tokens = result.tokens;
   acc.tokens.reserve(tokens.length);
   const data = acc.tokens.data;
-  for (let i = 0; i < tokens.length; i++) data[tokenBase + i] = map[tokens[i]!]!;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    data[tokenBase + i] = t < 0 ? -1 : map[t]!;
+  }
   acc.tokens.length += tokens.length;
   acc.tokensRead += result.tokensRead;
+  if (result.pruned > 0) {
+    acc.pruned += result.pruned;
+    acc.threshold = Math.max(acc.threshold, result.threshold);
+  }
+  acc.pruneIfFull();
 }

@@ -42,6 +42,50 @@ export function isCountFile(head: Uint8Array): boolean {
 
 const pad8 = (n: number): number => (8 - (n % 8)) % 8;
 
+/** The bytes of a count file's header (and, for cooc, its vocabulary), up to the entries. */
+export function headerBytes(header: CountHeader, words?: string[]): Buffer {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const fixed = Buffer.alloc(16);
+  COUNTS_MAGIC.copy(fixed);
+  fixed.writeUInt32LE(COUNTS_VERSION, 8);
+  fixed.writeUInt32LE(json.length, 12);
+  const parts = [fixed, json, Buffer.alloc(pad8(16 + json.length))];
+  if (header.kind === 'cooc') {
+    let size = 0;
+    for (const w of words ?? []) {
+      const bytes = Buffer.from(w, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(bytes.length);
+      parts.push(len, bytes);
+      size += 4 + bytes.length;
+    }
+    parts.push(Buffer.alloc(pad8(size)));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Pair entries [from, to) as bytes, in pieces of at most 64 Ki entries. */
+export function* pairBytes(a: ArrayLike<number>, b: ArrayLike<number>, weight: ArrayLike<number>, from = 0, to = a.length): Generator<Buffer> {
+  const BATCH = 1 << 16;
+  for (let start = from; start < to; start += BATCH) {
+    const end = Math.min(to, start + BATCH);
+    const chunk = Buffer.alloc((end - start) * 16);
+    for (let i = start, o = 0; i < end; i++, o += 16) {
+      chunk.writeUInt32LE(a[i]!, o);
+      chunk.writeUInt32LE(b[i]!, o + 4);
+      chunk.writeDoubleLE(weight[i]!, o + 8);
+    }
+    yield chunk;
+  }
+}
+
+/** The 4-byte checksum that ends a count file. */
+export function checksumBytes(crc: number): Buffer {
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32LE(crc >>> 0);
+  return tail;
+}
+
 /** Builds a binary count file in memory-sized pieces; `finish` appends the checksum. */
 export class CountFileWriter {
   private crc = 0;
@@ -53,25 +97,7 @@ export class CountFileWriter {
   }
 
   async header(header: CountHeader, words?: string[]): Promise<void> {
-    const json = Buffer.from(JSON.stringify(header), 'utf8');
-    const fixed = Buffer.alloc(16);
-    COUNTS_MAGIC.copy(fixed);
-    fixed.writeUInt32LE(COUNTS_VERSION, 8);
-    fixed.writeUInt32LE(json.length, 12);
-    await this.put(Buffer.concat([fixed, json, Buffer.alloc(pad8(16 + json.length))]));
-    if (header.kind === 'cooc') {
-      const parts: Buffer[] = [];
-      let size = 0;
-      for (const w of words ?? []) {
-        const bytes = Buffer.from(w, 'utf8');
-        const len = Buffer.alloc(4);
-        len.writeUInt32LE(bytes.length);
-        parts.push(len, bytes);
-        size += 4 + bytes.length;
-      }
-      parts.push(Buffer.alloc(pad8(size)));
-      await this.put(Buffer.concat(parts));
-    }
+    await this.put(headerBytes(header, words));
   }
 
   /** Vocabulary entries, already sorted by word. */
@@ -93,23 +119,11 @@ export class CountFileWriter {
 
   /** Pair entries (a ≤ b), already sorted by (a, b). */
   async pairs(a: ArrayLike<number>, b: ArrayLike<number>, weight: ArrayLike<number>, from = 0, to = a.length): Promise<void> {
-    const BATCH = 1 << 16;
-    for (let start = from; start < to; start += BATCH) {
-      const end = Math.min(to, start + BATCH);
-      const chunk = Buffer.alloc((end - start) * 16);
-      for (let i = start, o = 0; i < end; i++, o += 16) {
-        chunk.writeUInt32LE(a[i]!, o);
-        chunk.writeUInt32LE(b[i]!, o + 4);
-        chunk.writeDoubleLE(weight[i]!, o + 8);
-      }
-      await this.put(chunk);
-    }
+    for (const chunk of pairBytes(a, b, weight, from, to)) await this.put(chunk);
   }
 
   async finish(): Promise<void> {
-    const tail = Buffer.alloc(4);
-    tail.writeUInt32LE(this.crc >>> 0);
-    await this.emit(tail);
+    await this.emit(checksumBytes(this.crc));
   }
 }
 
@@ -122,14 +136,25 @@ export class CountFileReader {
   /** cooc: the vocabulary the ids refer to. */
   readonly words: string[] = [];
   private fd: number;
-  private buf = Buffer.alloc(1 << 20);
+  private buf: Buffer;
   private start = 0;
   private end = 0;
   private crc = 0;
   private eof = false;
-  private static readonly BLOCK = 1 << 20;
+  private readonly block: number;
+  /** cooc: the number of vocabulary ids (pairs must lie below it). */
+  readonly types: number = 0;
 
-  constructor(readonly path: string) {
+  /**
+   * `words: false` skips decoding a cooc file's vocabulary (a spill run's merge needs only the ids);
+   * `block`: bytes read at a time (default 1 MiB).
+   */
+  constructor(
+    readonly path: string,
+    options: { words?: boolean; block?: number } = {},
+  ) {
+    this.block = options.block ?? 1 << 20;
+    this.buf = Buffer.alloc(this.block);
     try {
       this.fd = openSync(path, 'r');
     } catch (err) {
@@ -152,10 +177,13 @@ export class CountFileReader {
     if (this.header.kind === 'cooc') {
       const types = this.header.types ?? -1;
       if (!Number.isSafeInteger(types) || types < 0) throw this.corrupt('header');
+      this.types = types;
+      const decode = options.words !== false;
       let size = 0;
       for (let i = 0; i < types; i++) {
         const len = this.take(4, 'vocabulary').readUInt32LE(0);
-        this.words.push(this.take(len, 'vocabulary').toString('utf8'));
+        const bytes = this.take(len, 'vocabulary');
+        if (decode) this.words.push(bytes.toString('utf8'));
         size += 4 + len;
       }
       this.take(pad8(size), 'vocabulary');
@@ -173,8 +201,8 @@ export class CountFileReader {
         this.end -= this.start;
         this.start = 0;
       }
-      if (this.buf.length - this.end < CountFileReader.BLOCK) {
-        const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.end + n + CountFileReader.BLOCK));
+      if (this.buf.length - this.end < this.block) {
+        const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.end + n + this.block));
         this.buf.copy(bigger, 0, 0, this.end);
         this.buf = bigger;
       }
@@ -227,7 +255,7 @@ export class CountFileReader {
     out[0] = bytes.readUInt32LE(0);
     out[1] = bytes.readUInt32LE(4);
     out[2] = bytes.readDoubleLE(8);
-    if (out[0] > out[1] || out[1] >= this.words.length) throw this.corrupt('a pair beyond the vocabulary');
+    if (out[0] > out[1] || out[1] >= this.types) throw this.corrupt('a pair beyond the vocabulary');
     return true;
   }
 }

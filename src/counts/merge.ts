@@ -138,15 +138,23 @@ export function openPairCountFiles(paths: string[]): CountFileReader[] {
   return readers;
 }
 
-export async function mergePairCountFiles(readers: CountFileReader[], emit: (a: Uint32Array, b: Uint32Array, w: Float64Array, n: number) => Promise<void>): Promise<number> {
+/**
+ * The sum of sorted pair count files, k-way, as sorted (a, b, weight) batches of at most 64 Ki pairs
+ * (the arrays are reused: use a batch before asking for the next). Equal pairs are added in the
+ * order of the readers (for spill runs: text order), so the sums do not depend on the heap.
+ */
+export function* mergedPairBatches(readers: CountFileReader[]): Generator<{ a: Uint32Array; b: Uint32Array; weight: Float64Array; n: number }> {
   const BATCH = 1 << 16;
   const outA = new Uint32Array(BATCH);
   const outB = new Uint32Array(BATCH);
   const outW = new Float64Array(BATCH);
   let n = 0;
-  let entries = 0;
   const current = readers.map(() => [0, 0, 0] as [number, number, number]);
-  const heap = new Heap((x, y) => current[x]![0] < current[y]![0] || (current[x]![0] === current[y]![0] && current[x]![1] < current[y]![1]));
+  const heap = new Heap((x, y) => {
+    const cx = current[x]!;
+    const cy = current[y]!;
+    return cx[0] < cy[0] || (cx[0] === cy[0] && (cx[1] < cy[1] || (cx[1] === cy[1] && x < y)));
+  });
   readers.forEach((r, i) => r.nextPair(current[i]!) && heap.push(i));
   let lastA = -1;
   let lastB = -1;
@@ -156,8 +164,7 @@ export async function mergePairCountFiles(readers: CountFileReader[], emit: (a: 
     if (a === lastA && b === lastB) outW[n - 1]! += w;
     else {
       if (n === BATCH) {
-        await emit(outA, outB, outW, n);
-        entries += n;
+        yield { a: outA, b: outB, weight: outW, n };
         n = 0;
       }
       outA[n] = a;
@@ -168,8 +175,15 @@ export async function mergePairCountFiles(readers: CountFileReader[], emit: (a: 
     }
     if (readers[i]!.nextPair(current[i]!)) heap.push(i);
   }
-  if (n > 0) await emit(outA, outB, outW, n);
-  entries += n;
+  if (n > 0) yield { a: outA, b: outB, weight: outW, n };
+}
+
+export async function mergePairCountFiles(readers: CountFileReader[], emit: (a: Uint32Array, b: Uint32Array, w: Float64Array, n: number) => Promise<void>): Promise<number> {
+  let entries = 0;
+  for (const batch of mergedPairBatches(readers)) {
+    await emit(batch.a, batch.b, batch.weight, batch.n);
+    entries += batch.n;
+  }
   return entries;
 }
 

@@ -7,7 +7,7 @@ import type { Corpus } from '../corpus/corpus.js';
 import { encodeAll, ACTIVATIONS, type Activation } from './autoencoder/model.js';
 import { roundLoss, trainAutoencoder } from './autoencoder/train.js';
 import { whiten } from './autoencoder/whiten.js';
-import { coocFromOptions, PPMI_OPTIONS, WINDOW_OPTIONS } from './cooc.js';
+import { coocFromOptions, PPMI_OPTIONS, spillOptions, WINDOW_OPTIONS } from './cooc.js';
 import { documentTermMatrix } from './doc.js';
 import type { CorpusEncoder, EncoderOptions } from './types.js';
 
@@ -82,7 +82,7 @@ export const autoencoder: CorpusEncoder = {
   async encode(corpus, options, context) {
     const input = options.input as AutoencoderInput;
     if (corpus.cooccurrences && input === 'doc') throw new UsageError('--counts gives word co-occurrences; the autoencoder needs a corpus for --input doc', 'use --input cooc, or give the corpus');
-    const rows = input === 'doc' ? documentTermMatrix(corpus, 'tfidf') : scaledPpmiRows(corpus, options, context.progress);
+    const rows = input === 'doc' ? documentTermMatrix(corpus, 'tfidf') : scaledPpmiRows(corpus, options, context.progress, spillOptions(context));
     if (rows.nnz === 0) throw new InputError('the autoencoder has nothing to reconstruct: every input row is empty', input === 'cooc' ? 'use a larger corpus or --window, or lower --min-count' : 'use a larger corpus or lower --min-count');
     const train = {
       dim: options.dim as number,
@@ -119,8 +119,8 @@ export const autoencoder: CorpusEncoder = {
 };
 
 /** Each word's PPMI co-occurrence row, scaled as --row-scaling says. */
-export function scaledPpmiRows(corpus: Corpus, options: EncoderOptions, progress?: Progress): SparseMatrix {
-  const ppmi = coocFromOptions(corpus, { ...options, weight: 'ppmi' }, progress);
+export function scaledPpmiRows(corpus: Corpus, options: EncoderOptions, progress?: Progress, spill?: Parameters<typeof coocFromOptions>[3]): SparseMatrix {
+  const ppmi = coocFromOptions(corpus, { ...options, weight: 'ppmi' }, progress, spill);
   scaleRows(ppmi, (options.rowScaling as RowScaling | undefined) ?? AUTOENCODER_DEFAULTS.rowScaling);
   return ppmi;
 }

@@ -3,9 +3,10 @@ import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
-import { PairCounter } from './pair-counter.js';
+import { maxPairSlots, mergeReadBlock } from '../corpus/budget.js';
+import { SpillingPairCounter, type SpillStats } from '../counts/spill.js';
 import { reduceDimensions, SVD_OPTIONS } from './svd-options.js';
-import type { CorpusEncoder, EncoderOptions, OptionSpec } from './types.js';
+import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from './types.js';
 
 export const DISTANCE_WEIGHTINGS = ['none', 'harmonic', 'linear'] as const;
 export type DistanceWeighting = (typeof DISTANCE_WEIGHTINGS)[number];
@@ -60,6 +61,23 @@ export const PPMI_OPTIONS: OptionSpec[] = [
 export interface CoocOptions {
   window: number;
   distanceWeighting: DistanceWeighting;
+  /** Memory budget in bytes (--memory): beyond its share the pair counts spill to sorted runs on disk (src/counts/spill.ts). */
+  memory?: number;
+  /** Run files merged at once (default MERGE_FAN_IN; tests lower it to force rounds). */
+  fanIn?: number;
+  /** Told how much was spilled, when anything was. */
+  onSpill?: (stats: SpillStats) => void;
+}
+
+/** The budget and the spill note of an encode context, for CoocOptions. */
+export function spillOptions(context: Pick<EncodeContext, 'memory' | 'note'>): Pick<CoocOptions, 'memory' | 'onSpill'> {
+  return {
+    memory: context.memory,
+    onSpill: (stats) =>
+      context.note?.(
+        `co-occurrence counts over the memory budget: ${stats.runs} sorted run${stats.runs === 1 ? '' : 's'} spilled to a temporary directory (${(stats.tempBytes / 1e6).toFixed(1)} MB of disk at the most), merged ${stats.rounds > 0 ? `in ${stats.rounds + 1} rounds` : 'in one pass'}`,
+      ),
+  };
 }
 
 /** Weight of a pair d positions apart (1 ≤ d ≤ window). */
@@ -82,22 +100,43 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   // while the weights themselves still use the window asked for (`linear` depends on it).
   const reach = Math.min(window, Math.max(0, longestSentence(sentenceStarts) - 1));
   const weights = Float64Array.from({ length: reach + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
-  const counter = new PairCounter(vocab.size, 1 << 20);
+  const heldBytes = tokens.byteLength + sentenceStarts.byteLength + corpus.docStarts.byteLength;
+  const maxSlots = options.memory === undefined ? Infinity : maxPairSlots(options.memory, heldBytes);
+  const spilling = new SpillingPairCounter(vocab.words, {
+    maxSlots,
+    fanIn: options.fanIn,
+    readBlock: options.memory === undefined ? undefined : mergeReadBlock(options.memory, Infinity),
+    header: { window, distanceWeighting },
+  });
+  const counter = spilling.counter;
   const sentences = sentenceStarts.length - 1;
   const reportEvery = 1 << 14;
   progress?.stage('counting co-occurrences', tokens.length, 'tokens');
-  for (let s = 0; s < sentences; s++) {
-    const begin = sentenceStarts[s]!;
-    const end = sentenceStarts[s + 1]!;
-    for (let i = begin; i < end; i++) {
-      const u = tokens[i]!;
-      const last = Math.min(end - 1, i + reach);
-      for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
+  try {
+    for (let s = 0; s < sentences; s++) {
+      const begin = sentenceStarts[s]!;
+      const end = sentenceStarts[s + 1]!;
+      for (let i = begin; i < end; i++) {
+        const u = tokens[i]!;
+        const last = Math.min(end - 1, i + reach);
+        for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
+      }
+      if ((s & (reportEvery - 1)) === 0) progress?.update(end);
     }
-    if ((s & (reportEvery - 1)) === 0) progress?.update(end);
+  } catch (err) {
+    spilling.discard();
+    throw err;
   }
   progress?.end();
-  return symmetricCsr(counter.entries(), vocab.size, vocab.words);
+  try {
+    const merged = spilling.finish();
+    if (!merged) return symmetricCsr(oneBatch(counter.entries()), vocab.size, vocab.words);
+    const matrix = symmetricCsr(merged, vocab.size, vocab.words, true);
+    options.onSpill?.(spilling.stats);
+    return matrix;
+  } finally {
+    spilling.discard();
+  }
 }
 
 /** The count matrix of pair counts given with the corpus, when they were counted as asked. */
@@ -109,20 +148,32 @@ function storedCooccurrences(corpus: Corpus, options: CoocOptions): SparseMatrix
       `count them with \`encode cooc --window ${options.window} --distance-weighting ${options.distanceWeighting} -f counts\``,
     );
   }
-  return symmetricCsr({ a: stored.a, b: stored.b, weight: stored.weight }, corpus.vocab.size, corpus.vocab.words);
+  return symmetricCsr(oneBatch(stored), corpus.vocab.size, corpus.vocab.words);
+}
+
+/** Pairs (a ≤ b) with weights, `n` of them. */
+interface PairBatch {
+  a: ArrayLike<number>;
+  b: ArrayLike<number>;
+  weight: ArrayLike<number>;
+  n: number;
 }
 
 /**
- * Expand the a ≤ b pairs of a counter into the full symmetric CSR matrix. Rows are first filled in
- * table order (columns unsorted); the transpose of that matrix has sorted columns (rows are visited
- * in order) and, the matrix being symmetric, is the same matrix.
+ * Expand the a ≤ b pairs of a counter into the full symmetric CSR matrix, in two passes over the
+ * pairs (row sizes, then entries), so that spilled runs are streamed twice rather than held. Rows
+ * are filled in pair order; unless the pairs are sorted the columns are then unsorted, and the
+ * transpose of that matrix has sorted columns (rows are visited in order) and, the matrix being
+ * symmetric, is the same matrix. Pairs sorted by (a, b) fill every row in column order already: row
+ * v gets the a < v of the pairs (a, v) in order of a, then its own (v, b), b ≥ v, in order of b.
  */
-function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }, n: number, labels: string[]): SparseMatrix {
-  const { a, b, weight } = pairs;
+function symmetricCsr(batches: () => Iterable<PairBatch>, n: number, labels: string[], sorted = false): SparseMatrix {
   const rowNnz = new Float64Array(n + 1);
-  for (let k = 0; k < a.length; k++) {
-    rowNnz[a[k]! + 1]!++;
-    if (a[k] !== b[k]) rowNnz[b[k]! + 1]!++;
+  for (const { a, b, n: m } of batches()) {
+    for (let k = 0; k < m; k++) {
+      rowNnz[a[k]! + 1]!++;
+      if (a[k] !== b[k]) rowNnz[b[k]! + 1]!++;
+    }
   }
   for (let i = 0; i < n; i++) rowNnz[i + 1]! += rowNnz[i]!;
   const indptr = rowNnz;
@@ -130,26 +181,31 @@ function symmetricCsr(pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weigh
   const indices = new Int32Array(nnz);
   const values = new Float64Array(nnz);
   const fill = indptr.slice(0, n);
-  for (let k = 0; k < a.length; k++) {
-    const u = a[k]!;
-    const v = b[k]!;
-    const w = weight[k]!;
-    if (u === v) {
-      const p = fill[u]!++;
-      indices[p] = u;
-      values[p] = 2 * w;
-    } else {
-      let p = fill[u]!++;
-      indices[p] = v;
-      values[p] = w;
-      p = fill[v]!++;
-      indices[p] = u;
-      values[p] = w;
+  for (const { a, b, weight, n: m } of batches()) {
+    for (let k = 0; k < m; k++) {
+      const u = a[k]!;
+      const v = b[k]!;
+      const w = weight[k]!;
+      if (u === v) {
+        const p = fill[u]!++;
+        indices[p] = u;
+        values[p] = 2 * w;
+      } else {
+        let p = fill[u]!++;
+        indices[p] = v;
+        values[p] = w;
+        p = fill[v]!++;
+        indices[p] = u;
+        values[p] = w;
+      }
     }
   }
-  const unsorted = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
-  return unsorted.transpose();
+  const filled = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
+  return sorted ? filled : filled.transpose();
 }
+
+/** One batch of pair arrays, as symmetricCsr takes them. */
+const oneBatch = (pairs: { a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number> }) => (): PairBatch[] => [{ ...pairs, n: pairs.a.length }];
 
 export interface PpmiOptions {
   cds: number;
@@ -195,10 +251,10 @@ export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMa
 }
 
 /** Count (and optionally PPMI-weight) co-occurrences with the flags of WINDOW_OPTIONS/PPMI_OPTIONS. */
-export function coocFromOptions(corpus: Corpus, options: EncoderOptions, progress?: Progress): SparseMatrix {
+export function coocFromOptions(corpus: Corpus, options: EncoderOptions, progress?: Progress, spill: Pick<CoocOptions, 'memory' | 'onSpill'> = {}): SparseMatrix {
   const counts = countCooccurrences(
     corpus,
-    { window: options.window as number, distanceWeighting: options.distanceWeighting as DistanceWeighting },
+    { window: options.window as number, distanceWeighting: options.distanceWeighting as DistanceWeighting, ...spill },
     progress,
   );
   if (options.weight === 'count') return counts;
@@ -219,7 +275,7 @@ export const cooc: CorpusEncoder = {
     ...SVD_OPTIONS,
   ],
   async encode(corpus, options, context) {
-    const matrix = coocFromOptions(corpus, options, context.progress);
+    const matrix = coocFromOptions(corpus, options, context.progress, spillOptions(context));
     const effective: Record<string, unknown> = {
       window: options.window,
       distanceWeighting: options.distanceWeighting,

@@ -49,7 +49,7 @@ export function encoderOptions(encoder: Encoder, given: EncoderOptions = {}): En
 export async function encode(method: string | Encoder, input: Corpus | Table, options: EncoderOptions = {}, context: Partial<EncodeContext> = {}): Promise<Matrix> {
   const encoder = typeof method === 'string' ? getEncoder(method) : method;
   const effective = encoderOptions(encoder, options);
-  const full: EncodeContext = { progress: context.progress ?? silentProgress, warn: context.warn ?? (() => undefined) };
+  const full: EncodeContext = { progress: context.progress ?? silentProgress, warn: context.warn ?? (() => undefined), memory: context.memory, note: context.note };
   const isTable = 'header' in input && 'rows' in input;
   if (encoder.input === 'table') {
     if (!isTable) throw new UsageError(`encode ${encoder.name} reads a table, not a corpus`, 'read one with readTable');

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { DenseMatrix, makeMeta } from '../core/matrix.js';
 import { integer, number } from '../core/parse.js';
 import { DEFAULT_SEED } from '../core/random.js';
-import { countCooccurrences, parseWindow } from './cooc.js';
+import { countCooccurrences, parseWindow, spillOptions } from './cooc.js';
 import { trainGlove, type GloveParams } from './glove/train.js';
 import type { CorpusEncoder } from './types.js';
 
@@ -68,7 +68,7 @@ export const glove: CorpusEncoder = {
       threads: (options.threads as number | undefined) ?? availableParallelism(),
       seed: (options.seed as number | undefined) ?? DEFAULT_SEED,
     };
-    const counts = countCooccurrences(corpus, { window: params.window, distanceWeighting: 'harmonic' }, context.progress);
+    const counts = countCooccurrences(corpus, { window: params.window, distanceWeighting: 'harmonic', ...spillOptions(context) }, context.progress);
     const nonZeros = counts.nnz;
     const result = await trainGlove(counts, params, context.progress);
     if (result.skipped > 0) context.warn(`glove: ${result.skipped} updates skipped because the residual was not finite (try a lower --lr)`);

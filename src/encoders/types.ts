@@ -27,6 +27,10 @@ export interface OptionSpec {
 export interface EncodeContext {
   progress: Progress;
   warn(message: string): void;
+  /** The memory budget in bytes (`--memory`; src/corpus/budget.ts divides it); undefined: unbounded. */
+  memory?: number;
+  /** Information for the user (e.g. how many runs were spilled); not a warning. */
+  note?(message: string): void;
 }
 
 /** Options after parsing: camelCased long option names → values. */

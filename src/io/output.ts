@@ -1,4 +1,4 @@
-import { promises as fs, unlinkSync, write, type Stats } from 'node:fs';
+import { promises as fs, rmSync, unlinkSync, write, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -225,12 +225,27 @@ function writeError(path: string, err: unknown): unknown {
 
 /** Temporary files being written: removed on SIGINT/SIGTERM/SIGHUP (see removeTemporaryFiles). */
 const liveTemporaryFiles = new Set<string>();
+/** Temporary directories (spill runs, src/counts/spill.ts): removed with everything in them on a signal. */
+const liveTemporaryDirectories = new Set<string>();
+
+/** A temporary directory to remove on SIGINT/SIGTERM/SIGHUP until `releaseTemporaryDirectory`. */
+export function registerTemporaryDirectory(dir: string): void {
+  liveTemporaryDirectories.add(dir);
+}
+
+/** Remove a temporary directory (and everything in it) and forget it. */
+export function releaseTemporaryDirectory(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  liveTemporaryDirectories.delete(dir);
+}
 
 /**
  * Remove every temporary output file still being written, synchronously (for signal handlers:
  * the process exits right after).
  */
 export function removeTemporaryFiles(): void {
+  for (const dir of liveTemporaryDirectories) rmSync(dir, { recursive: true, force: true });
+  liveTemporaryDirectories.clear();
   for (const file of liveTemporaryFiles) {
     try {
       unlinkSync(file);

@@ -6,6 +6,7 @@ import { probePrepared } from '../corpus/prepared-input.js';
 import type { TokenizerName } from '../text/tokenize.js';
 import { resolveSegmenter, type SegmenterName } from '../text/segment.js';
 import type { InputOptions } from './input.js';
+import { maxTypes } from '../corpus/budget.js';
 
 /** Options of `readCorpus`: where the text comes from, how it is tokenized, which words are kept. */
 export interface ReadCorpusOptions extends Omit<InputOptions, 'inputs'> {
@@ -23,6 +24,8 @@ export interface ReadCorpusOptions extends Omit<InputOptions, 'inputs'> {
   vocabulary?: string[];
   /** Keep the token stream (default true; false when only the counts are wanted). */
   keepTokens?: boolean;
+  /** Memory budget in bytes (`--memory`): the type table prunes rare types beyond its share (src/corpus/budget.ts). */
+  memory?: number;
   /** Told about the bytes read (a stage "reading" is begun and ended around it). */
   progress?: Progress;
   /** Total bytes to read, when known, for the progress stage. */
@@ -74,6 +77,7 @@ export async function readCorpus(inputs: string | string[], options: ReadCorpusO
     maxVocab: options.maxVocab,
     fixedWords: options.vocabulary,
     keepTokens: options.keepTokens,
+    maxTypes: options.memory === undefined ? undefined : maxTypes(options.memory, options.keepTokens ?? true),
   });
   progress?.end();
   return corpus;

@@ -58,14 +58,63 @@ function scanModule(): WebAssembly.Module {
 export class TokenTable {
   /** The type strings, by id. */
   readonly words: string[] = [];
-  readonly kernel: ScanKernel;
+  kernel: ScanKernel;
   private bytes: Uint8Array;
+  private settings: [tokenizer: number, lower: number] = [1, 0];
   private static readonly encoder = new TextEncoder();
 
   constructor() {
-    this.kernel = new WebAssembly.Instance(scanModule(), { env: { abort: () => { throw new Error('corpus scanner kernel aborted'); } } }).exports as unknown as ScanKernel;
-    this.kernel.init();
+    this.kernel = TokenTable.newKernel();
     this.bytes = new Uint8Array(this.kernel.memory.buffer);
+  }
+
+  private static newKernel(): ScanKernel {
+    const kernel = new WebAssembly.Instance(scanModule(), { env: { abort: () => { throw new Error('corpus scanner kernel aborted'); } } }).exports as unknown as ScanKernel;
+    kernel.init();
+    return kernel;
+  }
+
+  /** How the kernel tokenizes ASCII lines: `tokenizer` 0 word, 1 whitespace, 2 char; `lower` 1 to fold case. */
+  configure(tokenizer: number, lower: number): void {
+    this.settings = [tokenizer, lower];
+    this.kernel.configure(tokenizer, lower);
+  }
+
+  /**
+   * Drop rare types, as word2vec's ReduceVocab does: every type counted ≤ t, for the smallest t ≥
+   * `from` that leaves at most `keep` types (types `kept` says to keep always stay and are not
+   * counted against `keep`). The survivors go into a fresh kernel (its memory, which only grows,
+   * is given back) with their counts and new ids in their old order; a dropped type seen again
+   * starts from 0. Returns old id → new id (-1 for a dropped type), the number dropped and t.
+   */
+  prune(keep: number, from: number, kept?: (word: string) => boolean): { remap: Int32Array; removed: number; threshold: number } {
+    const counts = Float64Array.from(this.counts);
+    const old = this.words.splice(0);
+    const always = new Uint8Array(old.length);
+    const candidates: number[] = [];
+    for (let id = 0; id < old.length; id++) {
+      if (kept?.(old[id]!)) always[id] = 1;
+      else candidates.push(counts[id]!);
+    }
+    const room = Math.max(0, keep - (old.length - candidates.length));
+    let threshold = from;
+    if (candidates.length > room) {
+      const sorted = Float64Array.from(candidates).sort();
+      // At most `room` candidates may stay: those counted more than the (length − room)-th smallest count.
+      threshold = Math.max(from, sorted[sorted.length - room - 1]!);
+    }
+    this.kernel = TokenTable.newKernel();
+    this.kernel.configure(...this.settings);
+    this.bytes = new Uint8Array(this.kernel.memory.buffer);
+    const remap = new Int32Array(old.length).fill(-1);
+    let removed = 0;
+    for (let id = 0; id < old.length; id++) {
+      if (always[id] || counts[id]! > threshold) remap[id] = this.idOfString(old[id]!);
+      else removed++;
+    }
+    const fresh = this.counts;
+    for (let id = 0; id < old.length; id++) if (remap[id]! >= 0) fresh[remap[id]!] = counts[id]!;
+    return { remap, removed, threshold };
   }
 
   get size(): number {
@@ -128,7 +177,7 @@ export class LineScanner {
     readonly table: TokenTable,
     options: TokenizerOptions,
   ) {
-    table.kernel.configure(options.tokenizer === 'word' ? 0 : options.tokenizer === 'whitespace' ? 1 : 2, options.keepCase ? 0 : 1);
+    table.configure(options.tokenizer === 'word' ? 0 : options.tokenizer === 'whitespace' ? 1 : 2, options.keepCase ? 0 : 1);
     this.tokenize = makeTokenizer(options);
   }
 

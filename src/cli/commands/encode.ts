@@ -97,7 +97,7 @@ function addOutputOptions(command: Command, encoder: Encoder): void {
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'counts', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab']);
+const SHELL_KEYS = new Set(['output', 'format', 'counts', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab', 'memory']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
   // Loaded when a method runs, not at start-up (DESIGN.md: the command line starts in node's time).
@@ -115,7 +115,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   const named = countFormat ? undefined : ((flags.format as Format | undefined) ?? formatFromName(flags.output, target, '-f'));
   if (named) await checkOutput({ output: flags.output, inputs: reads, force: flags.force, format: named });
   const progress = makeProgress(io, flags.quiet === true);
-  const context = { progress, warn: (m: string) => warn(io, m) };
+  const context = { progress, warn: (m: string) => warn(io, m), memory: flags.memory, note: flags.quiet ? undefined : (m: string) => note(io, `wordspace: ${m}`) };
   const options: EncoderOptions = {};
   const encoderKeys = new Set(encoder.options.map(optionKey));
   for (const [key, value] of Object.entries(flags)) if (!SHELL_KEYS.has(key) && encoderKeys.has(key)) options[key] = value;

@@ -12,6 +12,7 @@ import { Vocabulary } from '../../vocab/vocabulary.js';
 import { note, type CliIO } from '../context.js';
 import { checkOutput } from '../output-options.js';
 import { parsedOption } from '../options.js';
+import { memoryOption, warnSmallMemory } from '../memory.js';
 import type { RegisterCommand } from './index.js';
 
 const MERGE_FORMATS = ['vocab', ...COUNT_FORMATS] as const;
@@ -27,6 +28,8 @@ interface MergeFlags {
   distanceWeighting?: string;
   quiet?: boolean;
   force?: boolean;
+  /** --memory in bytes. */
+  memory?: number;
 }
 
 async function isBinaryCountFile(path: string): Promise<boolean> {
@@ -119,6 +122,7 @@ export const registerMerge: RegisterCommand = (program, io: CliIO) => {
     .addOption(new Option('--vocab <file>', 'text pair counts: the vocabulary they were counted with'))
     .addOption(parsedOption('--window <n>', 'text pair counts: the window they were counted with', integer('--window', 1)))
     .addOption(new Option('--distance-weighting <mode>', 'text pair counts: their distance weighting').choices(DISTANCE_WEIGHTINGS))
+    .addOption(memoryOption())
     .addOption(new Option('-q, --quiet', 'no summary on stderr'))
     .addOption(new Option('--force', 'replace the output file even if it is read-only'))
     .addHelpText(
@@ -127,6 +131,7 @@ export const registerMerge: RegisterCommand = (program, io: CliIO) => {
     )
     .action(async (files: string[], flags: MergeFlags) => {
       await checkOutput({ output: flags.output, inputs: [...files, flags.vocab], force: flags.force });
+      warnSmallMemory(io, flags.memory);
       const sources: MergeSource[] = [];
       for (const path of files) sources.push({ path, binary: await isBinaryCountFile(path) });
       if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) given more than once');
