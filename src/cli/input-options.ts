@@ -11,10 +11,11 @@ import { note, warn, type CliIO } from './context.js';
 import { formatSize } from '../core/size.js';
 import { parsedOption } from './options.js';
 import { memoryOption, warnSmallMemory } from './memory.js';
+import { addDryRunOptions, type DryRunFlags } from './plan.js';
 
 /** The input flags shared by `vocab` and `encode <method>` (DESIGN.md, command-line contract). */
 export function addInputOptions(command: Command, defaultMinCount: number): Command {
-  return command
+  return addDryRunOptions(command)
     .addOption(new Option('--csv', 'read the inputs as CSV/TSV even without a .csv/.tsv extension'))
     .addOption(new Option('--text-column <name|index>', 'CSV column holding the text (name or 1-based index)').default('text'))
     .addOption(new Option('--id-column <name|index>', 'CSV column naming the rows (default: "id" if there is one, else the row number)'))
@@ -37,7 +38,7 @@ export function addInputOptions(command: Command, defaultMinCount: number): Comm
     });
 }
 
-export interface InputFlags {
+export interface InputFlags extends DryRunFlags {
   csv?: boolean;
   textColumn: string;
   idColumn?: string;

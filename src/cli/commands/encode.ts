@@ -3,7 +3,7 @@ import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
 import { ENCODER_CATALOG, type EncoderEntry } from '../../encoders/catalog.js';
 import type { Encoder, EncoderOptions } from '../../encoders/types.js';
-import { excessDenseCells, FORMATS, type Format } from '../../io/formats/common.js';
+import { excessDenseCells, FORMATS, inferFormat, type Format } from '../../io/formats/common.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { COUNT_FORMATS, type CountFormat } from '../../counts/write.js';
 import { note, warn, type CliIO } from '../context.js';
@@ -97,9 +97,16 @@ function addOutputOptions(command: Command, encoder: Encoder): void {
 }
 
 /** Keys that are about input/output, not the encoder; everything else is the encoder's. */
-const SHELL_KEYS = new Set(['output', 'format', 'counts', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab', 'memory']);
+const SHELL_KEYS = new Set(['dryRun', 'planFormat', 'output', 'format', 'counts', 'precision', 'force', 'quiet', 'csv', 'textColumn', 'header', 'docs', 'tokenizer', 'keepCase', 'minCount', 'maxVocab', 'vocab', 'memory']);
 
 async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags & OutputFlags & EncoderOptions, io: CliIO): Promise<void> {
+  if (flags.dryRun && encoder.input === 'corpus') {
+    const { dryRunCorpus } = await import('../plan.js');
+    const format = (flags.format as string | undefined) ?? (flags.output !== '-' ? inferFormat(flags.output) : undefined);
+    const number = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+    const method = encoder.name === 'autoencoder' && flags.input !== 'cooc' ? 'autoencoder-doc' : encoder.name;
+    return dryRunCorpus(inputs, flags, { command: 'encode', method, window: number(flags.window), dim: number(flags.dim), epochs: number(flags.epochs), format, precision: flags.precision }, io);
+  }
   // Loaded when a method runs, not at start-up (DESIGN.md: the command line starts in node's time).
   const [{ encode, optionKey }, { readTable }, { writeMatrixFile }, { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts }] = await Promise.all([
     import('../../encoders/encode.js'),

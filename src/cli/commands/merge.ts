@@ -13,6 +13,7 @@ import { note, type CliIO } from '../context.js';
 import { checkOutput } from '../output-options.js';
 import { parsedOption } from '../options.js';
 import { memoryOption, warnSmallMemory } from '../memory.js';
+import type { PlanFormat } from '../plan.js';
 import type { RegisterCommand } from './index.js';
 
 const MERGE_FORMATS = ['vocab', ...COUNT_FORMATS] as const;
@@ -30,6 +31,8 @@ interface MergeFlags {
   force?: boolean;
   /** --memory in bytes. */
   memory?: number;
+  dryRun?: boolean;
+  planFormat?: PlanFormat;
 }
 
 async function isBinaryCountFile(path: string): Promise<boolean> {
@@ -124,6 +127,8 @@ export const registerMerge: RegisterCommand = (program, io: CliIO) => {
     .addOption(new Option('--distance-weighting <mode>', 'text pair counts: their distance weighting').choices(DISTANCE_WEIGHTINGS))
     .addOption(memoryOption())
     .addOption(new Option('-q, --quiet', 'no summary on stderr'))
+    .addOption(new Option('--dry-run', 'print the plan (memory, output size) and merge nothing'))
+    .addOption(new Option('--plan-format <format>', 'how --dry-run prints the plan (default: table on a terminal, tsv in a pipe)').choices(['table', 'tsv', 'json']))
     .addOption(new Option('--force', 'replace the output file even if it is read-only'))
     .addHelpText(
       'after',
@@ -147,6 +152,10 @@ export const registerMerge: RegisterCommand = (program, io: CliIO) => {
       const format: MergeFormat = flags.format ?? (flags.output !== '-' ? inferCountFormat(flags.output) : undefined) ?? (kind === 'cooc' ? 'counts' : 'vocab');
       if (format === 'counts' && flags.output === '-' && io.stdout.isTTY) throw new UsageError('refusing to write a binary count file to a terminal', 'give -o FILE, or pipe the output elsewhere');
       if (kind === 'cooc' && format === 'vocab') throw new UsageError('pair counts cannot be written as a vocabulary', 'use -f counts or -f counts-tsv');
+      if (flags.dryRun) {
+        const inputs = await Promise.all(sources.map(async (s) => ({ bytes: s.path === '-' ? 0 : (await fs.stat(s.path)).size, binary: s.binary })));
+        return (await import('../plan.js')).dryRunMerge(inputs, flags.memory!, format, flags.planFormat, io);
+      }
       const started = Date.now();
       const summary = kind === 'vocab' ? await mergeVocabulary(sources, flags, format, io, stdin) : await mergePairs(sources, flags, format as CountFormat, io, stdin);
       if (!flags.quiet) note(io, `wordspace: merged ${files.length} file${files.length === 1 ? '' : 's'}: ${summary} (${format}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

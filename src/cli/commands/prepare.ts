@@ -29,6 +29,7 @@ export const registerPrepare: RegisterCommand = (program, io: CliIO) => {
   addForceOption(command)
     .addHelpText('after', '\nExamples:\n  wordspace prepare corpus.txt -o corpus.wsc\n  wordspace encode sgns corpus.wsc -o sgns.vec\n  wordspace encode cooc corpus.wsc --weight ppmi --dim 100 -o ppmi.vec')
     .action(async (inputs: string[], flags: PrepareFlags) => {
+      if (flags.dryRun) return (await import('../plan.js')).dryRunCorpus(inputs, flags, { command: 'prepare', precision: 0 }, io);
       if (flags.output === '-' && io.stdout.isTTY) {
         throw new UsageError('refusing to write a prepared corpus (binary) to a terminal', 'give -o FILE, or pipe the output elsewhere');
       }

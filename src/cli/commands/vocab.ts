@@ -27,6 +27,7 @@ export const registerVocab: RegisterCommand = (program, io: CliIO) => {
     .addOption(new Option('-f, --format <format>', 'how to print it: table on a terminal, tsv in a pipe; counts (binary) or counts-tsv (word<TAB>count, by word) for `wordspace merge`').choices([...RESULT_FORMATS, ...COUNT_FORMATS]));
   addForceOption(command)
     .action(async (inputs: string[], flags: VocabFlags) => {
+      if (flags.dryRun) return (await import('../plan.js')).dryRunCorpus(inputs, flags, { command: 'vocab', format: flags.format, precision: 0 }, io);
       if (flags.output) await checkOutput({ output: flags.output, inputs: [...(inputs.length > 0 ? inputs : ['-']), flags.vocab], force: flags.force });
       const progress = makeProgress(io, flags.quiet === true);
       const corpus = await loadCorpus(inputs, flags, io, progress, false);
