@@ -111,3 +111,13 @@ test('the catalog agrees with the encoders', () => {
 test('each catalog entry loads its own encoder', async () => {
   for (const entry of ENCODER_CATALOG) assert.equal(await entry.load(), encoders().find((e) => e.name === entry.name));
 });
+
+test('encode cooc --dry-run loads the reader for its calibration, not the encoding, the writers or the linear algebra', async () => {
+  const file = join(dir, 'dry.txt');
+  writeFileSync(file, 'a b a c\nb a\n');
+  const { src, stdout } = await loaded(['encode', 'cooc', file, '--dry-run']);
+  assert.match(stdout, /^command\tencode cooc$/m);
+  assert.ok(src.has('plan/plan.js') && src.has('io/read-corpus.js'));
+  for (const heavy of ['encoders/encode.js', 'io/formats/index.js', 'io/table.js', 'cli/counts.js']) assert.ok(!src.has(heavy), `${heavy} loaded`);
+  assert.deepEqual([...src].filter((p) => p.startsWith('linalg/') || p.startsWith('encoders/wasm')), []);
+});
