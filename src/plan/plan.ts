@@ -149,6 +149,8 @@ export interface CorpusPlanOptions {
   /** Output format (resolved, or undefined: chosen by the data as encode does). */
   format?: string;
   precision: number;
+  /** The values are integer counts (cooc --weight count, --distance-weighting none): ~2 characters, not `precision` decimals. */
+  integerValues?: boolean;
 }
 
 /** Methods whose counting stage is the pair table (cooc, glove, autoencoder --input cooc). */
@@ -192,9 +194,9 @@ function numberBytes(precision: number): number {
 }
 
 /** Output size of a matrix of `rows` × `cols` (dense) or `nnz` non-zeros (sparse) in a format. */
-export function outputBytes(format: string, shape: { rows: number; cols: number; nnz: number | null; dense: boolean; wordBytes: number }, precision: number): number | null {
+export function outputBytes(format: string, shape: { rows: number; cols: number; nnz: number | null; dense: boolean; wordBytes: number; integerValues?: boolean }, precision: number): number | null {
   const { rows, cols, nnz, dense, wordBytes } = shape;
-  const num = numberBytes(precision);
+  const num = shape.integerValues ? 2 : numberBytes(precision);
   const label = wordBytes + 1;
   switch (format) {
     case 'binary':
@@ -207,7 +209,8 @@ export function outputBytes(format: string, shape: { rows: number; cols: number;
     case 'jsonl':
       return dense ? rows * (label + 12 + (num + 1) * cols) : nnz === null ? null : rows * (label + 12) + nnz * (digits(cols) + num + 3);
     case 'mtx':
-      return nnz === null ? null : nnz * (digits(rows) + digits(cols) + num + 3) + rows * label;
+      // "r c v" lines, and a %row "word" and %column "word" line for each word.
+      return nnz === null ? null : nnz * (digits(rows) + digits(cols) + num + 3) + rows * (2 * label + 18);
     default:
       return null;
   }
@@ -317,7 +320,7 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
         }
         const format = options.format ?? (dense ? 'text' : kept !== null && kept * kept > 1e9 ? 'mtx' : 'tsv');
         const cols = dense ? dim! : (kept ?? 0);
-        const bytes = kept === null ? null : outputBytes(format, { rows: kept, cols, nnz: dense ? null : nnz, dense: dense || format === 'tsv' || format === 'csv' || format === 'text' || format === 'binary', wordBytes }, options.precision);
+        const bytes = kept === null ? null : outputBytes(format, { rows: kept, cols, nnz: dense ? null : nnz, dense: dense || format === 'tsv' || format === 'csv' || format === 'text' || format === 'binary', wordBytes, integerValues: !dense && options.integerValues }, options.precision);
         output = { format, bytes, note: dense ? `${fmt(kept)} rows × ${dim} numbers` : `${fmt(kept)} rows, ≤ ${fmt(nnz)} non-zeros` };
       } else {
         output = denseOutput(options, kept, dim, wordBytes);

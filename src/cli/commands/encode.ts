@@ -105,7 +105,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     const format = (flags.format as string | undefined) ?? (flags.output !== '-' ? inferFormat(flags.output) : undefined);
     const number = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
     const method = encoder.name === 'autoencoder' && flags.input !== 'cooc' ? 'autoencoder-doc' : encoder.name;
-    return dryRunCorpus(inputs, flags, { command: 'encode', method, window: number(flags.window), dim: number(flags.dim), epochs: number(flags.epochs), format, precision: flags.precision }, io);
+    return dryRunCorpus(inputs, flags, { command: 'encode', method, window: number(flags.window), dim: number(flags.dim), epochs: number(flags.epochs), format, precision: flags.precision, integerValues: flags.weight === 'count' && flags.distanceWeighting === 'none' }, io);
   }
   // Loaded when a method runs, not at start-up (DESIGN.md: the command line starts in node's time).
   const [{ encode, optionKey }, { readTable }, { writeMatrixFile }, { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts }] = await Promise.all([
