@@ -122,3 +122,14 @@ test('prepare and merge --dry-run print a plan and write nothing; tsv in a pipe'
   assert.equal(p.command, 'merge');
   assert.equal(p.input.bytes, 16);
 });
+
+test('--dry-run on a prepared corpus says what its header knows, in one line, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wordspace-plan-wsc-'));
+  writeFileSync(join(dir, 'c.txt'), 'a b a\nc a\n');
+  assert.equal((await runCli(['prepare', join(dir, 'c.txt'), '-o', join(dir, 'c.wsc'), '-q'])).code, 0);
+  const r = await runCli(['encode', 'cooc', join(dir, 'c.wsc'), '--dry-run']);
+  assert.equal(r.code, 2);
+  // By hand: 5 tokens, 3 types (a, b, c), 2 sentences.
+  assert.match(r.stderr, /^wordspace: .*c\.wsc is a prepared corpus of 5 tokens, 3 types and 2 sentences; --dry-run estimates from text inputs/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});

@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { UsageError } from '../core/errors.js';
 import { decompressedBytes, isCsvPath } from '../io/input.js';
 import type { ReadCorpusOptions } from '../io/read-corpus.js';
 import type { Calibration, InputSize } from './plan.js';
@@ -45,6 +46,34 @@ export async function inputSize(files: string[]): Promise<InputSize> {
     }
   }
   return { bytes, diskBytes: disk, source, files: files.length };
+}
+
+/**
+ * A prepared corpus is not text to sample: say what its header knows (exact sizes) instead of a
+ * misleading "binary file" from the text sampler.
+ */
+async function refusePrepared(path: string): Promise<void> {
+  if (path === '-') return;
+  const handle = await fs.open(path, 'r').catch(() => undefined);
+  if (!handle) return; // the reader reports a missing file
+  try {
+    const fixed = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(fixed, 0, 16, 0);
+    if (bytesRead < 16 || fixed.subarray(0, 8).toString('latin1') !== 'WSCORPUS') return;
+    const length = Math.min(fixed.readUInt32LE(12), 1 << 16);
+    const json = Buffer.alloc(length);
+    await handle.read(json, 0, length, 16);
+    let sizes = '';
+    try {
+      const header = JSON.parse(json.toString('utf8')) as { tokens?: number; types?: number; sentences?: number };
+      sizes = ` of ${header.tokens?.toLocaleString('en-US')} tokens, ${header.types?.toLocaleString('en-US')} types and ${header.sentences?.toLocaleString('en-US')} sentences`;
+    } catch {
+      // no sizes to tell
+    }
+    throw new UsageError(`${path} is a prepared corpus${sizes}; --dry-run estimates from text inputs`, 'plan with the text it was prepared from, or run the command: a prepared corpus is read without tokenizing');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The first ~SAMPLE_BYTES of text of a source, cut at a line end; whole when the source ended. */
@@ -116,6 +145,7 @@ export interface CalibrateOptions extends Omit<ReadCorpusOptions, 'keepTokens' |
 /** Tokenize the beginning of the first input with the real reader and tokenizer, and time it. */
 export async function calibrate(files: string[], options: CalibrateOptions): Promise<Calibration> {
   const first = files[0] ?? '-';
+  await refusePrepared(first);
   const { text, whole } = await sampleText(first, options.stdin);
   const { readCorpus } = await import('../io/read-corpus.js');
   const started = performance.now();
