@@ -103,7 +103,7 @@ export function formatFigures(info: Record<string, number | string>): string {
 }
 
 /** cli-progress's `{value}` and `{total}` with thousands separators (`12,345/67,890`). */
-export function formatBarValue(v: number, options: unknown, type: string): string {
+export function formatBarValue(v: number, _options: unknown, type: string): string {
   if ((type === 'value' || type === 'total') && Number.isFinite(v)) return Math.round(v).toLocaleString('en-US');
   return String(v);
 }

@@ -104,22 +104,25 @@ export interface CorpusParts {
 }
 
 /** Cut the vocabulary and remap the provisional ids in place (shared by the line reader and the byte reader). */
+/**
+ * The vocabulary kept from counted types (a fixed vocabulary in its order, else --min-count and
+ * --max-vocab) and each type's new id or -1; an empty result is an error.
+ */
+export function cutVocabulary(words: string[], counts: ArrayLike<number>, options: VocabularyOptions): { vocab: Vocabulary; remap: Int32Array } {
+  const cut = options.fixedWords ? Vocabulary.fixed(options.fixedWords, words, counts) : Vocabulary.fromCounts(words, counts, options.minCount, options.maxVocab);
+  if (cut.vocab.size === 0) {
+    throw new InputError(`the vocabulary is empty: none of the ${words.length} word types occurs ${options.minCount} times or more`, 'lower --min-count');
+  }
+  return cut;
+}
+
 export function finishCorpus(parts: CorpusParts, options: CorpusOptions): Corpus {
   const { words: seenWords, tokens, sentenceStarts, docStarts, docLabels, tokensRead } = parts;
   const keepTokens = options.keepTokens ?? true;
   docStarts.push(sentenceStarts.length);
   if (tokensRead === 0) throw new InputError('the corpus is empty: no tokens found', 'check the input and --tokenizer (or --text-column for CSV)');
 
-  const countArray = parts.counts;
-  const { vocab, remap } = options.fixedWords
-    ? Vocabulary.fixed(options.fixedWords, seenWords, countArray)
-    : Vocabulary.fromCounts(seenWords, countArray, options.minCount, options.maxVocab);
-  if (vocab.size === 0) {
-    throw new InputError(
-      `the vocabulary is empty: none of the ${seenWords.length} word types occurs ${options.minCount} times or more`,
-      'lower --min-count',
-    );
-  }
+  const { vocab, remap } = cutVocabulary(seenWords, parts.counts, options);
 
   // Remap in place, dropping out-of-vocabulary tokens and keeping sentence boundaries.
   const data = tokens.data;

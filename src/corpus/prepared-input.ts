@@ -3,9 +3,9 @@
  * input), so that every command that takes a corpus takes one in place of text.
  */
 import { promises as fs } from 'node:fs';
-import { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { displayName, fileError } from '../io/input.js';
+import { peekStream } from '../io/peek.js';
 import { isPreparedCorpus, parsePreparedCorpus, PREPARED_MAGIC, type PreparedCorpus } from './prepared.js';
 
 export interface PreparedProbe {
@@ -44,36 +44,9 @@ async function readWhole(path: string): Promise<Buffer> {
 
 /** Look at standard input's first bytes; hand back the whole prepared corpus or an equivalent stream. */
 async function probeStdin(stdin: NodeJS.ReadableStream): Promise<PreparedProbe> {
-  const iterator = (stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  while (size < PREPARED_MAGIC.length) {
-    const r = await iterator.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    const chunk = typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
-    head.push(chunk);
-    size += chunk.length;
-  }
-  const first = Buffer.concat(head);
-  if (isPreparedCorpus(first)) {
-    const parts: Buffer[] = [first];
-    for (let r = done ? { done: true as const, value: undefined } : await iterator.next(); !r.done; r = await iterator.next()) {
-      parts.push(typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value);
-    }
-    return { prepared: parsePreparedCorpus(Buffer.concat(parts), displayName('-')) };
-  }
-  const rest = async function* (): AsyncGenerator<Buffer> {
-    if (first.length > 0) yield first;
-    if (done) return;
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      yield typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
-    }
-  };
-  return { stdin: Readable.from(rest(), { objectMode: false }) };
+  const peeked = await peekStream(stdin, (head) => head.length >= PREPARED_MAGIC.length);
+  if (isPreparedCorpus(peeked.head)) return { prepared: parsePreparedCorpus(await peeked.readAll(), displayName('-')) };
+  return { stdin: peeked.replay() };
 }
 
 /**

@@ -23,7 +23,7 @@
 import { crc32 } from 'node:zlib';
 import { InputError } from '../core/errors.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
-import type { Corpus, VocabularyOptions } from './corpus.js';
+import { cutVocabulary, type Corpus, type VocabularyOptions } from './corpus.js';
 
 export const PREPARED_MAGIC = Buffer.from('WSCORPUS', 'latin1');
 export const FORMAT_VERSION = 1;
@@ -251,13 +251,7 @@ export function parsePreparedCorpus(bytes: Buffer, name: string): PreparedCorpus
  * --max-vocab or --vocab, and out-of-vocabulary tokens dropped — what reading the text would give.
  */
 export function cutPrepared(prepared: Corpus, options: VocabularyOptions): Corpus {
-  const stored = prepared.vocab;
-  const { vocab, remap } = options.fixedWords
-    ? Vocabulary.fixed(options.fixedWords, stored.words, stored.counts)
-    : Vocabulary.fromCounts(stored.words, stored.counts, options.minCount, options.maxVocab);
-  if (vocab.size === 0) {
-    throw new InputError(`the vocabulary is empty: none of the ${stored.size} word types occurs ${options.minCount} times or more`, 'lower --min-count');
-  }
+  const { vocab, remap } = cutVocabulary(prepared.vocab.words, prepared.vocab.counts, options);
   const tokens = new Int32Array(prepared.tokens.length);
   const sentenceStarts = new Int32Array(prepared.sentenceStarts.length);
   let write = 0;

@@ -6,6 +6,7 @@
 import { InputError } from '../core/errors.js';
 import { PairCounter } from '../encoders/pair-counter.js';
 import { textLines } from '../io/input.js';
+import { peekStream } from '../io/peek.js';
 import { compareStrings } from '../vocab/vocabulary.js';
 import { CountFileReader, isCountFile, parseCountLine, VOCAB_TSV_HEADER, type CountHeader, type CountKind } from './format.js';
 
@@ -234,36 +235,13 @@ export async function sniffKind(source: MergeSource, stdin?: NodeJS.ReadableStre
     return {};
   }
   if (!stdin) return {};
-  const iterator = (stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const seen: Buffer[] = [];
-  let kind: CountKind | undefined;
-  let done = false;
-  for (;;) {
-    const r = await iterator.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    seen.push(typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value);
-    if (seen.length === 1 && isCountFile(seen[0]!)) {
-      throw new InputError('a binary count file on standard input cannot be merged', 'give binary count files as file names');
-    }
-    const text = Buffer.concat(seen).toString('utf8');
-    const line = firstLine(text.slice(0, text.lastIndexOf('\n') + 1));
-    if (line !== undefined) {
-      kind = kindOf(line);
-      break;
-    }
-  }
-  if (kind === undefined) {
-    const line = firstLine(Buffer.concat(seen).toString('utf8'));
-    if (line !== undefined) kind = kindOf(line);
-  }
-  const replay = async function* (): AsyncGenerator<Buffer> {
-    yield* seen;
-    if (done) return;
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value;
-  };
-  const { Readable } = await import('node:stream');
-  return { kind, stdin: Readable.from(replay(), { objectMode: false }) };
+  // Read until the first complete line that is not a header (or the end).
+  const peeked = await peekStream(stdin, (head) => {
+    const text = head.toString('utf8');
+    return isCountFile(head) || firstLine(text.slice(0, text.lastIndexOf('\n') + 1)) !== undefined;
+  });
+  if (isCountFile(peeked.head)) throw new InputError('a binary count file on standard input cannot be merged', 'give binary count files as file names');
+  const text = peeked.head.toString('utf8');
+  const line = firstLine(peeked.ended ? text : text.slice(0, text.lastIndexOf('\n') + 1));
+  return { kind: line === undefined ? undefined : kindOf(line), stdin: peeked.replay() };
 }

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../core/errors.js';
+import { isPreparedCorpus } from '../corpus/prepared.js';
 import { decompressedBytes, isCsvPath } from '../io/input.js';
 import type { ReadCorpusOptions } from '../io/read-corpus.js';
 import type { Calibration, InputSize } from './plan.js';
@@ -59,7 +60,7 @@ async function refusePrepared(path: string): Promise<void> {
   try {
     const fixed = Buffer.alloc(16);
     const { bytesRead } = await handle.read(fixed, 0, 16, 0);
-    if (bytesRead < 16 || fixed.subarray(0, 8).toString('latin1') !== 'WSCORPUS') return;
+    if (bytesRead < 16 || !isPreparedCorpus(fixed)) return;
     const length = Math.min(fixed.readUInt32LE(12), 1 << 16);
     const json = Buffer.alloc(length);
     await handle.read(json, 0, length, 16);

@@ -18,7 +18,7 @@
  * scipy does.
  */
 import { InputError } from '../../core/errors.js';
-import { DENSE_CELL_LIMIT, DenseMatrix, SparseMatrix, type Matrix, type MatrixMeta } from '../../core/matrix.js';
+import { DENSE_CELL_LIMIT, SparseMatrix, type Matrix, type MatrixMeta } from '../../core/matrix.js';
 import { GrowableFloat64, GrowableInt32 } from '../../corpus/growable.js';
 import { metaFrom, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
 import { numberFormatter, parseNumber, quoteCell, scanNumbers } from './numbers.js';
