@@ -3,6 +3,7 @@
  * (`counts-tsv`).
  */
 import type { Sink } from '../io/output.js';
+import { compareStrings, type Vocabulary } from '../vocab/vocabulary.js';
 import { CountFileWriter, type CountHeader } from './format.js';
 
 export const COUNT_FORMATS = ['counts', 'counts-tsv'] as const;
@@ -11,6 +12,18 @@ export type CountFormat = (typeof COUNT_FORMATS)[number];
 /** `.counts` names a binary count file. */
 export function inferCountFormat(path: string): CountFormat | undefined {
   return /\.counts(\.gz)?$/i.test(path) ? 'counts' : undefined;
+}
+
+/** A vocabulary's counts in the mergeable order (by word, code-unit order). */
+export async function writeVocabularyCounts(sink: Sink, format: CountFormat, header: CountHeader, vocab: Vocabulary): Promise<void> {
+  const order = vocab.words.map((_, i) => i).sort((x, y) => compareStrings(vocab.words[x]!, vocab.words[y]!));
+  await writeWordCounts(
+    sink,
+    format,
+    header,
+    order.map((i) => vocab.words[i]!),
+    order.map((i) => vocab.counts[i]!),
+  );
 }
 
 /** Vocabulary counts, sorted by word. */

@@ -4,7 +4,7 @@ import { InputError, UsageError } from '../../core/errors.js';
 import { integer } from '../../core/parse.js';
 import { COUNT_KINDS, isCountFile, readHeader, type CountHeader, type CountKind } from '../../counts/format.js';
 import { mergePairCountFiles, mergeWordCounts, openPairCountFiles, readPairCountText, sniffKind, type MergeSource } from '../../counts/merge.js';
-import { COUNT_FORMATS, inferCountFormat, PairCountOutput, writeWordCounts, type CountFormat } from '../../counts/write.js';
+import { COUNT_FORMATS, inferCountFormat, PairCountOutput, writeVocabularyCounts, type CountFormat } from '../../counts/write.js';
 import { DISTANCE_WEIGHTINGS } from '../../encoders/cooc.js';
 import { fileError } from '../../io/input.js';
 import { withOutput } from '../../io/output.js';
@@ -70,10 +70,9 @@ async function mergeVocabulary(sources: MergeSource[], flags: MergeFlags, format
       for (const line of vocab.lines()) await sink.write(line);
       return;
     }
-    const order = vocab.words.map((_, i) => i).sort((x, y) => (vocab.words[x]! < vocab.words[y]! ? -1 : 1));
     let header: CountHeader = { kind: 'vocab' };
     if (binary) header = readHeader(binary.path);
-    await writeWordCounts(sink, format, header, order.map((i) => vocab.words[i]!), order.map((i) => vocab.counts[i]!));
+    await writeVocabularyCounts(sink, format, header, vocab);
   }, { force: flags.force });
   return `${merged.words.length.toLocaleString('en-US')} words, ${vocab.size.toLocaleString('en-US')} kept`;
 }

@@ -1,8 +1,7 @@
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { COUNT_FORMATS, inferCountFormat, writeWordCounts, type CountFormat } from '../../counts/write.js';
+import { COUNT_FORMATS, inferCountFormat, writeVocabularyCounts, type CountFormat } from '../../counts/write.js';
 import { withOutput } from '../../io/output.js';
-import { compareStrings } from '../../vocab/vocabulary.js';
 import { note, type CliIO } from '../context.js';
 import { addInputOptions, describeInput, loadCorpus, type InputFlags } from '../input-options.js';
 import { addForceOption, checkOutput } from '../output-options.js';
@@ -37,9 +36,8 @@ export const registerVocab: RegisterCommand = (program, io: CliIO) => {
         const output = flags.output ?? '-';
         if (countFormat === 'counts' && output === '-' && io.stdout.isTTY) throw new UsageError('refusing to write a binary count file to a terminal', 'give -o FILE, or pipe the output elsewhere');
         const settings = describeInput(flags, corpus);
-        const order = vocab.words.map((_, i) => i).sort((x, y) => compareStrings(vocab.words[x]!, vocab.words[y]!));
         await withOutput(output, io.stdout, (sink) =>
-          writeWordCounts(sink, countFormat, { kind: 'vocab', tokenizer: settings.tokenizer as string, keepCase: settings.keepCase as boolean }, order.map((i) => vocab.words[i]!), order.map((i) => vocab.counts[i]!)),
+          writeVocabularyCounts(sink, countFormat, { kind: 'vocab', tokenizer: settings.tokenizer as string, keepCase: settings.keepCase as boolean }, vocab),
         { force: flags.force });
       } else if (flags.output) {
         await withOutput(flags.output, io.stdout, async (sink) => {
