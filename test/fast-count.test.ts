@@ -12,6 +12,7 @@ import { LineScanner, TokenTable } from '../src/text/scan.js';
 import { runCli } from './helpers/cli.js';
 import { resolveSegmenter } from '../src/text/segment.js';
 import { makeTokenizer, type TokenizerName } from '../src/text/tokenize.js';
+import { flatten } from './helpers/stream.js';
 
 // The byte reader must give exactly what buildCorpus gives over readCorpusLines (the reference).
 const dir = mkdtempSync(join(tmpdir(), 'wordspace-fast-'));
@@ -81,8 +82,7 @@ function plain(r: Run): unknown {
   return {
     words: c.vocab.words,
     counts: Array.from(c.vocab.counts),
-    tokens: Array.from(c.tokens),
-    sentenceStarts: Array.from(c.sentenceStarts),
+    ...flatten(c),
     docStarts: Array.from(c.docStarts),
     docLabels: c.docLabels,
     tokensRead: c.tokensRead,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { parsePreparedCorpus } from '../src/corpus/prepared.js';
+import { openPreparedCorpus } from '../src/corpus/prepared.js';
+import { flatten } from './helpers/stream.js';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wordspace-prepared-'));
@@ -40,13 +41,16 @@ test('prepare stores the vocabulary, ids and boundaries computed by hand', async
   await ok(['prepare', path('one.txt'), path('two.txt'), '-o', path('small.wsc'), '-q']);
   const bytes = readFileSync(path('small.wsc'));
   assert.equal(bytes.subarray(0, 8).toString('latin1'), 'WSCORPUS');
-  assert.equal(bytes.readUInt32LE(8), 1);
-  const { corpus, settings } = parsePreparedCorpus(bytes, 'small.wsc');
+  assert.equal(bytes.readUInt32LE(8), 2);
+  // The stream is the last section, right before the CRC: ids, -1 ending each sentence.
+  const stream = new Int32Array(bytes.buffer.slice(bytes.byteOffset + bytes.length - 4 - 11 * 4, bytes.byteOffset + bytes.length - 4));
+  assert.deepEqual([...stream], [0, 1, 0, -1, 2, 0, -1, 1, 3, 0, -1]);
+  const { corpus, settings } = openPreparedCorpus(path('small.wsc'), 'small.wsc');
   assert.deepEqual(corpus.vocab.words, ['a', 'b', 'c', 'd']);
   assert.deepEqual([...corpus.vocab.counts], [4, 2, 1, 1]);
   // one.txt: "a b a" / (blank) / "c a"; two.txt: "b d a".
-  assert.deepEqual([...corpus.tokens], [0, 1, 0, 2, 0, 1, 3, 0]);
-  assert.deepEqual([...corpus.sentenceStarts], [0, 3, 5, 8]);
+  assert.deepEqual(flatten(corpus).tokens, [0, 1, 0, 2, 0, 1, 3, 0]);
+  assert.deepEqual(flatten(corpus).sentenceStarts, [0, 3, 5, 8]);
   assert.deepEqual([...corpus.docStarts], [0, 2, 3]);
   assert.deepEqual(corpus.docLabels, [path('one.txt'), path('two.txt')]);
   assert.equal(corpus.tokensRead, 8);

@@ -254,7 +254,7 @@ test('a failing training thread rejects with its message', async () => {
   await assert.rejects(
     runWorkers([{
       module, memory, layout, slot: 5, shape: { window: 1, negative: 1, cbow: false },
-      slice: Int32Array.from([0, 1, -1]), seed: [1, 2], counter, epochs: 1, alpha: 0.025, totalWords: 2,
+      parts: [{ data: Int32Array.from([0, 1, -1]), byteOffset: 0, entries: 3 }], seed: [1, 2], counter, epochs: 1, alpha: 0.025, totalWords: 2,
     }], () => {}),
     /training thread 1 failed: word2vec kernel: no scratch slot 5/,
   );

@@ -133,6 +133,13 @@ export async function loadCorpus(inputs: string[], flags: InputFlags, io: CliIO,
     progress,
     totalBytes: await totalBytes(files),
   });
+  if (corpus.stream.onDisk && !corpus.prepared && !flags.quiet) {
+    note(
+      io,
+      `wordspace: the token stream (${corpus.stream.storedEntries.toLocaleString('en-US')} entries, ${formatSize(corpus.stream.storedEntries * 4)}) is over its share of --memory ${formatSize(flags.memory ?? 0)}: ` +
+        'it was spilled to a temporary file and is streamed from there (docs/memory.md)',
+    );
+  }
   if (corpus.pruned && !flags.quiet) {
     note(
       io,

@@ -146,6 +146,8 @@ function stopOnSignals(): void {
 export function main(argv: string[]): void {
   const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
   stopOnSignals();
+  // Whatever way the process ends (an error, a closed pipe), no temporary file outlives it.
+  process.on('exit', removeTemporaryFiles);
   // A closed downstream pipe ends the program quietly with status 0.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

@@ -12,7 +12,7 @@ export function memoryOption(): Option {
   const value = defaultMemory();
   return new Option(
     '--memory <size>',
-    'memory budget of the whole process, e.g. 2G, 512M, 1.5G, 800k (K = 1024 bytes): rare types are pruned and co-occurrence counts spill to temporary files to stay in it; the token stream is not bounded yet (docs/memory.md)',
+    'memory budget of the whole process, e.g. 2G, 512M, 1.5G, 800k (K = 1024 bytes): rare types are pruned, and the token stream and co-occurrence counts spill to temporary files, to stay in it (docs/memory.md)',
   )
     .argParser(cliParser(parseMemory))
     .default(value, `${formatSize(value)}: half of this machine's ${formatSize(totalmem())}, at most ${formatSize(DEFAULT_MEMORY_CAP)}`);

@@ -5,8 +5,9 @@
  * The budget is for the whole process. From it come, in this order:
  *   1. the runtime itself (RUNTIME_RESERVE: Node, V8, the code and the WebAssembly kernels);
  *   2. reading: the type table (TYPE_TABLE_SHARE of the rest), which prunes rare types when full;
- *      the token stream (4 bytes a token) when a command keeps it — it does not spill yet and is
- *      not bounded: what it takes is subtracted from what the later stages get;
+ *      the token stream (4 bytes a token and a sentence end) when a command keeps it, in memory up
+ *      to TOKEN_STREAM_SHARE of the rest, else spilled to a temporary file that the encoders stream
+ *      (src/corpus/stream.ts); what it holds in memory is subtracted from what the later stages get;
  *   3. co-occurrence counting: the pair hash table (PAIR_TABLE_SHARE of what is left after the
  *      token stream), which spills sorted runs to temporary files when full; the other part is
  *      left for the merged pairs and the count matrix built from them (the result, not bounded);
@@ -42,6 +43,20 @@ export const TYPE_TABLE_SHARE = { countOnly: 0.5, keepTokens: 0.25 };
 export const MIN_TYPES = 1024;
 /** After pruning, at most this fraction of the limit remains (so that pruning is not repeated at every new type). */
 export const PRUNE_TARGET = 0.75;
+
+/**
+ * Share of the budget (after the runtime) for the token stream in memory. While a large file is
+ * read, the workers' ranges and the merged stream live together (each gets half); word2vec's
+ * threads then copy their slices once more: so the stream proper is held to a fifth.
+ */
+export const TOKEN_STREAM_SHARE = 0.2;
+/** The token stream never spills below this many entries (256 KiB). */
+export const MIN_STREAM_ENTRIES = 1 << 16;
+
+/** The most token-stream entries held in memory before the stream spills to a temporary file. */
+export function maxStreamEntries(memory: number): number {
+  return Math.max(MIN_STREAM_ENTRIES, Math.floor((dataBytes(memory) * TOKEN_STREAM_SHARE) / 4));
+}
 
 /** Bytes of one slot of the pair hash table (PairCounter: key and weight, two float64s). */
 export const PAIR_SLOT_BYTES = 16;

@@ -3,7 +3,8 @@ import type { TextLine } from '../io/input.js';
 import { makeTokenizer, type TokenizerOptions } from '../text/tokenize.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 import type { StoredPairCounts } from '../counts/cooc-counts.js';
-import { GrowableInt32 } from './growable.js';
+import { GrowableFloat64, GrowableInt32 } from './growable.js';
+import { TokenSink, TokenStream } from './stream.js';
 
 /**
  * A corpus as integer ids: every in-vocabulary token in text order, cut into sentences (lines) and
@@ -12,12 +13,10 @@ import { GrowableInt32 } from './growable.js';
  */
 export interface Corpus {
   vocab: Vocabulary;
-  /** Vocabulary ids of the kept tokens, in text order. */
-  tokens: Int32Array;
-  /** Sentence s is tokens[sentenceStarts[s] .. sentenceStarts[s+1]); length = sentences + 1. */
-  sentenceStarts: Int32Array;
+  /** Vocabulary ids of the kept tokens in text order, SENTENCE_END after each sentence; in memory or spilled (src/corpus/stream.ts). */
+  stream: TokenStream;
   /** Document d is sentences docStarts[d] .. docStarts[d+1]; length = documents + 1. */
-  docStarts: Int32Array;
+  docStarts: Float64Array;
   docLabels: string[];
   /** Tokens read before the vocabulary cut. */
   tokensRead: number;
@@ -41,11 +40,13 @@ export interface CorpusOptions extends TokenizerOptions, VocabularyOptions {
   keepTokens?: boolean;
   /** The most types the reader's table holds before pruning rare ones (src/corpus/budget.ts); undefined: no limit. */
   maxTypes?: number;
+  /** The most token-stream entries held in memory before the stream spills to a temporary file (src/corpus/budget.ts); undefined: no limit. */
+  maxStreamEntries?: number;
 }
 
 /**
  * Read the lines once: tokens get provisional ids in order of first appearance while they are
- * counted, then the vocabulary is cut and the ids remapped in place. One pass, so standard input
+ * counted, then the vocabulary is cut and the ids mapped to it. One pass, so standard input
  * works, and 4 bytes per token instead of a string per token.
  */
 export async function buildCorpus(lines: AsyncIterable<TextLine>, options: CorpusOptions): Promise<Corpus> {
@@ -54,56 +55,59 @@ export async function buildCorpus(lines: AsyncIterable<TextLine>, options: Corpu
   const provisional = new Map<string, number>();
   const seenWords: string[] = [];
   const counts = new GrowableInt32(1 << 14);
-  const tokens = new GrowableInt32(keepTokens ? 1 << 16 : 1);
-  const sentenceStarts = new GrowableInt32();
-  const docStarts = new GrowableInt32();
+  const sink = new TokenSink(keepTokens ? (options.maxStreamEntries ?? Infinity) : 1);
+  const ids = new GrowableInt32(1 << 10);
+  const docStarts = new GrowableFloat64();
   const docLabels: string[] = [];
   let tokensRead = 0;
   let currentDoc = -1;
 
-  for await (const line of lines) {
-    if (line.doc !== currentDoc) {
-      currentDoc = line.doc;
-      docStarts.push(sentenceStarts.length);
-      docLabels.push(line.label ?? String(line.doc + 1));
-    }
-    const words = tokenize(line.text);
-    if (words.length === 0) continue;
-    if (keepTokens) sentenceStarts.push(tokens.length);
-    tokensRead += words.length;
-    for (const word of words) {
-      let id = provisional.get(word);
-      if (id === undefined) {
-        id = seenWords.length;
-        provisional.set(word, id);
-        seenWords.push(word);
-        counts.push(0);
+  try {
+    for await (const line of lines) {
+      if (line.doc !== currentDoc) {
+        currentDoc = line.doc;
+        docStarts.push(sink.sentences);
+        docLabels.push(line.label ?? String(line.doc + 1));
       }
-      counts.data[id]!++;
-      if (keepTokens) tokens.push(id);
+      const words = tokenize(line.text);
+      if (words.length === 0) continue;
+      tokensRead += words.length;
+      ids.length = 0;
+      for (const word of words) {
+        let id = provisional.get(word);
+        if (id === undefined) {
+          id = seenWords.length;
+          provisional.set(word, id);
+          seenWords.push(word);
+          counts.push(0);
+        }
+        counts.data[id]!++;
+        if (keepTokens) ids.push(id);
+      }
+      if (keepTokens) sink.sentence(ids.data, ids.length);
     }
+    return finishCorpus(
+      { words: seenWords, counts: counts.data.subarray(0, counts.length), sink, docStarts, docLabels, tokensRead },
+      options,
+    );
+  } catch (err) {
+    sink.discard();
+    throw err;
   }
-  return finishCorpus(
-    { words: seenWords, counts: counts.data.subarray(0, counts.length), tokens, sentenceStarts, docStarts, docLabels, tokensRead },
-    options,
-  );
 }
 
 /** What a pass over the text gathers: types in order of first appearance with counts, provisional ids, boundaries. */
 export interface CorpusParts {
   words: string[];
   counts: ArrayLike<number>;
-  /** Provisional ids (indexes into words), in text order; empty when the tokens are not kept. */
-  tokens: GrowableInt32;
-  /** Start of each non-empty line in tokens (only when the tokens are kept). */
-  sentenceStarts: GrowableInt32;
+  /** Provisional ids (indexes into words) in text order with sentence ends; empty when the tokens are not kept. */
+  sink: TokenSink;
   /** The number of sentences before each document. */
-  docStarts: GrowableInt32;
+  docStarts: GrowableFloat64;
   docLabels: string[];
   tokensRead: number;
 }
 
-/** Cut the vocabulary and remap the provisional ids in place (shared by the line reader and the byte reader). */
 /**
  * The vocabulary kept from counted types (a fixed vocabulary in its order, else --min-count and
  * --max-vocab) and each type's new id or -1; an empty result is an error.
@@ -116,35 +120,25 @@ export function cutVocabulary(words: string[], counts: ArrayLike<number>, option
   return cut;
 }
 
+/** Tokens the vocabulary keeps: the sum of its counts. */
+export function keptTokens(vocab: Vocabulary): number {
+  let n = 0;
+  for (const c of vocab.counts) n += c;
+  return n;
+}
+
+/** Cut the vocabulary and map the provisional ids to it (shared by the line reader and the byte reader). */
 export function finishCorpus(parts: CorpusParts, options: CorpusOptions): Corpus {
-  const { words: seenWords, tokens, sentenceStarts, docStarts, docLabels, tokensRead } = parts;
+  const { words: seenWords, sink, docStarts, docLabels, tokensRead } = parts;
   const keepTokens = options.keepTokens ?? true;
-  docStarts.push(sentenceStarts.length);
+  docStarts.push(sink.sentences);
   if (tokensRead === 0) throw new InputError('the corpus is empty: no tokens found', 'check the input and --tokenizer (or --text-column for CSV)');
 
   const { vocab, remap } = cutVocabulary(seenWords, parts.counts, options);
-
-  // Remap in place, dropping out-of-vocabulary tokens and keeping sentence boundaries.
-  const data = tokens.data;
-  const starts = sentenceStarts.data;
-  let write = 0;
-  for (let s = 0; s < sentenceStarts.length; s++) {
-    const begin = starts[s]!;
-    const end = s + 1 < sentenceStarts.length ? starts[s + 1]! : tokens.length;
-    starts[s] = write;
-    for (let p = begin; p < end; p++) {
-      // -1: a token of a type pruned to stay in the memory budget (out of vocabulary).
-      const t = data[p]!;
-      const id = t < 0 ? -1 : remap[t]!;
-      if (id >= 0) data[write++] = id;
-    }
-  }
-  sentenceStarts.push(write);
-
+  const stream = keepTokens ? sink.finish(remap, keptTokens(vocab)) : TokenStream.fromArray(new Int32Array(0));
   return {
     vocab,
-    tokens: keepTokens ? data.slice(0, write) : new Int32Array(0),
-    sentenceStarts: keepTokens ? sentenceStarts.toArray() : new Int32Array([0]),
+    stream,
     docStarts: docStarts.toArray(),
     docLabels,
     tokensRead,

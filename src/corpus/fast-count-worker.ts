@@ -12,5 +12,5 @@ const result = scanRange(workerData as RangeTask, (bytes) => {
   pending = 0;
 });
 if (pending > 0) port.postMessage({ bytes: pending });
-const arrays = [result.counts, result.tokens, result.sentenceStarts, result.docStarts, result.docLines];
+const arrays = [result.counts, result.tokens, result.docStarts, result.docLines, ...(result.spilled ?? []).flatMap((g) => (g.map ? [g.map] : []))];
 port.postMessage({ result }, arrays.map((a) => a.buffer as ArrayBuffer));

@@ -14,7 +14,8 @@ import { decompressedBytes, displayName, isCsvPath, readCorpusLines, type InputO
 import { LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
 import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
-import { GrowableInt32 } from './growable.js';
+import { GrowableFloat64, GrowableInt32 } from './growable.js';
+import { makeStreamDirectory, TokenSink, type SpilledGroup } from './stream.js';
 import { MIN_TYPES, PRUNE_TARGET } from './budget.js';
 
 const CHUNK = 4 << 20;
@@ -92,9 +93,8 @@ class LineFeeder {
 /** Tokens, sentences and documents of one pass, with ids local to its TokenTable. */
 class Accumulator {
   readonly table = new TokenTable();
-  readonly tokens: GrowableInt32;
-  readonly sentenceStarts = new GrowableInt32();
-  readonly docStarts = new GrowableInt32();
+  readonly sink: TokenSink;
+  readonly docStarts = new GrowableFloat64();
   readonly docLabels: string[] = [];
   /** For a worker's `--docs line`: the local line number of each document. */
   readonly docLines = new GrowableInt32();
@@ -109,8 +109,9 @@ class Accumulator {
     tokenizer: TokenizerOptions,
     readonly keepTokens: boolean,
     private readonly pruning: Pruning = {},
+    stream: { maxEntries?: number; dir?: string; fileName?: string } = {},
   ) {
-    this.tokens = new GrowableInt32(keepTokens ? 1 << 16 : 1);
+    this.sink = new TokenSink(keepTokens ? (stream.maxEntries ?? Infinity) : 1, stream.dir, stream.fileName);
     this.scanner = new LineScanner(this.table, tokenizer);
     this.limit = pruning.maxTypes ?? Infinity;
   }
@@ -118,7 +119,7 @@ class Accumulator {
   /**
    * Over the type limit: drop rare types (TokenTable.prune) down to PRUNE_TARGET of it, the
    * threshold starting one above the last one (word2vec's min_reduce). Kept token ids are renumbered,
-   * those of dropped types become -1 (out of vocabulary).
+   * those of dropped types become DROPPED (out of vocabulary), also in what was spilled.
    */
   pruneIfFull(): void {
     if (this.table.size <= this.limit) return;
@@ -128,16 +129,11 @@ class Accumulator {
     this.threshold = threshold;
     // Types that must stay (a fixed vocabulary) may alone fill the table: let it grow then.
     if (this.table.size > this.limit * PRUNE_TARGET) this.limit = 2 * this.table.size;
-    if (!this.keepTokens) return;
-    const data = this.tokens.data;
-    for (let i = 0; i < this.tokens.length; i++) {
-      const t = data[i]!;
-      data[i] = t < 0 ? -1 : remap[t]!;
-    }
+    if (this.keepTokens) this.sink.prune(remap);
   }
 
   startDoc(label: string): void {
-    this.docStarts.push(this.sentenceStarts.length);
+    this.docStarts.push(this.sink.sentences);
     this.docLabels.push(label);
   }
 
@@ -149,15 +145,12 @@ class Accumulator {
       if (scanner.blank) return;
       const label = lineDoc(lineNo);
       if (label === undefined) {
-        this.docStarts.push(this.sentenceStarts.length);
+        this.docStarts.push(this.sink.sentences);
         this.docLines.push(lineNo);
       } else this.startDoc(label);
     }
     if (n === 0) return;
-    if (this.keepTokens) {
-      this.sentenceStarts.push(this.tokens.length);
-      this.tokens.append(scanner.ids, n);
-    }
+    if (this.keepTokens) this.sink.sentence(scanner.ids, n);
     this.tokensRead += n;
     this.pruneIfFull();
   }
@@ -167,9 +160,12 @@ class Accumulator {
 export interface RangeResult {
   words: string[];
   counts: Float64Array;
+  /** The range's stored entries (local ids, SENTENCE_END, DROPPED), when they stayed in memory. */
   tokens: Int32Array;
-  sentenceStarts: Int32Array;
-  docStarts: Int32Array;
+  /** Or the files they were spilled to. */
+  spilled?: SpilledGroup[];
+  sentences: number;
+  docStarts: Float64Array;
   docLines: Int32Array;
   lines: number;
   replaced: number;
@@ -197,21 +193,31 @@ export interface RangeTask {
   maxTypes?: number;
   /** Words never pruned (a fixed vocabulary). */
   keepWords?: string[];
+  /** Entries of the token stream held before spilling to a file in `streamDir` (named `streamFile`). */
+  maxStreamEntries?: number;
+  streamDir?: string;
+  streamFile?: string;
 }
 
 /** Scan bytes [start, end) of a regular file (a worker's job; start is 0 or just after a newline). */
 export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): RangeResult {
   const keepWords = task.keepWords ? new Set(task.keepWords) : undefined;
-  const acc = new Accumulator(task.tokenizer, task.keepTokens, { maxTypes: task.maxTypes, keep: keepWords && ((w) => keepWords.has(w)) });
+  const acc = new Accumulator(task.tokenizer, task.keepTokens, { maxTypes: task.maxTypes, keep: keepWords && ((w) => keepWords.has(w)) }, {
+    maxEntries: task.maxStreamEntries,
+    dir: task.streamDir,
+    fileName: task.streamFile,
+  });
   const lineDoc = task.lineDocs ? () => undefined : undefined;
   const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), task.start === 0);
   readRange(task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
   const size = acc.table.size;
+  const spilled = acc.sink.spilled ? acc.sink.spill() : undefined;
   return {
     words: acc.table.words,
     counts: acc.table.counts.slice(0, size),
-    tokens: acc.tokens.toArray(),
-    sentenceStarts: acc.sentenceStarts.toArray(),
+    tokens: spilled ? new Int32Array(0) : acc.sink.buffer.toArray(),
+    spilled,
+    sentences: acc.sink.sentences,
     docStarts: acc.docStarts.toArray(),
     docLines: acc.docLines.toArray(),
     lines: feeder.lines,
@@ -330,58 +336,73 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
   const keepWords = options.maxTypes !== undefined && options.fixedWords ? new Set(options.fixedWords) : undefined;
   const keep = keepWords && ((w: string) => keepWords.has(w));
-  const acc = new Accumulator(tokenizer, keepTokens, { maxTypes: options.maxTypes, keep });
+  // The stream budget: half for the merged stream, half shared by the workers' ranges while they are read.
+  const maxStream = options.maxStreamEntries ?? Infinity;
+  const streamDir = keepTokens && Number.isFinite(maxStream) ? makeStreamDirectory() : undefined;
+  const acc = new Accumulator(tokenizer, keepTokens, { maxTypes: options.maxTypes, keep }, { maxEntries: streamDir ? Math.max(1, Math.floor(maxStream / 2)) : Infinity, dir: streamDir });
   const inputs = input.inputs.length > 0 ? input.inputs : ['-'];
 
-  for (const path of inputs) {
-    const name = path === '-' ? 'stdin' : path;
-    const lineDocs = input.docs === 'line';
-    const replacedBefore = acc.scanner.replaced;
-    let replaced = 0;
-    const size = plainFileSize(path);
-    if (!lineDocs) acc.startDoc(name);
-    if (size !== undefined && threads > 1 && size >= minParallel) {
-      let read = 0;
-      const cuts = lineRanges(path, size, threads);
-      // Each worker has a table of its own: the type budget is shared among them.
-      const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / (cuts.length - 1)));
-      const keepWords = keep ? options.fixedWords : undefined;
-      const tasks = cuts.slice(0, -1).map((start, k) => ({ path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords }));
-      const results = await Promise.all(tasks.map((task) => runWorker(task, (n) => input.onBytes?.((read += n)))));
-      let lineBase = 0;
-      for (const result of results) {
-        merge(acc, result, lineDocs ? (lineNo) => `${name}:${lineBase + lineNo}` : undefined);
-        lineBase += result.lines;
-        replaced += result.replaced;
-      }
-    } else {
-      const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
-      const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true);
-      if (size !== undefined) {
+  try {
+    let workerFiles = 0;
+    for (const path of inputs) {
+      const name = path === '-' ? 'stdin' : path;
+      const lineDocs = input.docs === 'line';
+      const replacedBefore = acc.scanner.replaced;
+      let replaced = 0;
+      const size = plainFileSize(path);
+      if (!lineDocs) acc.startDoc(name);
+      if (size !== undefined && threads > 1 && size >= minParallel) {
         let read = 0;
-        readRange(path, 0, size, feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
+        const cuts = lineRanges(path, size, threads);
+        const workers = cuts.length - 1;
+        // Each worker has a table of its own: the type budget is shared among them.
+        const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / workers));
+        const maxStreamEntries = streamDir ? Math.max(1, Math.floor(maxStream / (2 * workers))) : undefined;
+        const keepWords = keep ? options.fixedWords : undefined;
+        const tasks: RangeTask[] = cuts.slice(0, -1).map((start, k) => ({
+          path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
+          maxStreamEntries, streamDir, streamFile: `tokens-${++workerFiles}.i32`,
+        }));
+        const results = await Promise.all(tasks.map((task) => runWorker(task, (n) => input.onBytes?.((read += n)))));
+        let lineBase = 0;
+        for (let k = 0; k < results.length; k++) {
+          const result = results[k]!;
+          merge(acc, result, lineDocs ? (lineNo) => `${name}:${lineBase + lineNo}` : undefined);
+          results[k] = undefined as unknown as RangeResult; // its entries are merged: let them go
+          lineBase += result.lines;
+          replaced += result.replaced;
+        }
       } else {
-        for await (const chunk of decompressedBytes(path, input.stdin, input.onBytes)) feeder.feed(chunk);
-        feeder.end();
+        const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
+        const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true);
+        if (size !== undefined) {
+          let read = 0;
+          readRange(path, 0, size, feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
+        } else {
+          for await (const chunk of decompressedBytes(path, input.stdin, input.onBytes)) feeder.feed(chunk);
+          feeder.end();
+        }
+        replaced = acc.scanner.replaced - replacedBefore;
       }
-      replaced = acc.scanner.replaced - replacedBefore;
+      if (replaced > 0) input.warn?.(invalidUtf8Warning(displayName(path), replaced));
     }
-    if (replaced > 0) input.warn?.(invalidUtf8Warning(displayName(path), replaced));
+    const corpus = finishCorpus(
+      {
+        words: acc.table.words,
+        counts: acc.table.counts.subarray(0, acc.table.size),
+        sink: acc.sink,
+        docStarts: acc.docStarts,
+        docLabels: acc.docLabels,
+        tokensRead: acc.tokensRead,
+      },
+      options,
+    );
+    if (acc.pruned > 0) corpus.pruned = { types: acc.pruned, threshold: acc.threshold };
+    return corpus;
+  } catch (err) {
+    acc.sink.discard();
+    throw err;
   }
-  const corpus = finishCorpus(
-    {
-      words: acc.table.words,
-      counts: acc.table.counts.subarray(0, acc.table.size),
-      tokens: acc.tokens,
-      sentenceStarts: acc.sentenceStarts,
-      docStarts: acc.docStarts,
-      docLabels: acc.docLabels,
-      tokensRead: acc.tokensRead,
-    },
-    options,
-  );
-  if (acc.pruned > 0) corpus.pruned = { types: acc.pruned, threshold: acc.threshold };
-  return corpus;
 }
 
 /** Add a worker's range to the accumulator: its types mapped to global ids in order of first appearance. */
@@ -393,23 +414,17 @@ function merge(acc: Accumulator, result: RangeResult, label?: (lineNo: number) =
     map[i] = id;
     table.counts[id]! += result.counts[i]!;
   }
-  const sentenceBase = acc.sentenceStarts.length;
+  const sentenceBase = acc.sink.sentences;
   if (label) {
     for (let d = 0; d < result.docStarts.length; d++) {
       acc.docStarts.push(sentenceBase + result.docStarts[d]!);
       acc.docLabels.push(label(result.docLines[d]!));
     }
   }
-  const tokenBase = acc.tokens.length;
-  for (const s of result.sentenceStarts) acc.sentenceStarts.push(tokenBase + s);
-  const tokens = result.tokens;
-  acc.tokens.reserve(tokens.length);
-  const data = acc.tokens.data;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    data[tokenBase + i] = t < 0 ? -1 : map[t]!;
+  if (acc.keepTokens) {
+    if (result.spilled) acc.sink.adopt(result.spilled, map, result.sentences);
+    else acc.sink.appendMapped(result.tokens, map, result.sentences);
   }
-  acc.tokens.length += tokens.length;
   acc.tokensRead += result.tokensRead;
   if (result.pruned > 0) {
     acc.pruned += result.pruned;

@@ -2,11 +2,16 @@
  * Recognising a prepared corpus among a command's inputs by its magic bytes (a file or standard
  * input), so that every command that takes a corpus takes one in place of text.
  */
-import { promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InputError } from '../core/errors.js';
+import { releaseTemporaryDirectory } from '../io/output.js';
 import { displayName, fileError } from '../io/input.js';
 import { peekStream } from '../io/peek.js';
-import { isPreparedCorpus, parsePreparedCorpus, PREPARED_MAGIC, type PreparedCorpus } from './prepared.js';
+import { isPreparedCorpus, openPreparedCorpus, PREPARED_MAGIC, type PreparedCorpus } from './prepared.js';
+import { makeStreamDirectory } from './stream.js';
 
 export interface PreparedProbe {
   /** The prepared corpus, when the input is one. */
@@ -34,19 +39,32 @@ async function fileHead(path: string): Promise<Buffer> {
   }
 }
 
-async function readWhole(path: string): Promise<Buffer> {
+/** Open a prepared corpus file (errors reading it name it). */
+function openFile(path: string, name: string, dir?: string): PreparedCorpus {
   try {
-    return await fs.readFile(path);
+    return openPreparedCorpus(path, name, dir);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw fileError(path, err);
   }
 }
 
-/** Look at standard input's first bytes; hand back the whole prepared corpus or an equivalent stream. */
+/**
+ * Look at standard input's first bytes; a prepared corpus is copied to a temporary file (owned by
+ * the corpus, removed with it) and read from there in bounded memory, else an equivalent stream.
+ */
 async function probeStdin(stdin: NodeJS.ReadableStream): Promise<PreparedProbe> {
   const peeked = await peekStream(stdin, (head) => head.length >= PREPARED_MAGIC.length);
-  if (isPreparedCorpus(peeked.head)) return { prepared: parsePreparedCorpus(await peeked.readAll(), displayName('-')) };
-  return { stdin: peeked.replay() };
+  if (!isPreparedCorpus(peeked.head)) return { stdin: peeked.replay() };
+  const dir = makeStreamDirectory();
+  try {
+    const file = join(dir, 'stdin.wsc');
+    await pipeline(Readable.from(peeked.replay()), createWriteStream(file));
+    return { prepared: openFile(file, displayName('-'), dir) };
+  } catch (err) {
+    releaseTemporaryDirectory(dir);
+    throw err;
+  }
 }
 
 /**
@@ -71,7 +89,7 @@ export async function probePrepared(inputs: string[], stdin: NodeJS.ReadableStre
       replacedStdin = probe.stdin;
     } else if (isPreparedCorpus(await fileHead(path))) {
       if (inputs.length > 1) throw refuse(path);
-      return { prepared: parsePreparedCorpus(await readWhole(path), path) };
+      return { prepared: openFile(path, path) };
     }
   }
   return replacedStdin ? { stdin: replacedStdin } : {};

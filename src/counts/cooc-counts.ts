@@ -4,6 +4,7 @@
  * counts for both cells), so the pair keeps w and the matrix gets 2·w again — exact in floating point.
  */
 import type { SparseMatrix } from '../core/matrix.js';
+import { TokenStream } from '../corpus/stream.js';
 import type { Corpus } from '../corpus/corpus.js';
 import { Vocabulary } from '../vocab/vocabulary.js';
 
@@ -46,9 +47,8 @@ export function pairsOfSymmetric(matrix: SparseMatrix): { a: Uint32Array; b: Uin
 export function corpusFromPairCounts(words: string[], counts: StoredPairCounts): Corpus {
   return {
     vocab: new Vocabulary(words, new Float64Array(words.length)),
-    tokens: new Int32Array(0),
-    sentenceStarts: new Int32Array([0]),
-    docStarts: new Int32Array([0]),
+    stream: TokenStream.fromArray(new Int32Array(0)),
+    docStarts: new Float64Array([0]),
     docLabels: [],
     tokensRead: 0,
     typesSeen: words.length,

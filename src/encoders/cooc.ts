@@ -26,20 +26,13 @@ export const COOC_DEFAULTS = {
  * The largest `--window` any encoder accepts (cooc, glove, sgns, cbow, autoencoder --input cooc).
  * Windows in the literature are 2–15 words (word2vec 5, GloVe 10, hyperwords 2–10); 10,000 words
  * already spans any paragraph, so a larger value is a typo, not a window. It also keeps the value
- * well inside the int32 the word2vec kernel takes. Whatever the window, counting never looks (or
- * allocates) past the longest sentence: see `longestSentence`.
+ * well inside the int32 the word2vec kernel takes. Whatever the window, counting never looks past
+ * the end of a sentence.
  */
 export const MAX_WINDOW = 10_000;
 
 /** The parser of `--window <n>`, shared by every encoder that slides a window. */
 export const parseWindow = integer('--window', 1, MAX_WINDOW);
-
-/** Tokens in the longest sentence of a corpus (a window wider than this counts nothing more). */
-export function longestSentence(sentenceStarts: Int32Array): number {
-  let longest = 0;
-  for (let s = 0; s + 1 < sentenceStarts.length; s++) longest = Math.max(longest, sentenceStarts[s + 1]! - sentenceStarts[s]!);
-  return longest;
-}
 
 /** Window, weighting and PPMI flags, shared with the autoencoder's `--input cooc`. */
 export const WINDOW_OPTIONS: OptionSpec[] = [
@@ -94,13 +87,11 @@ function distanceWeight(mode: DistanceWeighting, window: number, d: number): num
  */
 export function countCooccurrences(corpus: Corpus, options: CoocOptions, progress?: Progress): SparseMatrix {
   if (corpus.cooccurrences) return storedCooccurrences(corpus, options);
-  const { tokens, sentenceStarts, vocab } = corpus;
+  const { stream, vocab } = corpus;
   const { window, distanceWeighting } = options;
-  // No pair is further apart than the longest sentence: the weight table (and the scan) stop there,
-  // while the weights themselves still use the window asked for (`linear` depends on it).
-  const reach = Math.min(window, Math.max(0, longestSentence(sentenceStarts) - 1));
-  const weights = Float64Array.from({ length: reach + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
-  const heldBytes = tokens.byteLength + sentenceStarts.byteLength + corpus.docStarts.byteLength;
+  // --window is at most MAX_WINDOW, and the scan of a sentence stops at its end.
+  const weights = Float64Array.from({ length: window + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
+  const heldBytes = stream.memoryBytes + corpus.docStarts.byteLength;
   const maxSlots = options.memory === undefined ? Infinity : maxPairSlots(options.memory, heldBytes);
   const spilling = new SpillingPairCounter(vocab.words, {
     maxSlots,
@@ -109,20 +100,20 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
     header: { window, distanceWeighting },
   });
   const counter = spilling.counter;
-  const sentences = sentenceStarts.length - 1;
   const reportEvery = 1 << 14;
-  progress?.stage('counting co-occurrences', tokens.length, 'tokens');
+  let sentence = 0;
+  let done = 0;
+  progress?.stage('counting co-occurrences', stream.tokens, 'tokens');
   try {
-    for (let s = 0; s < sentences; s++) {
-      const begin = sentenceStarts[s]!;
-      const end = sentenceStarts[s + 1]!;
+    stream.forEachSentence((tokens, begin, end) => {
       for (let i = begin; i < end; i++) {
         const u = tokens[i]!;
-        const last = Math.min(end - 1, i + reach);
+        const last = Math.min(end - 1, i + window);
         for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
       }
-      if ((s & (reportEvery - 1)) === 0) progress?.update(end);
-    }
+      done += end - begin;
+      if ((++sentence & (reportEvery - 1)) === 0) progress?.update(done);
+    });
   } catch (err) {
     spilling.discard();
     throw err;

@@ -17,7 +17,7 @@ export const DOC_ORIENTATIONS = ['word', 'doc'] as const;
  *   then each document's vector L2-normalised — so the numbers can be compared with sklearn.
  */
 export function documentTermMatrix(corpus: Corpus, weight: DocWeight): SparseMatrix {
-  const { tokens, sentenceStarts, docStarts, vocab } = corpus;
+  const { stream, docStarts, vocab } = corpus;
   const nDocs = docStarts.length - 1;
   const V = vocab.size;
   const scratch = new Float64Array(V);
@@ -26,16 +26,11 @@ export function documentTermMatrix(corpus: Corpus, weight: DocWeight): SparseMat
   const indices: number[] = [];
   const values: number[] = [];
   const docFreq = new Float64Array(V);
-  for (let d = 0; d < nDocs; d++) {
-    const begin = sentenceStarts[docStarts[d]!]!;
-    const end = sentenceStarts[docStarts[d + 1]!]!;
-    for (let p = begin; p < end; p++) {
-      const id = tokens[p]!;
-      if (scratch[id] === 0) touched.push(id);
-      scratch[id]!++;
-    }
+  let doc = 0;
+  let length = 0;
+  // Close document `doc`: its row from the words counted since the last one.
+  const closeDoc = (): void => {
     touched.sort((a, b) => a - b);
-    const length = end - begin;
     for (const id of touched) {
       const count = scratch[id]!;
       indices.push(id);
@@ -44,8 +39,21 @@ export function documentTermMatrix(corpus: Corpus, weight: DocWeight): SparseMat
       scratch[id] = 0;
     }
     touched.length = 0;
-    indptr[d + 1] = indices.length;
-  }
+    length = 0;
+    indptr[++doc] = indices.length;
+  };
+  let sentence = 0;
+  stream.forEachSentence((tokens, begin, end) => {
+    while (doc < nDocs && sentence >= docStarts[doc + 1]!) closeDoc();
+    for (let p = begin; p < end; p++) {
+      const id = tokens[p]!;
+      if (scratch[id] === 0) touched.push(id);
+      scratch[id]!++;
+    }
+    length += end - begin;
+    sentence++;
+  });
+  while (doc < nDocs) closeDoc();
   const vals = Float64Array.from(values);
   const idx = Int32Array.from(indices);
   if (weight === 'tfidf') {

@@ -6,7 +6,7 @@ import { probePrepared } from '../corpus/prepared-input.js';
 import type { TokenizerName } from '../text/tokenize.js';
 import { resolveSegmenter, type SegmenterName } from '../text/segment.js';
 import type { InputOptions } from './input.js';
-import { maxTypes } from '../corpus/budget.js';
+import { maxStreamEntries, maxTypes } from '../corpus/budget.js';
 
 /** Options of `readCorpus`: where the text comes from, how it is tokenized, which words are kept. */
 export interface ReadCorpusOptions extends Omit<InputOptions, 'inputs'> {
@@ -26,6 +26,8 @@ export interface ReadCorpusOptions extends Omit<InputOptions, 'inputs'> {
   keepTokens?: boolean;
   /** Memory budget in bytes (`--memory`): the type table prunes rare types beyond its share (src/corpus/budget.ts). */
   memory?: number;
+  /** Token-stream entries held in memory before spilling (default: from `memory`; tests set it to force a spill). */
+  maxStreamEntries?: number;
   /** Told about the bytes read (a stage "reading" is begun and ended around it). */
   progress?: Progress;
   /** Total bytes to read, when known, for the progress stage. */
@@ -78,6 +80,7 @@ export async function readCorpus(inputs: string | string[], options: ReadCorpusO
     fixedWords: options.vocabulary,
     keepTokens: options.keepTokens,
     maxTypes: options.memory === undefined ? undefined : maxTypes(options.memory, options.keepTokens ?? true),
+    maxStreamEntries: options.maxStreamEntries ?? (options.memory === undefined ? undefined : maxStreamEntries(options.memory)),
   });
   progress?.end();
   return corpus;

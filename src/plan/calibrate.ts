@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../core/errors.js';
 import { isPreparedCorpus } from '../corpus/prepared.js';
+import type { TokenStream } from '../corpus/stream.js';
 import { decompressedBytes, isCsvPath } from '../io/input.js';
 import type { ReadCorpusOptions } from '../io/read-corpus.js';
 import type { Calibration, InputSize } from './plan.js';
@@ -98,6 +99,20 @@ async function sampleText(path: string, stdin?: NodeJS.ReadableStream): Promise<
   return { text, whole };
 }
 
+/** The sample's tokens in one array and where each sentence starts in it (length = sentences + 1). */
+function flatten(stream: TokenStream): { tokens: Int32Array; sentenceStarts: Int32Array } {
+  const tokens = new Int32Array(stream.tokens);
+  const sentenceStarts = new Int32Array(stream.sentences + 1);
+  let at = 0;
+  let s = 0;
+  stream.forEachSentence((ids, begin, end) => {
+    tokens.set(ids.subarray(begin, end), at);
+    at += end - begin;
+    sentenceStarts[++s] = at;
+  });
+  return { tokens, sentenceStarts };
+}
+
 /** Distinct types of tokens[0 .. n) at growing prefixes. */
 function typeGrowth(tokens: Int32Array, types: number, points: number[]): Array<[number, number]> {
   const seen = new Uint8Array(types);
@@ -158,10 +173,12 @@ export async function calibrate(files: string[], options: CalibrateOptions): Pro
     minCount: 1,
   });
   const seconds = (performance.now() - started) / 1000;
-  const n = corpus.tokens.length;
+  const { tokens, sentenceStarts } = flatten(corpus.stream);
+  corpus.stream.dispose();
+  const n = tokens.length;
   const points = Array.from({ length: GROWTH_POINTS }, (_, i) => Math.max(1, Math.round(n / 2 ** (GROWTH_POINTS - 1 - i))));
   const types = corpus.vocab.size;
-  const pairs = options.window === undefined ? undefined : pairGrowth(corpus.tokens, corpus.sentenceStarts, types, options.window, points);
+  const pairs = options.window === undefined ? undefined : pairGrowth(tokens, sentenceStarts, types, options.window, points);
   let wordBytes = 0;
   let kept = 0;
   for (let i = 0; i < types; i++) {
@@ -173,10 +190,10 @@ export async function calibrate(files: string[], options: CalibrateOptions): Pro
     whole: whole && files.length <= 1,
     tokens: corpus.tokensRead,
     types: corpus.typesSeen,
-    sentences: corpus.sentenceStarts.length - 1,
+    sentences: corpus.stream.sentences,
     typesKept: kept,
     meanWordBytes: types > 0 ? wordBytes / types : 0,
-    typeGrowth: typeGrowth(corpus.tokens, types, points),
+    typeGrowth: typeGrowth(tokens, types, points),
     pairGrowth: pairs?.growth,
     pairs: pairs?.pairs,
     seconds,

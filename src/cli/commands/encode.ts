@@ -138,7 +138,11 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   } else {
     if (countFormat) checkCountOutput(options);
     const corpus = flags.counts ? await countsCorpus(encoder, flags.counts, inputs, options) : await loadCorpus(inputs, flags, io, progress);
-    matrix = await encode(encoder, corpus, options, context);
+    try {
+      matrix = await encode(encoder, corpus, options, context);
+    } finally {
+      corpus.stream.dispose(); // a spilled stream's temporary files
+    }
     matrix.meta.options = { ...(flags.counts ? { counts: flags.counts } : describeInput(flags, corpus)), ...matrix.meta.options };
     if (countFormat) {
       const pairs = await writePairCounts(matrix, corpus, countFormat, { output: flags.output, force: flags.force, ...describeInput(flags, corpus) }, options, io);

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { checksum, preparedSections, type PreparedSettings } from '../../corpus/prepared.js';
+import { writePrepared, type PreparedSettings } from '../../corpus/prepared.js';
 import { withOutput } from '../../io/output.js';
 import { note, type CliIO } from '../context.js';
 import { addInputOptions, loadCorpus, type InputFlags } from '../input-options.js';
@@ -48,21 +48,20 @@ export const registerPrepare: RegisterCommand = (program, io: CliIO) => {
             maxVocab: flags.maxVocab,
             vocabFile: flags.vocab,
           };
-      const sections = preparedSections(corpus, settings);
       let bytes = 0;
-      await withOutput(flags.output, io.stdout, async (sink) => {
-        for (const section of sections) {
-          bytes += section.length;
-          await sink.write(section);
-        }
-        await sink.write(checksum(sections));
-      }, { force: flags.force });
+      try {
+        await withOutput(flags.output, io.stdout, async (sink) => {
+          bytes = await writePrepared(corpus, settings, (chunk) => sink.write(chunk));
+        }, { force: flags.force });
+      } finally {
+        corpus.stream.dispose();
+      }
       if (!flags.quiet) {
         const seconds = (Date.now() - started) / 1000;
         note(
           io,
-          `wordspace: prepared ${corpus.tokensRead.toLocaleString('en-US')} tokens, ${corpus.tokens.length.toLocaleString('en-US')} kept, vocabulary ${corpus.vocab.size.toLocaleString('en-US')}, ` +
-            `${(corpus.sentenceStarts.length - 1).toLocaleString('en-US')} sentences, ${(corpus.docStarts.length - 1).toLocaleString('en-US')} documents → ${((bytes + 4) / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`,
+          `wordspace: prepared ${corpus.tokensRead.toLocaleString('en-US')} tokens, ${corpus.stream.tokens.toLocaleString('en-US')} kept, vocabulary ${corpus.vocab.size.toLocaleString('en-US')}, ` +
+            `${corpus.stream.sentences.toLocaleString('en-US')} sentences, ${(corpus.docStarts.length - 1).toLocaleString('en-US')} documents → ${(bytes / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`,
         );
       }
     });

@@ -30,6 +30,7 @@ export const registerVocab: RegisterCommand = (program, io: CliIO) => {
       if (flags.output) await checkOutput({ output: flags.output, inputs: [...(inputs.length > 0 ? inputs : ['-']), flags.vocab], force: flags.force });
       const progress = makeProgress(io, flags.quiet === true);
       const corpus = await loadCorpus(inputs, flags, io, progress, false);
+      corpus.stream.dispose(); // only the counts are used (a prepared corpus from stdin has a temporary copy)
       const { vocab } = corpus;
       const countFormat = COUNT_FORMATS.find((f) => f === flags.format) ?? (flags.output ? inferCountFormat(flags.output) : undefined);
       if (countFormat) {

@@ -3,6 +3,7 @@ import { InputError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import { Random } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
+import { SENTENCE_END, type TokenStream } from '../../corpus/stream.js';
 import {
   createSharedMemory, kernelConstants, loadKernelModule, planLayout, readVectors, writeTables, PIECE_ENTRIES,
   type MemoryLayout,
@@ -11,8 +12,6 @@ import { learningRate } from './schedule.js';
 import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from './tables.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
-/** Marks the end of a sentence in the id stream handed to the kernel (word2vec.c uses </s>). */
-const SENTENCE_END = -1;
 /** A thread gets at least one piece of work; smaller corpora use fewer threads. */
 const MIN_ENTRIES_PER_THREAD = PIECE_ENTRIES;
 
@@ -43,14 +42,14 @@ export interface Word2VecResult {
  * threads sharing the weights (Hogwild). Returns the input vectors, as word2vec.c saves them.
  */
 export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, progress: Progress): Promise<Word2VecResult> {
-  const tokens = corpus.tokens.length;
+  const tokens = corpus.stream.tokens;
   if (tokens === 0) throw new InputError('no in-vocabulary tokens to train on', 'lower --min-count or check the input');
   const vocabSize = corpus.vocab.size;
   const module = await loadKernelModule();
   const constants = kernelConstants(module);
 
-  const stream = sentenceStream(corpus);
-  const threads = Math.max(1, Math.min(params.threads, Math.floor(stream.length / MIN_ENTRIES_PER_THREAD)));
+  const stream = corpus.stream;
+  const threads = Math.max(1, Math.min(params.threads, Math.floor((tokens + stream.sentences) / MIN_ENTRIES_PER_THREAD)));
   const layout = planLayout(vocabSize, params.dim, threads, constants);
   const memory = createSharedMemory(layout);
   const weights = aliasTable(negativeWeights(corpus.vocab.counts));
@@ -71,7 +70,8 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
     inputs.push({
       module, memory, layout, slot: w,
       shape: { window: params.window, negative: params.negative, cbow: params.cbow },
-      slice: stream.slice(bounds[w], bounds[w + 1]),
+      // An in-memory slice is copied (a view would send its whole buffer to the thread); a file is read by the thread.
+      parts: stream.range(bounds[w]!, bounds[w + 1]!).map((part) => (part.data ? { ...part, data: part.data.slice() } : part)),
       seed: [random.nextInt32(), random.nextInt32()],
       counter, epochs: params.epochs, alpha: params.alpha, totalWords,
     });
@@ -94,38 +94,22 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
   return { vectors: readVectors(memory, layout, 'input'), threads, wordsTrained: totalWords, seconds };
 }
 
-/** The corpus as one id stream with SENTENCE_END after every non-empty sentence. */
-function sentenceStream(corpus: Corpus): Int32Array {
-  const { tokens, sentenceStarts } = corpus;
-  const sentences = sentenceStarts.length - 1;
-  const stream = new Int32Array(tokens.length + sentences);
-  let at = 0;
-  for (let s = 0; s < sentences; s++) {
-    const begin = sentenceStarts[s]!;
-    const end = sentenceStarts[s + 1]!;
-    if (end === begin) continue;
-    stream.set(tokens.subarray(begin, end), at);
-    at += end - begin;
-    stream[at++] = SENTENCE_END;
-  }
-  return stream.subarray(0, at);
-}
-
 /**
- * Split the stream into `threads` contiguous slices of about equal size, each boundary moved to
- * the next sentence end when one is within a piece (else the sentence is cut there).
+ * Split the stream's stored positions into `threads` contiguous slices of about equal size, each
+ * boundary moved to just after the next sentence end when one is within a piece (else the sentence
+ * is cut there).
  */
-function sliceBounds(stream: Int32Array, threads: number): number[] {
+function sliceBounds(stream: TokenStream, threads: number): number[] {
+  const total = stream.storedEntries;
   const bounds = [0];
   for (let w = 1; w < threads; w++) {
-    let at = Math.max(bounds[w - 1]!, Math.round((w * stream.length) / threads));
-    const limit = Math.min(stream.length, at + PIECE_ENTRIES);
-    let probe = at;
-    while (probe < limit && stream[probe - 1] !== SENTENCE_END) probe++;
-    if (probe < limit) at = probe;
+    let at = Math.max(bounds[w - 1]!, Math.round((w * total) / threads));
+    const window = stream.stored(at, Math.min(total, at + PIECE_ENTRIES));
+    const end = window.indexOf(SENTENCE_END);
+    if (end !== -1) at += end + 1;
     bounds.push(at);
   }
-  bounds.push(stream.length);
+  bounds.push(total);
   return bounds;
 }
 
@@ -159,7 +143,7 @@ export function runWorkers(inputs: WorkerInput[], onProgress: () => void): Promi
       let done = false;
       let worker: Worker;
       try {
-        worker = new Worker(workerUrl, { workerData: input, transferList: [input.slice.buffer as ArrayBuffer] });
+        worker = new Worker(workerUrl, { workerData: input, transferList: input.parts.flatMap((part) => (part.data ? [part.data.buffer as ArrayBuffer] : [])) });
       } catch (err) {
         finish(new InputError(`cannot start word2vec training thread ${index + 1}: ${(err as Error).message}`));
         return;

@@ -5,6 +5,7 @@
  * posting a message every PROGRESS_INTERVAL_MS; an exception ends the thread with an 'error' event.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readParts, SENTENCE_END, type StreamPart } from '../../corpus/stream.js';
 import { Kernel, PIECE_ENTRIES, type MemoryLayout, type ModelShape } from './kernel.js';
 import { learningRate } from './schedule.js';
 
@@ -14,8 +15,8 @@ export interface WorkerInput {
   layout: MemoryLayout;
   slot: number;
   shape: ModelShape;
-  /** Vocabulary ids of this thread's slice, -1 ending each sentence. */
-  slice: Int32Array;
+  /** This thread's slice of the token stream (in memory or in a file, read again every epoch). */
+  parts: StreamPart[];
   /** Two 32-bit halves of this thread's generator seed. */
   seed: [number, number];
   /** One BigInt64: words processed by all threads so far. */
@@ -31,51 +32,64 @@ export type WorkerMessage = { type: 'progress' } | { type: 'done'; words: number
 /** How often a thread tells the main thread to refresh the progress display. */
 const PROGRESS_INTERVAL_MS = 250;
 
-/** Cut the slice into pieces of at most PIECE_ENTRIES entries, ending after a sentence end when one is in reach. */
-function pieceEnds(slice: Int32Array): number[] {
-  const ends: number[] = [];
-  let start = 0;
-  while (start < slice.length) {
-    let end = Math.min(start + PIECE_ENTRIES, slice.length);
-    if (end < slice.length) {
+/** Entries read from the stream at once. */
+const READ_ENTRIES = 1 << 16;
+
+/**
+ * The pieces the kernel trains on, streamed from `parts`: at most PIECE_ENTRIES entries each,
+ * ending after the last sentence end within reach (a sentence longer than a piece is cut), empty
+ * sentences left out. `train(piece, words)` gets each piece (valid during the call) and its tokens.
+ */
+function forEachPiece(parts: readonly StreamPart[], train: (piece: Int32Array, words: number) => void): void {
+  const buf = new Int32Array(PIECE_ENTRIES + 1);
+  let len = 0;
+  let afterEnd = true;
+  // Train on the first piece of buf (cut at its last sentence end when more follows it) and keep the rest.
+  const emit = (): void => {
+    let end = Math.min(PIECE_ENTRIES, len);
+    if (len > PIECE_ENTRIES) {
       let last = end - 1;
-      while (last >= start && slice[last]! >= 0) last--;
-      if (last >= start) end = last + 1;
+      while (last >= 0 && buf[last]! >= 0) last--;
+      if (last >= 0) end = last + 1;
     }
-    ends.push(end);
-    start = end;
+    let words = 0;
+    for (let i = 0; i < end; i++) if (buf[i]! >= 0) words++;
+    train(buf.subarray(0, end), words);
+    buf.copyWithin(0, end, len);
+    len -= end;
+  };
+  for (const chunk of readParts(parts, READ_ENTRIES)) {
+    for (let i = 0; i < chunk.length; i++) {
+      const e = chunk[i]!;
+      if (e === SENTENCE_END) {
+        if (afterEnd) continue;
+        afterEnd = true;
+      } else afterEnd = false;
+      buf[len++] = e;
+      if (len > PIECE_ENTRIES) emit();
+    }
   }
-  return ends;
+  while (len > 0) emit();
 }
 
 function run(input: WorkerInput, post: (message: WorkerMessage) => void): void {
   const kernel = new Kernel(input.module, input.memory, input.layout, input.slot, input.shape);
   kernel.seed(input.seed[0], input.seed[1]);
   const counter = new BigInt64Array(input.counter);
-  const { slice } = input;
-  const ends = pieceEnds(slice);
-  const words: number[] = ends.map((end, p) => {
-    let n = 0;
-    for (let i = p === 0 ? 0 : ends[p - 1]!; i < end; i++) if (slice[i]! >= 0) n++;
-    return n;
-  });
   let trained = 0;
   let lastReport = performance.now();
   for (let epoch = 0; epoch < input.epochs; epoch++) {
-    let start = 0;
-    for (let p = 0; p < ends.length; p++) {
-      const end = ends[p]!;
+    forEachPiece(input.parts, (piece, words) => {
       const done = Number(Atomics.load(counter, 0));
-      kernel.trainPiece(slice.subarray(start, end), learningRate(input.alpha, done, input.totalWords));
-      Atomics.add(counter, 0, BigInt(words[p]!));
-      trained += words[p]!;
-      start = end;
+      kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords));
+      Atomics.add(counter, 0, BigInt(words));
+      trained += words;
       const now = performance.now();
       if (now - lastReport >= PROGRESS_INTERVAL_MS) {
         lastReport = now;
         post({ type: 'progress' });
       }
-    }
+    });
   }
   post({ type: 'done', words: trained });
 }
