@@ -76,6 +76,7 @@ export const registerExplain: RegisterCommand = (program, io) => {
       }
       if (flags.vectors && words.length !== 2) throw new UsageError('--vectors lists the neighbours two words share', 'give two words, or see one word\'s neighbours with `wordspace similar`');
       if (flags.counts) checkCountsFlags(command);
+      if (flags.vectors === '-' && inputs.includes('-')) throw new UsageError('--vectors - and the corpus cannot both be standard input', 'give one of them as a file');
       await explain(inputs, words, flags, command, io);
     });
 };
@@ -96,6 +97,14 @@ async function explain(inputs: string[], words: string[], flags: ExplainFlags, c
     import('../counts.js'),
   ]);
   const started = Date.now();
+  // The vectors first: a bad file or word fails before the corpus is counted.
+  let neighbours: NeighbourExplanation | undefined;
+  if (flags.vectors) {
+    const [{ loadQueryVectors }, { resolveWord }] = await Promise.all([import('../../query/load.js'), import('../../query/fold.js')]);
+    const { vectors, caseMode } = await loadQueryVectors(flags.vectors, { stdin: io.stdin, warn: (m) => warn(io, m), queries: words });
+    const rows = words.map((w) => resolveWord(vectors, w, caseMode));
+    neighbours = sharedNeighbours(vectors, rows[0]!, rows[1]!, { top: flags.top, neighbourhood: flags.neighbourhood });
+  }
   const progress = makeProgress(io, flags.quiet === true);
   const settings = { window: flags.window, distanceWeighting: flags.distanceWeighting, cds: flags.cds, shift: flags.shift };
   let corpus;
@@ -119,13 +128,6 @@ async function explain(inputs: string[], words: string[], flags: ExplainFlags, c
     await printWord(io, format, explainWord(counts, words[0]!, top), settings);
   } else {
     const pair = explainPair(counts, words[0]!, words[1]!, top);
-    let neighbours: NeighbourExplanation | undefined;
-    if (flags.vectors) {
-      const [{ loadQueryVectors }, { resolveWord }] = await Promise.all([import('../../query/load.js'), import('../../query/fold.js')]);
-      const { vectors, caseMode } = await loadQueryVectors(flags.vectors, { stdin: io.stdin, warn: (m) => warn(io, m), queries: words });
-      const rows = words.map((w) => resolveWord(vectors, w, caseMode));
-      neighbours = sharedNeighbours(vectors, rows[0]!, rows[1]!, { top: flags.top, neighbourhood: flags.neighbourhood });
-    }
     await printPair(io, format, pair, neighbours, settings);
   }
   if (!flags.quiet) {
@@ -142,9 +144,7 @@ function countCell(x: number, forTable: boolean): Cell {
 }
 
 async function writeJson(io: CliIO, value: unknown): Promise<void> {
-  const sink = new Sink(io.stdout);
-  await sink.write(`${JSON.stringify(value, null, 1)}\n`);
-  await sink.flush();
+  await writeText(io, `${JSON.stringify(value, null, 1)}\n`);
 }
 
 async function printWord(io: CliIO, format: ExplainFormat, result: WordExplanation, settings: Settings): Promise<void> {
@@ -181,17 +181,27 @@ async function printPair(io: CliIO, format: ExplainFormat, pair: PairExplanation
   const sharedRows: Cell[][] = pair.shared.map((c, r) => [r + 1, c.context, s(c.ppmi[0]), s(c.ppmi[1]), countCell(c.counts[0], true), countCell(c.counts[1], true), s(c.share)]);
   if (pair.sharedCount > pair.shared.length) sharedRows.push(['', `(${(pair.sharedCount - pair.shared.length).toLocaleString('en-US')} more)`, '', '', '', '', s(pair.sharedRest)]);
   sharedRows.push(['', 'cosine', '', '', '', '', s(pair.cosine)]);
-  tables.push({ title: `${summary}\n\nShared contexts: each one's share of the cosine`, header: ['rank', 'context', `PPMI ${w1}`, `PPMI ${w2}`, `count ${w1}`, `count ${w2}`, 'share'], rows: sharedRows });
+  tables.push({ title: "Shared contexts: each one's share of the cosine", header: ['rank', 'context', `PPMI ${w1}`, `PPMI ${w2}`, `count ${w1}`, `count ${w2}`, 'share'], rows: sharedRows });
   const apartRows: Cell[][] = pair.apart.map((c, r) => [r + 1, c.context, s(c.ppmi[0]), s(c.ppmi[1]), percent(c.normShare[0]), percent(c.normShare[1]), s(c.share)]);
   apartRows.push(['', '(all others)', '', '', '', '', s(pair.apartRest)]);
   apartRows.push(['', '1 − cosine', '', '', '', '', s(1 - pair.cosine)]);
-  tables.push({ title: '\nContexts that pull them apart: each one\'s share of 1 − cosine', header: ['rank', 'context', `PPMI ${w1}`, `PPMI ${w2}`, `of ‖${w1}‖²`, `of ‖${w2}‖²`, 'share'], rows: apartRows });
+  tables.push({ title: 'Contexts that pull them apart: each one\'s share of 1 − cosine', header: ['rank', 'context', `PPMI ${w1}`, `PPMI ${w2}`, `of ‖${w1}‖²`, `of ‖${w2}‖²`, 'share'], rows: apartRows });
   if (neighbours) {
     tables.push({
-      title: `\nNeighbours they share in the vectors (among the ${neighbours.neighbourhood} nearest of each; vector cosine ${w1} ~ ${w2}: ${s(neighbours.cosine)})`,
+      title: `Neighbours they share in the vectors (among the ${neighbours.neighbourhood} nearest of each; vector cosine ${w1} ~ ${w2}: ${s(neighbours.cosine)})`,
       header: ['rank', 'word', `cosine ${w1}`, `rank ${w1}`, `cosine ${w2}`, `rank ${w2}`],
       rows: neighbours.neighbours.map((n, r) => [r + 1, n.word, s(n.similarity[0]), n.rank[0], s(n.similarity[1]), n.rank[1]]),
     });
   }
-  await renderTables(io, 'table', tables);
+  await writeText(io, `${summary}\n\n`);
+  for (const [i, table] of tables.entries()) {
+    if (i > 0) await writeText(io, '\n');
+    await renderTables(io, 'table', [table]);
+  }
+}
+
+async function writeText(io: CliIO, text: string): Promise<void> {
+  const sink = new Sink(io.stdout);
+  await sink.write(text);
+  await sink.flush();
 }
