@@ -222,7 +222,13 @@ export function explainPair(counts: SparseMatrix, word1: string, word2: string, 
   const apart = topIndices(apartShare, top).map((j) => context(j, apartShare[j]!));
   const listed = (list: PairContext[]): number => list.reduce((sum, c) => sum + c.share, 0);
   let apartTotal = 0;
-  for (let j = 0; j < n; j++) apartTotal += apartShare[j]!;
+  let apartCount = 0;
+  for (let j = 0; j < n; j++) {
+    apartTotal += apartShare[j]!;
+    if (apartShare[j]! > 0) apartCount++;
+  }
+  // What the listed rows leave out (exactly 0 when every row is listed, not a rounding residue).
+  const rest = (total: number, list: PairContext[], count: number): number => (list.length === count ? 0 : Math.max(0, total - listed(list)));
   return {
     words: [counts.rows[i1]!, counts.rows[i2]!],
     cosine,
@@ -230,9 +236,9 @@ export function explainPair(counts: SparseMatrix, word1: string, word2: string, 
     contexts: [a.positive, b.positive],
     sharedCount,
     shared,
-    sharedRest: Math.max(0, cosine - listed(shared)),
+    sharedRest: rest(cosine, shared, sharedCount),
     apart,
-    apartRest: Math.max(0, apartTotal - listed(apart)),
+    apartRest: rest(apartTotal, apart, apartCount),
   };
 }
 
