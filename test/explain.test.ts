@@ -231,3 +231,14 @@ test('errors are one line: unknown words (with suggestions) exit 1, bad usage ex
     if (code !== 0) assert.equal(r.stderr.split('\n').length, 2, `one line: ${r.stderr}`);
   }
 });
+
+test('the examples in explain --help run as written (corpus.txt: a few lines with freedom and liberty)', async () => {
+  writeFileSync(path('corpus.txt'), 'freedom and liberty for all\nliberty and justice\nthe blessings of freedom\nfreedom of speech and liberty of the press\n');
+  const help = await ok(['explain', '--help']);
+  const examples = /\nExamples?:\n((?: {2}.*\n?)+)/.exec(help)?.[1]?.trim().split('\n') ?? [];
+  assert.ok(examples.length >= 2, help);
+  for (const line of examples) {
+    const argv = line.trim().split(/\s+/).slice(1).map((a) => (a === 'corpus.txt' ? path('corpus.txt') : a));
+    assert.match(await ok(argv), /^(section|rank)\t/);
+  }
+});

@@ -43,18 +43,19 @@ function addSpecOptions(command: Command, specs: OptionSpec[]): void {
 export const registerExplain: RegisterCommand = (program, io) => {
   const command = program
     .command('explain')
-    .summary('the contexts behind a similarity: shared and separating PPMI contexts of two words, or a word\'s strongest')
+    .summary("the contexts behind a similarity (PPMI), or a word's strongest contexts")
     .description(
-      'Why two words are similar in PPMI space: their cosine split into the shares of the contexts they share\n' +
-        '(the shares sum to the cosine), the contexts that pull them apart (their shares sum to 1 − cosine), and\n' +
-        'with --vectors the nearest neighbours they share. With one word: its strongest contexts by PPMI.\n' +
-        'The PPMI is `encode cooc --weight ppmi`\'s, with the same flags and defaults. The corpus is text, CSV/TSV,\n' +
-        'or a prepared corpus (`wordspace prepare`); --counts starts from merged counts instead, with no corpus.',
+      'Why two words are similar in PPMI space: their cosine split into the shares of the contexts they share (the shares sum to the cosine), ' +
+        'the contexts that pull them apart (their shares sum to 1 − cosine), and with --vectors the nearest neighbours they share. ' +
+        "With one word: its strongest contexts by PPMI. The PPMI is `encode cooc --weight ppmi`'s, with the same flags and defaults. " +
+        'The corpus is text, CSV/TSV or a prepared corpus (`wordspace prepare`); --counts starts from merged counts instead.',
     )
     .usage('[options] <corpus> <word1> [word2]\n       wordspace explain [options] --counts <file> <word1> [word2]')
     .argument('[corpus]', 'text file, .gz, CSV/TSV or prepared corpus; - for standard input')
     .argument('[words...]', 'one word (its strongest contexts) or two (why they are similar)');
   addInputOptions(command, 1);
+  // The input flags come with --dry-run, which explain refuses: not in its help.
+  for (const option of command.options) if (option.long === '--dry-run' || option.long === '--plan-format') option.hideHelp();
   addSpecOptions(command, [...WINDOW_OPTIONS, ...PPMI_OPTIONS]);
   command
     .addOption(new Option('--counts <file>', 'start from merged co-occurrence counts (encode cooc -f counts, wordspace merge) instead of a corpus'))

@@ -46,7 +46,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'explain',
     term: 'explain [options] [corpus] [words...]',
-    summary: "the contexts behind a similarity: shared and separating PPMI contexts of two words, or a word's strongest",
+    summary: "the contexts behind a similarity (PPMI), or a word's strongest contexts",
     load: async () => (await import('./explain.js')).registerExplain,
   },
 ];
