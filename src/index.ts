@@ -39,4 +39,8 @@ export { loadVectors } from './query/load.js';
 export { ANALOGY_METHODS, DEFAULT_TOP, WordVectors, type AnalogyMethod, type Neighbour, type QueryOptions } from './core/vectors.js';
 export { BENCHMARKS, benchmarkFiles, evaluate, type EvaluationOptions, type EvaluationReport } from './query/evaluate.js';
 
+// Explaining a similarity: countCooccurrences(corpus, { window: 5, distanceWeighting: 'none' }) → explainPair(counts, 'king', 'queen').
+export { countCooccurrences } from './encoders/cooc.js';
+export { EXPLAIN_DEFAULTS, explainPair, explainWord, sharedNeighbours, type ContextStrength, type ExplainOptions, type NeighbourExplanation, type PairContext, type PairExplanation, type SharedNeighbour, type WordExplanation } from './analysis/explain.js';
+
 export { VERSION } from './version.js';

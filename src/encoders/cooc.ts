@@ -204,10 +204,18 @@ export interface PpmiOptions {
 }
 
 /**
- * PPMI(w, c) = max(0, log(X_wc · Σ_c' X(c')^α / (X(w) · X(c)^α)) − log k) with X(w) the row sums
- * and X(c) the column sums (Levy, Goldberg & Dagan 2015; DESIGN.md). Zeros are dropped.
+ * The marginals PPMI needs from a count matrix: X(w) the row sums, X(c)^α the smoothed column sums
+ * and their total, and log k. Computed once; `pmiOf` then weighs any cell, so one row can be
+ * weighted (`wordspace explain`) exactly as the whole matrix is.
  */
-export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMatrix {
+export interface PpmiMarginals {
+  rowSums: Float64Array;
+  contextPower: Float64Array;
+  contextTotal: number;
+  logShift: number;
+}
+
+export function ppmiMarginals(counts: SparseMatrix, options: PpmiOptions): PpmiMarginals {
   const { indptr, indices, values, nRows, nCols } = counts;
   const rowSums = new Float64Array(nRows);
   const contextPower = new Float64Array(nCols);
@@ -222,7 +230,21 @@ export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMa
     contextPower[j] = Math.pow(contextPower[j]!, options.cds);
     contextTotal += contextPower[j]!;
   }
-  const logShift = Math.log(options.shift);
+  return { rowSums, contextPower, contextTotal, logShift: Math.log(options.shift) };
+}
+
+/** Shifted PMI of the cell (i, j) holding count x; PPMI is this when positive, else 0. */
+export function pmiOf(marginals: PpmiMarginals, i: number, j: number, x: number): number {
+  return Math.log((x * marginals.contextTotal) / (marginals.rowSums[i]! * marginals.contextPower[j]!)) - marginals.logShift;
+}
+
+/**
+ * PPMI(w, c) = max(0, log(X_wc · Σ_c' X(c')^α / (X(w) · X(c)^α)) − log k) with X(w) the row sums
+ * and X(c) the column sums (Levy, Goldberg & Dagan 2015; DESIGN.md). Zeros are dropped.
+ */
+export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMatrix {
+  const { indptr, indices, values, nRows, nCols } = counts;
+  const marginals = ppmiMarginals(counts, options);
   const outPtr = new Float64Array(nRows + 1);
   const outIdx = new Int32Array(counts.nnz);
   const outVal = new Float64Array(counts.nnz);
@@ -230,7 +252,7 @@ export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMa
   for (let i = 0; i < nRows; i++) {
     for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
       const j = indices[p]!;
-      const pmi = Math.log((values[p]! * contextTotal) / (rowSums[i]! * contextPower[j]!)) - logShift;
+      const pmi = pmiOf(marginals, i, j, values[p]!);
       if (pmi > 0) {
         outIdx[q] = j;
         outVal[q++] = pmi;

@@ -62,12 +62,12 @@ export function closeWords(word: string, vocabulary: readonly string[], count = 
   return found.slice(0, count).map((f) => f.word);
 }
 
-/** `"goverment" is not in the vectors (did you mean: government, governments?)` */
-export function unknownWordError(word: string, vocabulary: readonly string[]): InputError {
+/** `"goverment" is not in the vectors (did you mean: government, governments?)`; `where` names what was searched. */
+export function unknownWordError(word: string, vocabulary: readonly string[], where = 'the vectors'): InputError {
   const suggestions = closeWords(word, vocabulary);
   const hint =
     suggestions.length > 0
       ? `did you mean: ${suggestions.join(', ')}?`
       : `none of its ${vocabulary.length} words is within ${allowedDistance(word.length)} edit${allowedDistance(word.length) === 1 ? '' : 's'}; check the spelling`;
-  return new InputError(`"${word}" is not in the vectors`, hint);
+  return new InputError(`"${word}" is not in ${where}`, hint);
 }

@@ -43,6 +43,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./convert.js')).registerConvert,
   },
   { name: 'merge', term: 'merge [options] <files...>', summary: "sum vocabulary or count shards (map-reduce's reduce step)", load: async () => (await import('./merge.js')).registerMerge },
+  {
+    name: 'explain',
+    term: 'explain [options] [corpus] [words...]',
+    summary: "the contexts behind a similarity (PPMI), or a word's strongest contexts",
+    load: async () => (await import('./explain.js')).registerExplain,
+  },
 ];
 
 /**
