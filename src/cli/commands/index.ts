@@ -43,6 +43,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./convert.js')).registerConvert,
   },
   { name: 'merge', term: 'merge [options] <files...>', summary: "sum vocabulary or count shards (map-reduce's reduce step)", load: async () => (await import('./merge.js')).registerMerge },
+  { name: 'plot', term: 'plot', summary: 'SVG/PNG pictures of a neighbourhood or a similarity matrix', load: async () => (await import('./plot.js')).registerPlot },
 ];
 
 /**
