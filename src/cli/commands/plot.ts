@@ -62,7 +62,7 @@ export const registerPlot: RegisterCommand = (program, io) => {
     .option('--groups <file>', 'word<TAB>group lines: colour words by group')
     .addOption(parsedOption('--width <px>', 'picture width', integer('--width', 200, 10000), DEFAULT_MAP_SIZE.width))
     .addOption(parsedOption('--height <px>', 'picture height', integer('--height', 150, 10000), DEFAULT_MAP_SIZE.height))
-    .addHelpText('after', '\nExamples:\n  wordspace plot map vectors.vec --neighbours freedom -k 30 -o freedom.svg\n  wordspace plot map vectors.vec france paris germany berlin italy rome --group france=country --group germany=country --group italy=country -o capitals.png');
+    .addHelpText('after', '\nExamples:\n  wordspace plot map vectors.vec --neighbours freedom -k 30 -o freedom.svg\n  wordspace plot map vectors.vec france germany britain japan china --group japan=asia --group china=asia -o countries.png');
   map.action(async (path: string, words: string[], flags: MapFlags) => {
     const output = await prepareOutput(flags, [path, flags.groups]);
     const groupText = flags.groups === undefined ? undefined : await readText(flags.groups);
