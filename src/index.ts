@@ -42,5 +42,13 @@ export { BENCHMARKS, benchmarkFiles, evaluate, type EvaluationOptions, type Eval
 // Explaining a similarity: countCooccurrences(corpus, { window: 5, distanceWeighting: 'none' }) → explainPair(counts, 'king', 'queen').
 export { countCooccurrences } from './encoders/cooc.js';
 export { EXPLAIN_DEFAULTS, explainPair, explainWord, sharedNeighbours, type ContextStrength, type ExplainOptions, type NeighbourExplanation, type PairContext, type PairExplanation, type SharedNeighbour, type WordExplanation } from './analysis/explain.js';
+// Pictures: pure functions from vectors to SVG; PNG through @resvg/resvg-js.
+export { wordMap, mapSvg, DEFAULT_MAP_SIZE, type MapLayout, type MapPicture, type MapPoint, type WordMapOptions } from './plot/map.js';
+export { wordHeatmap, heatmapSvg, HEATMAP_ORDERS, type HeatmapOptions, type HeatmapOrder, type HeatmapPicture } from './plot/heatmap.js';
+export { pca2, tsne2, PROJECTIONS, type Projection, type TsneOptions } from './plot/project.js';
+export { averageLinkageOrder, cosineMatrix } from './plot/cluster.js';
+export { placeLabels, textWidth, type Box, type LabelRequest, type PlacedLabel, type PlacementOptions } from './plot/labels.js';
+export { parseGroups } from './plot/groups.js';
+export { renderPng, DEFAULT_PNG_SCALE, type PngOptions } from './io/png.js';
 
 export { VERSION } from './version.js';

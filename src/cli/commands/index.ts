@@ -49,6 +49,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "the contexts behind a similarity (PPMI), or a word's strongest contexts",
     load: async () => (await import('./explain.js')).registerExplain,
   },
+  { name: 'plot', term: 'plot', summary: 'SVG/PNG pictures of a neighbourhood or a similarity matrix', load: async () => (await import('./plot.js')).registerPlot },
 ];
 
 /**

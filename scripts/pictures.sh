@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Regenerate the README's pictures (docs/img/*.svg) with the tool itself, from the bundled speeches:
+# the README's PPMI-SVD vectors, then one map and one heatmap. Run from anywhere: npm run pictures
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run build --silent
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+./bin/wordspace encode cooc data/us-speeches.txt.gz --min-count 5 --weight ppmi --dim 100 -q -o "$tmp/speeches.vec" 2>/dev/null
+mkdir -p docs/img
+./bin/wordspace plot map "$tmp/speeches.vec" --neighbours freedom -k 30 -o docs/img/map-freedom.svg
+./bin/wordspace plot heatmap "$tmp/speeches.vec" war peace army navy soldiers freedom liberty democracy justice tax taxes economy jobs budget \
+  --title 'Cosine similarities in US presidential speeches' -o docs/img/heatmap.svg
+echo "wrote docs/img/map-freedom.svg docs/img/heatmap.svg"

@@ -1,0 +1,208 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { promises as fs } from 'node:fs';
+import { extname } from 'node:path';
+import { InputError, UsageError, WordspaceError } from '../../core/errors.js';
+import { integer, number } from '../../core/parse.js';
+import type { WordVectors } from '../../core/vectors.js';
+import { withOutput } from '../../io/output.js';
+import { DEFAULT_PNG_SCALE } from '../../io/png.js';
+import { HEATMAP_ORDERS, type HeatmapOrder } from '../../plot/heatmap.js';
+import { DEFAULT_MAP_SIZE } from '../../plot/map.js';
+import { parseGroupFlag, parseGroups } from '../../plot/groups.js';
+import { PROJECTIONS, type Projection } from '../../plot/project.js';
+import { resolveWord, type QueryCase } from '../../query/fold.js';
+import { warn, type CliIO } from '../context.js';
+import { parsedOption } from '../options.js';
+import { addForceOption, checkOutput } from '../output-options.js';
+import { VECTORS_ARGUMENT } from './similar.js';
+import type { RegisterCommand } from './index.js';
+
+const PICTURE_FORMATS = ['svg', 'png'] as const;
+type PictureFormat = (typeof PICTURE_FORMATS)[number];
+
+/** Words a `--neighbours` picture shows besides the query, unless -k says. */
+const DEFAULT_NEIGHBOURS = { map: 30, heatmap: 15 } as const;
+
+interface CommonFlags {
+  neighbours?: string;
+  top: number;
+  title?: string;
+  output: string;
+  format?: PictureFormat;
+  scale: number;
+  font: string[];
+  force?: boolean;
+}
+
+interface MapFlags extends CommonFlags {
+  projection: Projection;
+  perplexity?: number;
+  group: [string, string][];
+  groups?: string;
+  width: number;
+  height: number;
+}
+
+interface HeatmapFlags extends CommonFlags {
+  order: HeatmapOrder;
+  values?: boolean;
+}
+
+export const registerPlot: RegisterCommand = (program, io) => {
+  const plot = program
+    .command('plot')
+    .description('SVG/PNG pictures of word vectors: a 2-D map of words, a similarity heatmap')
+    .summary('SVG/PNG pictures of a neighbourhood or a similarity matrix');
+
+  const map = addCommon(plot.command('map'), 'map')
+    .description('the words in 2-D (PCA or t-SNE of their unit vectors), labelled, coloured by group')
+    .addOption(new Option('--projection <method>', 'pca (exact, axes of most variance) or tsne (exact t-SNE, keeps neighbourhoods)').choices(PROJECTIONS).default('pca'))
+    .addOption(parsedOption('--perplexity <n>', 't-SNE: effective number of neighbours (capped at (words − 1) / 3)', number('--perplexity', 1)))
+    .addOption(new Option('--group <word=group>', 'colour a word by group (repeatable)').argParser(collect(parseGroupFlag)).default([]))
+    .option('--groups <file>', 'word<TAB>group lines: colour words by group')
+    .addOption(parsedOption('--width <px>', 'picture width', integer('--width', 200, 10000), DEFAULT_MAP_SIZE.width))
+    .addOption(parsedOption('--height <px>', 'picture height', integer('--height', 150, 10000), DEFAULT_MAP_SIZE.height))
+    .addHelpText('after', '\nExamples:\n  wordspace plot map vectors.vec --neighbours freedom -k 30 -o freedom.svg\n  wordspace plot map vectors.vec france germany britain japan china --group japan=asia --group china=asia -o countries.png');
+  map.action(async (path: string, words: string[], flags: MapFlags) => {
+    const output = await prepareOutput(flags, [path, flags.groups]);
+    const groupText = flags.groups === undefined ? undefined : await readText(flags.groups);
+    const { vectors, caseMode } = await load(io, path, words, flags);
+    const chosen = chooseWords(vectors, caseMode, words, flags, 'map');
+    const groups = new Map<string, string>();
+    const given = [...(groupText === undefined ? [] : parseGroups(groupText, flags.groups!)), ...flags.group];
+    for (const [word, group] of given) groups.set(foldedOrAsIs(vectors, word, caseMode), group);
+    const { wordMap } = await import('../../plot/map.js');
+    const picture = wordMap(vectors, chosen, {
+      projection: flags.projection,
+      ...(flags.perplexity === undefined ? {} : { perplexity: flags.perplexity }),
+      groups,
+      width: flags.width,
+      height: flags.height,
+      ...(flags.title !== undefined ? { title: flags.title } : flags.neighbours !== undefined ? { title: `Neighbours of “${chosen[0]}”` } : {}),
+      ...(flags.neighbours !== undefined ? { highlight: chosen[0]! } : {}),
+    });
+    if (picture.unlabelled.length > 0) {
+      const shown = picture.unlabelled.slice(0, 5).join(', ');
+      warn(io, `no room for ${picture.unlabelled.length} label(s): ${shown}${picture.unlabelled.length > 5 ? ', …' : ''} (plot fewer words or a larger --width/--height)`);
+    }
+    await write(io, output, picture.svg, flags);
+  });
+
+  addCommon(plot.command('heatmap'), 'heatmap')
+    .description('the cosine-similarity matrix of the words, rows and columns ordered by clustering, with a colour legend')
+    .addOption(new Option('--order <order>', 'cluster (average linkage: similar words side by side) or input (as given)').choices(HEATMAP_ORDERS).default('cluster'))
+    .option('--values', 'print each similarity in its cell (default: when the cells are large enough)')
+    .option('--no-values', 'never print the similarities')
+    .addHelpText('after', '\nExamples:\n  wordspace plot heatmap vectors.vec war peace army navy freedom liberty -o heatmap.svg\n  wordspace plot heatmap vectors.vec --neighbours freedom -k 12 -o freedom-heatmap.png')
+    .action(async (path: string, words: string[], flags: HeatmapFlags) => {
+      const output = await prepareOutput(flags, [path]);
+      const { vectors, caseMode } = await load(io, path, words, flags);
+      const chosen = chooseWords(vectors, caseMode, words, flags, 'heatmap');
+      const { wordHeatmap } = await import('../../plot/heatmap.js');
+      const title = flags.title ?? (flags.neighbours !== undefined ? `Neighbours of “${chosen[0]}”` : undefined);
+      const picture = wordHeatmap(vectors, chosen, { order: flags.order, ...(flags.values === undefined ? {} : { values: flags.values }), ...(title === undefined ? {} : { title }) });
+      await write(io, output, picture.svg, flags);
+    });
+};
+
+function addCommon(command: Command, kind: 'map' | 'heatmap'): Command {
+  command
+    .argument('<vectors>', VECTORS_ARGUMENT)
+    .argument('[words...]', 'the words to show (at least 2, or --neighbours)')
+    .option('--neighbours <word>', 'show this word and its nearest neighbours (with any words given)')
+    .addOption(parsedOption('-k, --top <n>', 'neighbours shown with --neighbours', integer('--top', 1, 1000), DEFAULT_NEIGHBOURS[kind]))
+    .option('--title <text>', 'title above the picture')
+    .option('-o, --output <file>', 'the picture: .svg or .png (default: SVG on standard output)', '-')
+    .addOption(new Option('-f, --format <format>', 'svg or png (default: from the output file name, else svg)').choices(PICTURE_FORMATS))
+    .addOption(parsedOption('--scale <n>', 'PNG pixels per SVG pixel', number('--scale', 0, 16, true), DEFAULT_PNG_SCALE))
+    .addOption(new Option('--font <file>', 'PNG: a font file to use besides the system fonts, e.g. one that covers Chinese (repeatable)').argParser(collect((v) => v)).default([]));
+  return addForceOption(command);
+}
+
+/** A repeatable option's parser: each value parsed, all kept in order. */
+function collect<T>(parse: (value: string) => T): (value: string, previous: T[]) => T[] {
+  return (value, previous) => {
+    try {
+      return [...previous, parse(value)];
+    } catch (err) {
+      if (err instanceof WordspaceError) throw new InvalidArgumentError(err.message.replace(/^--[\w-]+ /, ''));
+      throw err;
+    }
+  };
+}
+
+interface OutputChoice {
+  path: string;
+  format: PictureFormat;
+}
+
+/** The format (-f, else the file's extension, else SVG), and the output checked before any work. */
+async function prepareOutput(flags: CommonFlags, inputs: (string | undefined)[]): Promise<OutputChoice> {
+  let format = flags.format;
+  if (!format && flags.output !== '-') {
+    const ext = extname(flags.output).toLowerCase();
+    if (ext === '.png') format = 'png';
+    else if (ext === '.svg') format = 'svg';
+    else if (!flags.output.startsWith('/dev/')) throw new UsageError(`cannot tell the picture format of ${flags.output} from its name`, 'name it .svg or .png, or give -f svg|png');
+  }
+  await checkOutput({ output: flags.output, inputs, force: flags.force });
+  return { path: flags.output, format: format ?? 'svg' };
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
+  }
+}
+
+async function load(io: CliIO, path: string, words: string[], flags: CommonFlags): Promise<{ vectors: WordVectors; caseMode: QueryCase }> {
+  const { loadQueryVectors } = await import('../../query/load.js');
+  const queries = flags.neighbours !== undefined ? [flags.neighbours, ...words] : words;
+  if (flags.neighbours === undefined && new Set(words).size < 2) {
+    throw new UsageError(`plot needs at least 2 different words, got ${new Set(words).size}`, 'name more words, or give --neighbours WORD');
+  }
+  return loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries });
+}
+
+/**
+ * The words drawn: the --neighbours word and its k nearest first, then the words given; each
+ * matched to its row label as `similar` does (an unknown word is the one error line); duplicates
+ * dropped. Fewer than 2 is a usage error.
+ */
+function chooseWords(vectors: WordVectors, caseMode: QueryCase, words: string[], flags: CommonFlags, kind: 'map' | 'heatmap'): string[] {
+  const chosen: string[] = [];
+  if (flags.neighbours !== undefined) {
+    const centre = resolveWord(vectors, flags.neighbours, caseMode);
+    chosen.push(centre, ...vectors.nearest(centre, flags.top).map((n) => n.word));
+  }
+  for (const word of words) chosen.push(resolveWord(vectors, word, caseMode));
+  const unique = [...new Set(chosen)];
+  if (unique.length < 2) throw new UsageError(`plot ${kind} needs at least 2 different words, got ${unique.length}`, 'name more words, or give --neighbours WORD');
+  return unique;
+}
+
+/** A group file's word matched as a query word would be, or kept as written when not in the vectors. */
+function foldedOrAsIs(vectors: WordVectors, word: string, caseMode: QueryCase): string {
+  try {
+    return resolveWord(vectors, word, caseMode);
+  } catch {
+    return word;
+  }
+}
+
+async function write(io: CliIO, output: OutputChoice, svg: string, flags: CommonFlags): Promise<void> {
+  let bytes: Buffer;
+  if (output.format === 'png') {
+    if (output.path === '-' && io.stdout.isTTY) throw new UsageError('refusing to write a PNG to a terminal', 'give -o picture.png, or pipe the output elsewhere');
+    const { renderPng } = await import('../../io/png.js');
+    bytes = await renderPng(svg, { scale: flags.scale, fontFiles: flags.font });
+  } else {
+    bytes = Buffer.from(svg, 'utf8');
+  }
+  await withOutput(output.path, io.stdout, async (sink) => {
+    await sink.write(bytes);
+  }, { force: flags.force });
+}
