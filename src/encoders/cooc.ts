@@ -26,8 +26,8 @@ export const COOC_DEFAULTS = {
  * The largest `--window` any encoder accepts (cooc, glove, sgns, cbow, autoencoder --input cooc).
  * Windows in the literature are 2–15 words (word2vec 5, GloVe 10, hyperwords 2–10); 10,000 words
  * already spans any paragraph, so a larger value is a typo, not a window. It also keeps the value
- * well inside the int32 the word2vec kernel takes. Whatever the window, counting never looks past
- * the end of a sentence.
+ * well inside the int32 the word2vec kernel takes. Whatever the window, counting never looks (or
+ * allocates) past the longest sentence.
  */
 export const MAX_WINDOW = 10_000;
 
@@ -89,8 +89,15 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   if (corpus.cooccurrences) return storedCooccurrences(corpus, options);
   const { stream, vocab } = corpus;
   const { window, distanceWeighting } = options;
-  // --window is at most MAX_WINDOW, and the scan of a sentence stops at its end.
-  const weights = Float64Array.from({ length: window + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
+  // No pair is further apart than the longest sentence: the weight table grows with the longest
+  // sentence seen (never to a window far wider than any sentence), while the weights themselves
+  // use the window asked for (`linear` depends on it).
+  let weights = new Float64Array(1);
+  const reachFor = (length: number): number => {
+    const reach = Math.min(window, length - 1);
+    if (reach >= weights.length) weights = Float64Array.from({ length: reach + 1 }, (_, d) => (d === 0 ? 0 : distanceWeight(distanceWeighting, window, d)));
+    return reach;
+  };
   const heldBytes = stream.memoryBytes + corpus.docStarts.byteLength;
   const maxSlots = options.memory === undefined ? Infinity : maxPairSlots(options.memory, heldBytes);
   const spilling = new SpillingPairCounter(vocab.words, {
@@ -106,9 +113,10 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   progress?.stage('counting co-occurrences', stream.tokens, 'tokens');
   try {
     stream.forEachSentence((tokens, begin, end) => {
+      const reach = reachFor(end - begin);
       for (let i = begin; i < end; i++) {
         const u = tokens[i]!;
-        const last = Math.min(end - 1, i + window);
+        const last = Math.min(end - 1, i + reach);
         for (let j = i + 1; j <= last; j++) counter.add(u, tokens[j]!, weights[j - i]!);
       }
       done += end - begin;
