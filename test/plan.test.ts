@@ -48,8 +48,9 @@ test('encode cooc --dry-run on a tiny file: exact counts, the token stream, no o
   assert.equal(p.input.source, 'stat');
   assert.equal(p.input.calibratedWhole, true);
   assert.deepEqual([p.corpus.tokens, p.corpus.types, p.corpus.kept, p.corpus.pairs], [6, 3, 3, 4]);
-  // 6 token ids and 2 sentence starts, each in a growable array that starts at 2^16.
-  assert.equal(stage(p, 'reading: token stream')!.bytes, 4 * (65536 + 6) + 4 * (65536 + 2));
+  // 6 token ids and 2 sentence ends in one growable array that starts at 2^16 (trimmed by a copy).
+  assert.equal(stage(p, 'reading: token stream')!.bytes, 4 * (65536 + 8));
+  assert.equal(stage(p, 'reading: token stream')!.spills, 'no');
   assert.equal(stage(p, 'counting: pair table')!.spills, 'no');
   assert.equal(p.tempDiskBytes, 0);
   assert.equal(p.output.format, 'mtx');
@@ -81,6 +82,14 @@ test('the spill and prune decisions flip when --memory is tiny', async () => {
   assert.ok(tiny.tempDiskBytes > 0);
   assert.ok(stage(tiny, 'merging runs'));
   assert.equal(tiny.passes, 3);
+  assert.equal(stage(tiny, 'reading: token stream')!.spills, 'no');
+  // 70,000 tokens in 7,000 lines: 77,000 entries, over the smallest in-memory stream (65,536 entries).
+  const long = Array.from({ length: 7000 }, (_, l) => Array.from({ length: 10 }, (_, k) => `w${(l * 10 + k) % 500}`).join(' '));
+  writeFileSync(path('long.txt'), `${long.join('\n')}\n`);
+  const spilled = await plan(['encode', 'sgns', path('long.txt'), '--memory', '1M']);
+  assert.equal(stage(spilled, 'reading: token stream')!.spills, 'spill');
+  assert.equal(spilled.tempDiskBytes, 4 * 77_000);
+  assert.equal(stage(spilled, 'reading: token stream')!.bytes, 4 * (65536 + 65536));
   const vocab = await plan(['vocab', path('many.txt'), '--memory', '1M']);
   assert.equal(stage(vocab, 'reading: type table')!.spills, 'prune');
   assert.equal(stage(vocab, 'reading: token stream'), undefined);

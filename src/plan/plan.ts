@@ -6,7 +6,7 @@
  * renders the plan). Every figure is derived from the real structures' per-item sizes and the shares
  * of src/corpus/budget.ts; what cannot be derived is said to be unknown, not guessed.
  */
-import { BYTES_PER_TYPE, dataBytes, MERGE_FAN_IN, maxPairSlots, maxTypes, mergeReadBlock, PAIR_SLOT_BYTES, RUNTIME_RESERVE } from '../corpus/budget.js';
+import { BYTES_PER_TYPE, dataBytes, MERGE_FAN_IN, maxPairSlots, maxStreamEntries, maxTypes, mergeReadBlock, PAIR_SLOT_BYTES, RUNTIME_RESERVE } from '../corpus/budget.js';
 
 /** Bytes of one token id in the token stream (Int32Array). */
 export const TOKEN_BYTES = 4;
@@ -239,17 +239,23 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
   });
   const tokens = est.tokens;
   let held = 0;
+  let streamOnDisk = false;
+  let streamDisk = 0;
   if (keepTokens) {
     const sentences = cal && tokens !== null && cal.tokens > 0 ? Math.round((cal.sentences / cal.tokens) * tokens) : null;
-    const bytes = tokens === null ? null : tokenStreamPeak(tokens) + (sentences === null ? 0 : tokenStreamPeak(sentences));
-    held = tokens === null ? 0 : TOKEN_BYTES * (tokens + (sentences ?? 0));
+    const entries = tokens === null ? null : tokens + (sentences ?? 0);
+    const limit = maxStreamEntries(memory);
+    streamOnDisk = entries !== null && entries > limit;
+    streamDisk = streamOnDisk ? TOKEN_BYTES * entries! : 0;
+    const bytes = entries === null ? null : streamOnDisk ? tokenStreamPeak(limit) : tokenStreamPeak(entries);
+    held = entries === null || streamOnDisk ? 0 : TOKEN_BYTES * entries;
     stages.push({
       name: 'reading: token stream',
-      structure: `${fmt(tokens)} tokens × ${TOKEN_BYTES} B (doubling while it grows), ${fmt(sentences)} sentence starts`,
+      structure: `${fmt(tokens)} tokens + ${fmt(sentences)} sentence ends × ${TOKEN_BYTES} B (doubling while it grows)`,
       bytes,
-      limit: null,
-      spills: 'unbounded',
-      note: 'held in memory for the whole run; not bounded by --memory yet',
+      limit: tokenStreamPeak(limit),
+      spills: streamOnDisk ? 'spill' : 'no',
+      note: streamOnDisk ? `over ${limit.toLocaleString('en-US')} entries: written to a temporary file in $TMPDIR and streamed from there` : undefined,
     });
   }
 
@@ -271,7 +277,7 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
     const dim = options.dim;
     if (PAIR_METHODS.has(method)) {
       passes = 2;
-      passesNote = 'one pass over the input (tokenize), one over the token stream in memory (count pairs)';
+      passesNote = `one pass over the input (tokenize), one over the token stream ${streamOnDisk ? 'on disk' : 'in memory'} (count pairs)`;
       const pairs = est.pairs;
       const maxSlots = maxPairSlots(memory, held);
       const slots = pairs === null ? null : pairTableSlots(pairs);
@@ -329,7 +335,7 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
     } else if (method === 'sgns' || method === 'cbow') {
       const epochs = options.epochs ?? 1;
       passes = 1 + epochs;
-      passesNote = `one pass over the input (tokenize), ${epochs} over the token stream in memory (epochs)`;
+      passesNote = `one pass over the input (tokenize), ${epochs} over the token stream ${streamOnDisk ? 'on disk' : 'in memory'} (epochs)`;
       stages.push({
         name: `training (${method})`,
         structure: `2 × ${fmt(kept)} words × ${dim} × ${FLOAT32_BYTES} B (input and output weights)`,
@@ -367,8 +373,8 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
     passesNote,
     stages,
     peakBytes,
-    tempDiskBytes: tempDisk,
-    tempDiskNote: tempNote,
+    tempDiskBytes: tempDisk + streamDisk,
+    tempDiskNote: streamDisk > 0 ? [`the token stream ${fmt(streamDisk / TOKEN_BYTES)} entries × ${TOKEN_BYTES} B`, tempNote].filter((n) => n !== undefined).join('; ') : tempNote,
     output,
     time: {
       readMBps,
