@@ -137,3 +137,58 @@ test('count files refuse what cannot be merged or used, in one line', async () =
   await expectError(['merge', '-'], 1, /expected "word count" or "key<TAB>count"/, 'a b c\n');
   await expectError(['merge', path('shard-0.cc.counts'), path('h-0.counts')], 1, /were counted differently/);
 });
+
+test('more shards than may be open at once (80 > 64): merged in rounds, equal to the whole; text pairs spill within --memory', async () => {
+  // 80 shards of 3 lines each; V is the vocabulary of the test above (or made here).
+  await ok(['vocab', path('whole.txt'), '--min-count', '60', '-o', path('V80'), '-q']);
+  const shardPaths: string[] = [];
+  for (let k = 0; k < 80; k++) {
+    const text = `${lines.slice(3 * k, 3 * k + 3).join('\n')}\n`;
+    writeFileSync(path(`s80-${k}.txt`), text);
+    await ok(['vocab', path(`s80-${k}.txt`), '-f', 'counts', '-o', path(`s80-${k}.v.counts`), '-q']);
+    await ok(['encode', 'cooc', path(`s80-${k}.txt`), '--vocab', path('V80'), '--window', '3', '-f', 'counts', '-o', path(`s80-${k}.counts`), '-q']);
+    shardPaths.push(path(`s80-${k}.counts`));
+  }
+  const vocabMerged = await runCli(['merge', ...shardPaths.map((p) => p.replace(/\.counts$/, '.v.counts')), '-o', path('v80.txt')]);
+  assert.equal(vocabMerged.code, 0, vocabMerged.stderr);
+  await ok(['vocab', path('whole.txt'), '-o', path('whole-vocab80.txt'), '-q']);
+  assert.equal(readFileSync(path('v80.txt'), 'utf8'), readFileSync(path('whole-vocab80.txt'), 'utf8'));
+
+  const r = await runCli(['merge', ...shardPaths, '-o', path('m80.counts')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /merged in 2 rounds of at most 64 files/);
+  const fromCounts = await ok(['encode', 'cooc', '--counts', path('m80.counts'), '-f', 'mtx', '-q']);
+  const fromText = await ok(['encode', 'cooc', path('whole.txt'), '--vocab', path('V80'), '--window', '3', '-f', 'mtx', '-q']);
+  assert.equal(withoutMeta(fromCounts), withoutMeta(fromText));
+  // The inputs are never removed by the rounds.
+  assert.ok(shardPaths.every((p) => readFileSync(p).length > 0));
+
+  // Text pair counts under --memory 1M: a pair table of 1,024 slots spills sorted runs; the sums are the same.
+  const tsv = shardPaths.map((p) => spawnSync(process.execPath, [BIN, 'encode', 'cooc', '--counts', p, '-f', 'counts-tsv', '-q']).stdout.toString());
+  const text = tsv.join('');
+  const small = await runCli(['merge', '-', '--vocab', path('V80'), '--window', '3', '--memory', '1M', '-f', 'counts-tsv'], text);
+  assert.equal(small.code, 0, small.stderr);
+  const roomy = await runCli(['merge', '-', '--vocab', path('V80'), '--window', '3', '-f', 'counts-tsv', '-q'], text);
+  assert.equal(small.stdout, roomy.stdout);
+  assert.equal(roomy.stdout, await ok(['encode', 'cooc', '--counts', path('m80.counts'), '-f', 'counts-tsv', '-q']));
+
+  // 60 words: 1,830 distinct pairs, more than the 614 a 1,024-slot table holds; each pair given
+  // three times in a scrambled order, with counts 1, 2 and its index: the sums are known.
+  const many = Array.from({ length: 60 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+  writeFileSync(path('V60'), many.map((w) => `${w} 1\n`).join(''));
+  const entries: string[] = [];
+  const expected: string[] = [];
+  let index = 0;
+  for (let a = 0; a < 60; a++) {
+    for (let b = a; b < 60; b++) {
+      const k = index++;
+      entries.push(`${many[a]} ${many[b]}\t1`, `${many[a]} ${many[b]}\t2`, `${many[a]} ${many[b]}\t${k}`);
+      expected.push(`${many[a]} ${many[b]}\t${3 + k}`);
+    }
+  }
+  const scrambled = entries.map((e, i) => [(i * 7919) % entries.length, e] as const).sort((x, y) => x[0] - y[0]).map(([, e]) => e);
+  const spilled = await runCli(['merge', '-', '--vocab', path('V60'), '--window', '2', '--memory', '1M', '-f', 'counts-tsv'], `${scrambled.join('\n')}\n`);
+  assert.equal(spilled.code, 0, spilled.stderr);
+  assert.match(spilled.stderr, /\d+ sorted runs spilled to stay in --memory/);
+  assert.equal(spilled.stdout, `${expected.join('\n')}\n`);
+});

@@ -4,9 +4,9 @@
  * in a hash table (memory: one slot per distinct key).
  */
 import { InputError } from '../core/errors.js';
-import { PairCounter } from '../encoders/pair-counter.js';
 import { textLines } from '../io/input.js';
 import { peekStream } from '../io/peek.js';
+import { MERGE_FAN_IN } from '../corpus/budget.js';
 import { compareStrings } from '../vocab/vocabulary.js';
 import { CountFileReader, isCountFile, parseCountLine, VOCAB_TSV_HEADER, type CountHeader, type CountKind } from './format.js';
 
@@ -35,19 +35,48 @@ function settingsKey(header: CountHeader): string {
   return JSON.stringify(Object.entries(header).sort(([x], [y]) => compareStrings(x, y)));
 }
 
-/** Open every binary input and check that they count the same thing the same way. */
-export function openBinaryInputs(paths: string[]): CountFileReader[] {
-  const readers = paths.map((p) => new CountFileReader(p));
-  const first = readers[0];
-  for (const r of readers.slice(1)) {
-    if (settingsKey(r.header) !== settingsKey(first!.header)) {
-      throw new InputError(`${r.path} and ${first!.path} were counted differently (${JSON.stringify(r.header)} vs ${JSON.stringify(first!.header)})`, 'count every shard with the same command and options');
+/** Check that a reader counts the same thing the same way as the first one. */
+function checkSame(r: CountFileReader, first: CountFileReader): void {
+  if (settingsKey(r.header) !== settingsKey(first.header)) {
+    throw new InputError(`${r.path} and ${first.path} were counted differently (${JSON.stringify(r.header)} vs ${JSON.stringify(first.header)})`, 'count every shard with the same command and options');
+  }
+  if (r.header.kind === 'cooc' && (r.words.length !== first.words.length || r.words.some((w, i) => w !== first.words[i]))) {
+    throw new InputError(`${r.path} and ${first.path} count pairs over different vocabularies`, 'count every shard with the same --vocab file');
+  }
+}
+
+/** Open every binary input and check that they count the same thing the same way (`first`: a reader the others must match). */
+export function openBinaryInputs(paths: string[], first?: CountFileReader, block?: number): CountFileReader[] {
+  const readers: CountFileReader[] = [];
+  try {
+    for (const p of paths) {
+      const r = new CountFileReader(p, { block });
+      readers.push(r);
+      checkSame(r, first ?? readers[0]!);
     }
-    if (r.header.kind === 'cooc' && (r.words.length !== first!.words.length || r.words.some((w, i) => w !== first!.words[i]))) {
-      throw new InputError(`${r.path} and ${first!.path} count pairs over different vocabularies`, 'count every shard with the same --vocab file');
-    }
+  } catch (err) {
+    for (const r of readers) r.close();
+    throw err;
   }
   return readers;
+}
+
+/**
+ * Check every binary input against the first one, opening one file at a time (for more inputs than
+ * may be open at once); returns the first, closed (its header and vocabulary stay readable).
+ */
+export function checkBinaryInputs(paths: string[]): CountFileReader {
+  const first = new CountFileReader(paths[0]!);
+  first.close();
+  for (const p of paths.slice(1)) {
+    const r = new CountFileReader(p);
+    try {
+      checkSame(r, first);
+    } finally {
+      r.close();
+    }
+  }
+  return first;
 }
 
 /** A binary heap of reader indices ordered by `less`. */
@@ -92,24 +121,29 @@ class Heap {
 }
 
 /** Sum vocabulary count files (binary, merged k-way) and text lines (hashed); sorted by word. */
-export async function mergeWordCounts(sources: MergeSource[], stdin?: NodeJS.ReadableStream): Promise<WordCounts> {
-  const binary = openBinaryInputs(sources.filter((s) => s.binary).map((s) => s.path));
-  for (const r of binary) if (r.header.kind !== 'vocab') throw new InputError(`${r.path} holds ${r.header.kind} counts, not vocabulary counts`);
-  const words: string[] = [];
-  const counts: number[] = [];
-  const current = binary.map((r) => r.nextWord());
-  const heap = new Heap((x, y) => compareStrings(current[x]!.word, current[y]!.word) < 0);
-  current.forEach((c, i) => c && heap.push(i));
-  while (heap.size > 0) {
-    const i = heap.pop();
-    const { word, count } = current[i]!;
-    if (words.length > 0 && words[words.length - 1] === word) counts[counts.length - 1]! += count;
-    else {
-      words.push(word);
-      counts.push(count);
+export async function mergeWordCounts(sources: MergeSource[], stdin?: NodeJS.ReadableStream, options: { fanIn?: number; block?: number } = {}): Promise<WordCounts> {
+  const paths = sources.filter((s) => s.binary).map((s) => s.path);
+  // At most fanIn files open at once: groups of fanIn − 1 are merged with the sum so far (in memory:
+  // it is the result), so a thousand shards never meet "too many open files".
+  const group = Math.max(1, (options.fanIn ?? MERGE_FAN_IN) - 1);
+  let words: string[] = [];
+  let counts: number[] = [];
+  let first: CountFileReader | undefined;
+  for (let g = 0; g < paths.length; g += group) {
+    const binary = openBinaryInputs(paths.slice(g, g + group), first, options.block);
+    first ??= binary[0];
+    try {
+      for (const r of binary) if (r.header.kind !== 'vocab') throw new InputError(`${r.path} holds ${r.header.kind} counts, not vocabulary counts`);
+      const sources: Array<{ nextWord(): { word: string; count: number } | undefined }> = [...binary];
+      if (g > 0) {
+        const [w, c] = [words, counts];
+        let i = 0;
+        sources.unshift({ nextWord: () => (i < w.length ? { word: w[i]!, count: c[i++]! } : undefined) });
+      }
+      [words, counts] = mergeSortedWords(sources);
+    } finally {
+      for (const r of binary) r.close();
     }
-    current[i] = binary[i]!.nextWord();
-    if (current[i]) heap.push(i);
   }
   const texts = sources.filter((s) => !s.binary);
   if (texts.length === 0) return { words, counts: Float64Array.from(counts) };
@@ -129,12 +163,36 @@ export async function mergeWordCounts(sources: MergeSource[], stdin?: NodeJS.Rea
   return { words: all, counts: Float64Array.from(all, (w) => sums.get(w)!) };
 }
 
+/** k-way sum of sorted word sources, in order of the sources for equal words. */
+function mergeSortedWords(sources: Array<{ nextWord(): { word: string; count: number } | undefined }>): [string[], number[]] {
+  const words: string[] = [];
+  const counts: number[] = [];
+  const current = sources.map((r) => r.nextWord());
+  const heap = new Heap((x, y) => {
+    const order = compareStrings(current[x]!.word, current[y]!.word);
+    return order < 0 || (order === 0 && x < y);
+  });
+  current.forEach((c, i) => c && heap.push(i));
+  while (heap.size > 0) {
+    const i = heap.pop();
+    const { word, count } = current[i]!;
+    if (words.length > 0 && words[words.length - 1] === word) counts[counts.length - 1]! += count;
+    else {
+      words.push(word);
+      counts.push(count);
+    }
+    current[i] = sources[i]!.nextWord();
+    if (current[i]) heap.push(i);
+  }
+  return [words, counts];
+}
+
 /**
  * Sum pair count files k-way, handing out sorted (a, b, weight) batches to `emit` as they are ready,
  * so that memory does not grow with the number of pairs. Returns the vocabulary and settings.
  */
-export function openPairCountFiles(paths: string[]): CountFileReader[] {
-  const readers = openBinaryInputs(paths);
+export function openPairCountFiles(paths: string[], block?: number): CountFileReader[] {
+  const readers = openBinaryInputs(paths, undefined, block);
   for (const r of readers) if (r.header.kind !== 'cooc') throw new InputError(`${r.path} holds ${r.header.kind} counts, not pair counts`);
   return readers;
 }
@@ -188,11 +246,13 @@ export async function mergePairCountFiles(readers: CountFileReader[], emit: (a: 
   return entries;
 }
 
-/** Read text pair counts (`w1 w2<TAB>count`, any order) over a given vocabulary into sorted pairs. */
-export async function readPairCountText(paths: string[], words: string[], stdin?: NodeJS.ReadableStream): Promise<PairCounts> {
+/**
+ * Read text pair counts (`w1 w2<TAB>count`, any order) over a given vocabulary, handing each pair's
+ * ids and count to `add` (a PairCounter, or a SpillingPairCounter's within a memory budget).
+ */
+export async function readPairCountText(paths: string[], words: string[], stdin: NodeJS.ReadableStream | undefined, add: (a: number, b: number, count: number) => void): Promise<void> {
   const ids = new Map<string, number>();
   words.forEach((w, i) => ids.set(w, i));
-  const counter = new PairCounter(Math.max(words.length, 1));
   for (const path of paths) {
     let n = 0;
     const source = path === '-' ? 'standard input' : path;
@@ -205,17 +265,9 @@ export async function readPairCountText(paths: string[], words: string[], stdin?
       if (space <= 0 || a === undefined || b === undefined) {
         throw new InputError(`${source}:${n}: "${entry.key.slice(0, 60)}" is not a pair of words of the vocabulary`, 'give the --vocab the pairs were counted with');
       }
-      counter.add(a, b, entry.count);
+      add(a, b, entry.count);
     }
   }
-  const { a, b, weight } = counter.entries();
-  const order = Array.from(a.keys()).sort((x, y) => a[x]! - a[y]! || b[x]! - b[y]!);
-  return {
-    words,
-    a: Uint32Array.from(order, (k) => a[k]!),
-    b: Uint32Array.from(order, (k) => b[k]!),
-    weight: Float64Array.from(order, (k) => weight[k]!),
-  };
 }
 
 /**

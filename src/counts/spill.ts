@@ -82,6 +82,8 @@ export class SpillingPairCounter {
   private named = 0;
   readonly stats: SpillStats = { runs: 0, rounds: 0, tempBytes: 0 };
   private readonly header: CountHeader;
+  /** Runs given by the caller (merge's inputs): read, never removed. */
+  private readonly external = new Set<string>();
 
   constructor(
     private readonly words: string[],
@@ -129,6 +131,22 @@ export class SpillingPairCounter {
     return () => mergedPairBatches(this.open(this.runs));
   }
 
+  /**
+   * Existing sorted count files (`wordspace merge`'s inputs) as the runs of an empty counter: merged
+   * in rounds down to `fanIn` open files at once (the intermediate runs in a temporary directory; the
+   * inputs are never removed). Returns the k-way merge of what is left, as `finish` does.
+   */
+  static mergeFiles(paths: string[], words: string[], options: SpillOptions): { merger: SpillingPairCounter; batches: () => Iterable<{ a: Uint32Array; b: Uint32Array; weight: Float64Array; n: number }> } {
+    const merger = new SpillingPairCounter(words, options, 1);
+    merger.counter.release();
+    for (const p of paths) {
+      merger.runs.push(p);
+      merger.external.add(p);
+    }
+    merger.reduceRuns();
+    return { merger, batches: () => mergedPairBatches(merger.open(merger.runs)) };
+  }
+
   /** Remove the temporary directory (also on errors). */
   discard(): void {
     if (this.dir) releaseTemporaryDirectory(this.dir);
@@ -163,6 +181,7 @@ export class SpillingPairCounter {
         const readers = this.open(group);
         this.addRun(path, writeRun(path, this.header, this.words, mergedPairBatches(readers)));
         for (const done of group) {
+          if (this.external.has(done)) continue;
           this.liveBytes -= statSync(done).size;
           releaseFile(done);
         }

@@ -403,9 +403,18 @@ export function planMerge(inputs: MergeInput[], memory: number, format: string):
   const stages: Stage[] = [];
   if (binary) {
     const block = mergeReadBlock(memory, inputs.length);
-    stages.push({ name: 'k-way merge', structure: `${inputs.length} files open at once × ${(block / 1024).toFixed(0)} KiB read buffers`, bytes: inputs.length * block, limit: null, spills: 'no', note: inputs.length > MERGE_FAN_IN ? 'every input is opened at once (merge does not use rounds yet)' : undefined });
+    const open = Math.min(inputs.length, MERGE_FAN_IN);
+    const rounds = inputs.length > MERGE_FAN_IN ? Math.ceil(Math.log(inputs.length) / Math.log(MERGE_FAN_IN)) : 1;
+    stages.push({
+      name: 'k-way merge',
+      structure: `${open} files open at once × ${(block / 1024).toFixed(0)} KiB read buffers`,
+      bytes: open * block,
+      limit: null,
+      spills: rounds > 1 ? 'spill' : 'no',
+      note: rounds > 1 ? `more than ${MERGE_FAN_IN} inputs: pair counts are merged in ${rounds} rounds through temporary runs (vocabularies: in groups, summed in memory)` : undefined,
+    });
   } else {
-    stages.push({ name: 'text counts', structure: 'a hash table of every distinct key', bytes: null, limit: null, spills: 'unbounded', note: `at most the inputs' ${(total / 1e6).toFixed(1)} MB of keys; not bounded by --memory yet` });
+    stages.push({ name: 'text counts', structure: 'vocabularies: a hash table of every distinct word; pairs: the pair table', bytes: null, limit: null, spills: 'spill', note: `pairs beyond the table's share of --memory spill as sorted runs (at most the inputs' ${(total / 1e6).toFixed(1)} MB)` });
   }
   return {
     command: 'merge',

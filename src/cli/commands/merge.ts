@@ -3,7 +3,9 @@ import { Option } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
 import { integer } from '../../core/parse.js';
 import { COUNT_KINDS, isCountFile, readHeader, type CountHeader, type CountKind } from '../../counts/format.js';
-import { mergePairCountFiles, mergeWordCounts, openPairCountFiles, readPairCountText, sniffKind, type MergeSource } from '../../counts/merge.js';
+import { checkBinaryInputs, mergePairCountFiles, mergeWordCounts, openPairCountFiles, readPairCountText, sniffKind, type MergeSource } from '../../counts/merge.js';
+import { SpillingPairCounter } from '../../counts/spill.js';
+import { defaultMemory, maxPairSlots, MERGE_FAN_IN, mergeReadBlock } from '../../corpus/budget.js';
 import { COUNT_FORMATS, inferCountFormat, PairCountOutput, writeVocabularyCounts, type CountFormat } from '../../counts/write.js';
 import { DISTANCE_WEIGHTINGS } from '../../encoders/cooc.js';
 import { fileError } from '../../io/input.js';
@@ -62,7 +64,7 @@ async function readVocabularyWords(path: string): Promise<string[]> {
 /** Sum vocabulary counts; `vocab` output is what `wordspace vocab -o` writes on the whole corpus. */
 async function mergeVocabulary(sources: MergeSource[], flags: MergeFlags, format: MergeFormat, io: CliIO, stdin?: NodeJS.ReadableStream): Promise<string> {
   const binary = sources.find((s) => s.binary);
-  const merged = await mergeWordCounts(sources, stdin);
+  const merged = await mergeWordCounts(sources, stdin, { block: mergeReadBlock(flags.memory ?? defaultMemory(), sources.length) });
   const minCount = flags.minCount ?? 1;
   const { vocab } = Vocabulary.fromCounts(merged.words, merged.counts, minCount, flags.maxVocab);
   await withOutput(flags.output, io.stdout, async (sink) => {
@@ -80,29 +82,77 @@ async function mergeVocabulary(sources: MergeSource[], flags: MergeFlags, format
 /** Sum pair counts: binary files k-way in one streaming pass, text lines through a hash table. */
 async function mergePairs(sources: MergeSource[], flags: MergeFlags, format: CountFormat, io: CliIO, stdin?: NodeJS.ReadableStream): Promise<string> {
   if (flags.minCount !== undefined || flags.maxVocab !== undefined) throw new UsageError('--min-count and --max-vocab apply to vocabulary counts, not to pair counts', 'cut the vocabulary first and count the pairs with --vocab');
+  const memory = flags.memory ?? defaultMemory();
+  const block = mergeReadBlock(memory, sources.length);
   if (sources.every((s) => s.binary)) {
-    const readers = openPairCountFiles(sources.map((s) => s.path));
+    const paths = sources.map((s) => s.path);
     let entries = 0;
-    await withOutput(flags.output, io.stdout, async (sink) => {
-      const out = new PairCountOutput(sink, format, readers[0]!.words);
-      await out.begin(readers[0]!.header);
-      entries = await mergePairCountFiles(readers, (a, b, w, n) => out.batch(a, b, w, n));
-      await out.finish();
-    }, { force: flags.force });
-    return `${entries.toLocaleString('en-US')} pairs over ${readers[0]!.words.length.toLocaleString('en-US')} words`;
+    let words: string[];
+    let rounds = 0;
+    if (paths.length <= MERGE_FAN_IN) {
+      const readers = openPairCountFiles(paths, block);
+      words = readers[0]!.words;
+      await withOutput(flags.output, io.stdout, async (sink) => {
+        const out = new PairCountOutput(sink, format, words);
+        await out.begin(readers[0]!.header);
+        entries = await mergePairCountFiles(readers, (a, b, w, n) => out.batch(a, b, w, n));
+        await out.finish();
+      }, { force: flags.force });
+    } else {
+      // More inputs than may be open at once: merged in rounds through temporary runs (src/counts/spill.ts).
+      const first = checkBinaryInputs(paths);
+      if (first.header.kind !== 'cooc') throw new InputError(`${first.path} holds ${first.header.kind} counts, not pair counts`);
+      words = first.words;
+      const { kind: _kind, types: _types, ...settings } = first.header;
+      const { merger, batches } = SpillingPairCounter.mergeFiles(paths, words, { maxSlots: 1, readBlock: block, header: settings });
+      try {
+        await withOutput(flags.output, io.stdout, async (sink) => {
+          const out = new PairCountOutput(sink, format, words);
+          await out.begin(first.header);
+          for (const batch of batches()) {
+            await out.batch(batch.a, batch.b, batch.weight, batch.n);
+            entries += batch.n;
+          }
+          await out.finish();
+        }, { force: flags.force });
+        rounds = merger.stats.rounds;
+      } finally {
+        merger.discard();
+      }
+    }
+    return `${entries.toLocaleString('en-US')} pairs over ${words.length.toLocaleString('en-US')} words${rounds > 0 ? `, merged in ${rounds + 1} rounds of at most ${MERGE_FAN_IN} files` : ''}`;
   }
   if (sources.some((s) => s.binary)) throw new UsageError('cannot merge binary and text pair counts in one run', 'convert the text counts first: wordspace merge TEXT --vocab V --window N -o part.counts');
   if (!flags.vocab) throw new UsageError('text pair counts need the vocabulary they were counted with', 'give --vocab V (the file given to encode cooc --vocab)');
   if (flags.window === undefined) throw new UsageError('text pair counts do not say which window they were counted with', 'give --window N (and --distance-weighting if it was not none)');
   const words = await readVocabularyWords(flags.vocab);
-  const pairs = await readPairCountText(sources.map((s) => s.path), words, stdin);
-  await withOutput(flags.output, io.stdout, async (sink) => {
-    const out = new PairCountOutput(sink, format, words);
-    await out.begin({ kind: 'cooc', window: flags.window, distanceWeighting: flags.distanceWeighting ?? 'none' });
-    await out.batch(pairs.a, pairs.b, pairs.weight);
-    await out.finish();
-  }, { force: flags.force });
-  return `${pairs.a.length.toLocaleString('en-US')} pairs over ${words.length.toLocaleString('en-US')} words`;
+  const header = { window: flags.window, distanceWeighting: flags.distanceWeighting ?? 'none' };
+  // Text pairs come in any order: summed in a pair table within its share of --memory, spilled as sorted runs beyond it.
+  const spilling = new SpillingPairCounter(words, { maxSlots: maxPairSlots(memory, 0), readBlock: block, header });
+  let entries = 0;
+  try {
+    await readPairCountText(sources.map((s) => s.path), words, stdin, (a, b, w) => spilling.counter.add(a, b, w));
+    const merged = spilling.finish();
+    await withOutput(flags.output, io.stdout, async (sink) => {
+      const out = new PairCountOutput(sink, format, words);
+      await out.begin({ kind: 'cooc', ...header });
+      if (merged) {
+        for (const batch of merged()) {
+          await out.batch(batch.a, batch.b, batch.weight, batch.n);
+          entries += batch.n;
+        }
+      } else {
+        const pairs = spilling.counter.sortedEntries();
+        await out.batch(pairs.a, pairs.b, pairs.weight);
+        entries = pairs.a.length;
+      }
+      await out.finish();
+    }, { force: flags.force });
+  } finally {
+    spilling.discard();
+  }
+  const runs = spilling.stats.runs;
+  return `${entries.toLocaleString('en-US')} pairs over ${words.length.toLocaleString('en-US')} words${runs > 0 ? `, ${runs} sorted runs spilled to stay in --memory` : ''}`;
 }
 
 export const registerMerge: RegisterCommand = (program, io: CliIO) => {
