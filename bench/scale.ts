@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       .join(', ');
     const pass = r.rssMB < RSS_TARGET_MB;
     rows.push([`${stage} --memory ${memory}`, r.seconds.toFixed(1), Math.round(corpus.tokens / r.seconds).toLocaleString('en-US'), (mb / r.seconds).toFixed(0), r.rssMB.toFixed(0), spilled || 'no', `RSS < ${RSS_TARGET_MB}`, pass ? 'pass' : 'miss']);
-    process.stderr.write(`${r.stderr.trim().split('\n').filter((l) => l.startsWith('wordspace:')).join('\n')}\n`);
+    process.stderr.write(`${r.stderr.trim().split('\n').filter((l) => l.startsWith('wordspace:')).join('\n')}\n${rows[rows.length - 1]!.join('  ')}\n`);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
