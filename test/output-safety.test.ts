@@ -346,7 +346,7 @@ test('an unknown output extension is refused by encode as by convert, unless -f 
   const out = join(dir, 'out.xyz');
   const encode = await runCli(['encode', 'cooc', fixture('seed.txt'), '-o', out, '-q']);
   assert.equal(encode.code, 2);
-  assertOneLineError(encode.stderr, /cannot tell the output format of .*out\.xyz \(its extension names no format\) \(give -f, one of json, jsonl, csv, tsv, text, binary, mtx\)/);
+  assertOneLineError(encode.stderr, /cannot tell the output format of .*out\.xyz \(its extension names no format\) \(give -f, one of json, jsonl, csv, tsv, text, binary, mtx, npy, projector\)/);
   const convert = await runCli(['convert', fixture('formats/tiny.json'), out]);
   assert.equal(convert.code, 2);
   assertOneLineError(convert.stderr, /cannot tell the output format of .*out\.xyz \(its extension names no format\) \(give --to/);

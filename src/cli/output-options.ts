@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format } from '../io/formats/common.js';
+import { FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format } from '../io/formats/common.js';
+import { rowsPath } from '../io/formats/npy.js';
+import { checkProjectorOutput } from '../io/formats/projector.js';
 import { checkOutputPath, type OutputTarget } from '../io/output.js';
 import type { CliIO } from './context.js';
 
@@ -26,7 +28,15 @@ export interface OutputPlan {
  */
 export async function checkOutput(plan: OutputPlan): Promise<OutputTarget> {
   const inputs = plan.inputs.filter((p): p is string => p !== undefined);
+  if (plan.format === 'projector') {
+    await checkProjectorOutput(plan.output, plan.force);
+    return { kind: 'atomic', file: plan.output, existing: undefined };
+  }
   const target = await checkOutputPath(plan.output, { inputs, force: plan.force });
+  if (plan.format && FILE_ONLY_FORMATS.includes(plan.format) && target.kind !== 'atomic') {
+    throw new UsageError(`the ${plan.format} format writes a file with its row labels beside it, not ${plan.output === '-' ? 'standard output' : `${plan.output} (not a regular file)`}`, `give -o X.${plan.format}`);
+  }
+  if (target.kind === 'atomic' && plan.format === 'npy') await checkOutputPath(rowsPath(plan.output), { inputs, force: plan.force });
   if (target.kind === 'atomic' && plan.format && SIDE_META_FORMATS.includes(plan.format)) {
     await checkOutputPath(metaPath(plan.output), { inputs, force: plan.force });
   }

@@ -72,4 +72,11 @@ export const ENCODER_CATALOG: readonly EncoderEntry[] = [
     defaultMinCount: 5,
     load: async () => (await import('./glove.js')).glove,
   },
+  {
+    name: 'docvec',
+    summary: 'dense document vectors from word vectors: SIF (smooth inverse frequency, common component removed) or the plain mean',
+    input: 'corpus',
+    defaultMinCount: 1,
+    load: async () => (await import('./docvec/index.js')).docvec,
+  },
 ];

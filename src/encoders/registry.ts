@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { autoencoder } from './autoencoder.js';
 import { cooc } from './cooc.js';
 import { doc } from './doc.js';
+import { docvec } from './docvec/index.js';
 import { features } from './features.js';
 import { glove } from './glove.js';
 import { onehot } from './onehot.js';
@@ -21,6 +22,7 @@ const ENCODERS: readonly Encoder[] = [
   sgns,
   cbow,
   glove,
+  docvec,
 ];
 
 export function encoders(): readonly Encoder[] {

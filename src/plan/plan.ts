@@ -201,6 +201,11 @@ export function outputBytes(format: string, shape: { rows: number; cols: number;
   switch (format) {
     case 'binary':
       return rows * (label + FLOAT32_BYTES * cols + 1);
+    case 'npy':
+      // A 128-byte header at most for any shape we write, the float32 data, the labels in X.rows.txt.
+      return 128 + rows * (FLOAT32_BYTES * cols + label);
+    case 'projector':
+      return rows * (label + (num + 1) * cols);
     case 'text':
     case 'tsv':
     case 'csv':

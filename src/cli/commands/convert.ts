@@ -26,7 +26,7 @@ function outputFormat(output: string, to: Format | undefined): Format {
 export const registerConvert: RegisterCommand = (program, io) => {
   const command = program
     .command('convert')
-    .description('convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market)')
+    .description('convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market), npy (NumPy, labels in X.rows.txt), projector (TensorBoard, a directory)')
     .argument('<input>', 'file to read (any format, gzipped or not); - for standard input')
     .argument('<output>', 'file to write (atomically; a .gz name is gzipped); - for standard output')
     .addOption(new Option('--from <format>', 'input format (default: from the extension, else from the content)').choices(FORMATS))

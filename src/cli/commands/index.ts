@@ -39,7 +39,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'convert',
     term: 'convert [options] <input> <output>',
-    summary: 'convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market)',
+    summary: 'convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market), npy (NumPy, labels in X.rows.txt), projector (TensorBoard, a directory)',
     load: async () => (await import('./convert.js')).registerConvert,
   },
   { name: 'merge', term: 'merge [options] <files...>', summary: "sum vocabulary or count shards (map-reduce's reduce step)", load: async () => (await import('./merge.js')).registerMerge },

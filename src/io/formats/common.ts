@@ -2,7 +2,7 @@ import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, makeMeta, type Matrix, type MatrixMeta } from '../../core/matrix.js';
 import type { Sink } from '../output.js';
 
-export const FORMATS = ['json', 'jsonl', 'csv', 'tsv', 'text', 'binary', 'mtx'] as const;
+export const FORMATS = ['json', 'jsonl', 'csv', 'tsv', 'text', 'binary', 'mtx', 'npy', 'projector'] as const;
 export type Format = (typeof FORMATS)[number];
 
 const EXTENSIONS: Record<string, Format> = {
@@ -15,9 +15,10 @@ const EXTENSIONS: Record<string, Format> = {
   vec: 'text',
   bin: 'binary',
   mtx: 'mtx',
+  npy: 'npy',
 };
 
-/** The format a file name implies (`.json .jsonl .csv .tsv .txt/.vec .bin .mtx`, a trailing `.gz` ignored). */
+/** The format a file name implies (`.json .jsonl .csv .tsv .txt/.vec .bin .mtx .npy`, a trailing `.gz` ignored; a projector directory has no extension). */
 export function inferFormat(path: string): Format | undefined {
   const m = /\.([a-z0-9]+)(\.gz)?$/i.exec(path);
   if (!m) return undefined;
@@ -25,8 +26,11 @@ export function inferFormat(path: string): Format | undefined {
   return Object.prototype.hasOwnProperty.call(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
 }
 
-/** Formats whose metadata goes to `<output>.meta.json` (the others carry it inline). */
-export const SIDE_META_FORMATS: readonly Format[] = ['text', 'binary', 'csv', 'tsv'];
+/** Formats whose metadata goes to `<output>.meta.json` (the others carry it inline; projector has none). */
+export const SIDE_META_FORMATS: readonly Format[] = ['text', 'binary', 'csv', 'tsv', 'npy'];
+
+/** Formats that need a file (or, for projector, a directory) of their own: side files go beside it, so never standard output, a pipe or a device. */
+export const FILE_ONLY_FORMATS: readonly Format[] = ['npy', 'projector'];
 
 /** The side file holding the metadata of a text/binary/csv/tsv output. */
 export function metaPath(path: string): string {

@@ -4,23 +4,29 @@
  *   writeMatrix(matrix, sink, format)            to any sink, no side files
  *   writeMatrixFile(matrix, path, format, stdout) atomic file output (or `-`), plus the meta side file
  *   readMatrix(path, { format?, stdin? })         by extension, else by content; gzip transparently
+ *
+ * npy keeps its row labels in `X.rows.txt` beside `X.npy`, and projector is a directory of three
+ * files (npy.ts, projector.ts): both need a file name, never standard output.
  */
 import { promises as fs } from 'node:fs';
 import { createGzip } from 'node:zlib';
-import { InputError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
 import type { Matrix, MatrixMeta } from '../../core/matrix.js';
 import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
-import { checkDenseSize, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
+import { checkDenseSize, FILE_ONLY_FORMATS, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { readDelimited, writeCsv, writeTsv } from './delimited.js';
 import { readJson, writeJson } from './json.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
 import { readMtx, writeMtx } from './mtx.js';
 import { DEFAULT_PRECISION, MAX_PRECISION } from './numbers.js';
+import { NPY_MAGIC, readNpy, rowLabelsText, rowsPath, writeNpy } from './npy.js';
+import { isProjectorDirectory, readProjector, writeProjector } from './projector.js';
 import { openSource, type ByteSource } from './source.js';
 import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
 
-export { FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
+export { rowsPath } from './npy.js';
+export { FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
 export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
 
 const WRITERS: Record<Format, MatrixWriter> = {
@@ -31,6 +37,10 @@ const WRITERS: Record<Format, MatrixWriter> = {
   text: writeText,
   binary: writeBinary,
   mtx: writeMtx,
+  npy: writeNpy,
+  projector: async () => {
+    throw new UsageError('-f projector writes a directory of three files, not a stream', 'write it with writeMatrixFile(matrix, DIR, "projector", stdout)');
+  },
 };
 
 function checkPrecision(precision: number): void {
@@ -88,7 +98,14 @@ export async function writeMatrixFile(matrix: Matrix, path: string, format: Form
   checkDenseSize(matrix, format);
   checkPrecision(options.precision ?? DEFAULT_PRECISION);
   const { force, ...writeOptions } = options;
+  if (format === 'projector') {
+    await writeProjector(matrix, path, { precision: options.precision ?? DEFAULT_PRECISION, force, ...(options.warn ? { warn: options.warn } : {}) });
+    return;
+  }
   const target = await resolveOutput(path);
+  if (FILE_ONLY_FORMATS.includes(format) && target.kind !== 'atomic') {
+    throw new UsageError(`the ${format} format writes a file with its row labels beside it, not ${path === '-' ? 'standard output' : `${path} (not a regular file)`}`, `give -o X.${format}`);
+  }
   const sideMeta = target.kind === 'atomic' && options.metaFile !== false && SIDE_META_FORMATS.includes(format);
   const compress = path !== '-' && /\.gz$/i.test(path);
   const jobs: OutputJob[] = [
@@ -97,6 +114,9 @@ export async function writeMatrixFile(matrix: Matrix, path: string, format: Form
       body: (sink) => (compress ? gzipped(sink, (inner) => writeMatrix(matrix, inner, format, writeOptions)) : writeMatrix(matrix, sink, format, writeOptions)),
     },
   ];
+  if (format === 'npy') {
+    jobs.push({ path: rowsPath(path), body: async (sink) => void (await sink.write(rowLabelsText(matrix.rows, options.warn))) });
+  }
   if (sideMeta) {
     jobs.push({
       path: metaPath(path),
@@ -173,6 +193,7 @@ function looksBinary(head: Buffer, headerEnd: number, dims: number, complete: bo
  * the format the file name implies, only breaks a tie between word2vec text and binary.
  */
 export function detectFormat(head: Buffer, complete: boolean, nameSays?: Format): Format | undefined {
+  if (head.subarray(0, NPY_MAGIC.length).equals(NPY_MAGIC)) return 'npy';
   let text = TEXT_DECODER.decode(head);
   if (text.startsWith(UTF8_BOM)) text = text.slice(1);
   if (text.startsWith(MATRIX_MARKET)) return 'mtx';
@@ -259,6 +280,14 @@ function checkFinite(matrix: Matrix, ctx: ReadContext): void {
  * the file (json, jsonl, mtx) or its `<path>.meta.json` side file (text, binary, csv, tsv).
  */
 export async function readMatrix(path: string, options: ReadOptions = {}): Promise<Matrix> {
+  if ((options.format === undefined || options.format === 'projector') && (await isProjectorDirectory(path))) {
+    const held: string[] = [];
+    const matrix = await readProjector(path, { name: displayName(path), warn: (message) => held.push(message) });
+    if (options.finite) checkFinite(matrix, { name: displayName(path), warn: () => undefined });
+    if (options.warn) for (const message of held) options.warn(message);
+    return matrix;
+  }
+  if (options.format === 'projector') throw new InputError(`${displayName(path)} is not a projector directory`, 'give the directory holding vectors.tsv and metadata.tsv');
   const source = await openSource(path, options.stdin);
   // Warnings about the file are held until it has been read: a file that fails gets its one error
   // line, not a warning about its bytes first.
@@ -291,6 +320,11 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
     case 'mtx':
       matrix = await readMtx(source, ctx);
       break;
+    case 'npy':
+      matrix = await readNpy(source, path, ctx);
+      break;
+    case 'projector':
+      throw new Error('unreachable: projector directories are read above');
   }
   if (ctx.finite && format !== 'text' && format !== 'binary') checkFinite(matrix, ctx);
   if (path !== '-' && SIDE_META_FORMATS.includes(format)) {
