@@ -161,6 +161,15 @@ test('similar DOCVECS ID: document ids with spaces, colons and capitals are foun
   const s = await runCli(['similar', out2, 'Review One', 'R:3', '-k', '1']);
   assert.equal(s.code, 0, s.stderr);
   assert.deepEqual(s.stdout.trimEnd().split('\n').slice(1).map((l) => l.split('\t').slice(0, 3)), [['Review One', '1', 'R:3'], ['R:3', '1', 'Review One']]);
+  // encode doc --by doc rows are documents too. Rows: Review One {a: 2}, review two {b: 1}, R:3 {a: 1, b: 1}:
+  // cos(Review One, R:3) = 2/(2·√2) = 0.707, cos(Review One, review two) = 0.
+  const out3 = join(dir, 'reviews-doc.json');
+  assert.equal((await runCli(['encode', 'doc', csv, '--text-column', 'text', '--id-column', 'id', '--by', 'doc', '-q', '-o', out3])).code, 0);
+  const d = await runCli(['similar', out3, 'Review One', '-k', '1']);
+  assert.equal(d.code, 0, d.stderr);
+  const [row] = d.stdout.trimEnd().split('\n').slice(1).map((l) => l.split('\t'));
+  assert.deepEqual(row!.slice(0, 3), ['Review One', '1', 'R:3']);
+  assert.ok(Math.abs(Number(row![3]) - Math.SQRT1_2) < 1e-5);
 });
 
 /** A deterministic pseudo-random number in [0, 1) from a 32-bit LCG. */

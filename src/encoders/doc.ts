@@ -82,7 +82,8 @@ export const doc: CorpusEncoder = {
     const weight = options.weight as DocWeight;
     const byDoc = documentTermMatrix(corpus, weight);
     const matrix = options.by === 'doc' ? byDoc : byDoc.transpose();
-    matrix.meta = makeMeta('doc', { weight, by: options.by }, { vocabularySize: corpus.vocab.size, documents: corpus.docStarts.length - 1 });
+    // Document rows are looked up as typed by queries (src/query/fold.ts), as docvec's are.
+    matrix.meta = makeMeta('doc', { weight, by: options.by }, { vocabularySize: corpus.vocab.size, documents: corpus.docStarts.length - 1, ...(options.by === 'doc' ? { rowKind: 'document' } : {}) });
     return reduceDimensions(matrix, options, context);
   },
 };
