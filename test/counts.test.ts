@@ -192,3 +192,19 @@ test('more shards than may be open at once (80 > 64): merged in rounds, equal to
   assert.match(spilled.stderr, /\d+ sorted runs spilled to stay in --memory/);
   assert.equal(spilled.stdout, `${expected.join('\n')}\n`);
 });
+
+test('a count file whose pairs are out of order is one clear error (the matrix is built as if sorted)', async () => {
+  const { CountFileWriter } = await import('../src/counts/format.js');
+  const chunks: Buffer[] = [];
+  const writer = new CountFileWriter((c) => {
+    chunks.push(Buffer.from(c));
+  });
+  await writer.header({ kind: 'cooc', window: 2, distanceWeighting: 'none', types: 3 }, ['a', 'b', 'c']);
+  await writer.pairs([0, 1, 0], [1, 2, 2], [1, 1, 1]);
+  await writer.finish();
+  writeFileSync(path('unsorted.counts'), Buffer.concat(chunks));
+  const r = await runCli(['encode', 'cooc', '--counts', path('unsorted.counts'), '-f', 'tsv']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^wordspace: .*unsorted\.counts: the pairs are not sorted \(entry 3\)/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});

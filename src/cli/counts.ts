@@ -2,7 +2,7 @@
  * The count-file side of `encode`: `-f counts|counts-tsv` (the raw pair counts, for `wordspace merge`)
  * and `--counts FILE` (start from merged counts instead of a corpus).
  */
-import { UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { corpusFromPairCounts, pairsOfSymmetric } from '../counts/cooc-counts.js';
 import { openPairCountFiles } from '../counts/merge.js';
@@ -36,23 +36,38 @@ export async function countsCorpus(encoder: Encoder, path: string, inputs: strin
   const [reader] = openPairCountFiles([path]);
   const header = reader!.header;
   const words = reader!.words;
-  const a: number[] = [];
-  const b: number[] = [];
-  const w: number[] = [];
+  // Count files are sorted by (a, b): checked here, so the matrix is built without sorting.
+  let capacity = 1 << 16;
+  let a = new Uint32Array(capacity);
+  let b = new Uint32Array(capacity);
+  let w = new Float64Array(capacity);
+  let n = 0;
   const entry: [number, number, number] = [0, 0, 0];
   while (reader!.nextPair(entry)) {
-    a.push(entry[0]);
-    b.push(entry[1]);
-    w.push(entry[2]);
+    if (n === capacity) {
+      capacity *= 2;
+      const [a2, b2, w2] = [new Uint32Array(capacity), new Uint32Array(capacity), new Float64Array(capacity)];
+      a2.set(a);
+      b2.set(b);
+      w2.set(w);
+      [a, b, w] = [a2, b2, w2];
+    }
+    if (n > 0 && (entry[0] < a[n - 1]! || (entry[0] === a[n - 1] && entry[1] <= b[n - 1]!))) {
+      throw new InputError(`${path}: the pairs are not sorted (entry ${n + 1})`, 'count files are written sorted by `encode cooc -f counts` and `wordspace merge`; write it again');
+    }
+    a[n] = entry[0];
+    b[n] = entry[1];
+    w[n++] = entry[2];
   }
   options.window = header.window;
   if (encoder.options.some((o) => o.flags.startsWith('--distance-weighting'))) options.distanceWeighting = header.distanceWeighting;
   return corpusFromPairCounts(words, {
     window: header.window ?? 0,
     distanceWeighting: header.distanceWeighting ?? 'none',
-    a: Uint32Array.from(a),
-    b: Uint32Array.from(b),
-    weight: Float64Array.from(w),
+    a: a.subarray(0, n),
+    b: b.subarray(0, n),
+    weight: w.subarray(0, n),
+    sorted: true,
     source: path,
   });
 }

@@ -15,6 +15,8 @@ export interface StoredPairCounts {
   a: Uint32Array;
   b: Uint32Array;
   weight: Float64Array;
+  /** True when the pairs are sorted by (a, b) (count files are). */
+  sorted?: boolean;
   /** Where they came from, for messages. */
   source: string;
 }

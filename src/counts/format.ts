@@ -140,6 +140,8 @@ export class CountFileReader {
   private start = 0;
   private end = 0;
   private crc = 0;
+  /** buf[crcFrom .. start) has been taken but is not yet in the checksum. */
+  private crcFrom = 0;
   private eof = false;
   private readonly block: number;
   /** cooc: the number of vocabulary ids (pairs must lie below it). */
@@ -197,6 +199,8 @@ export class CountFileReader {
   private fill(n: number): boolean {
     while (this.end - this.start < n && !this.eof) {
       if (this.start > 0) {
+        this.settle();
+        this.crcFrom = 0;
         this.buf.copy(this.buf, 0, this.start, this.end);
         this.end -= this.start;
         this.start = 0;
@@ -217,9 +221,14 @@ export class CountFileReader {
   private take(n: number, what: string): Buffer {
     if (!Number.isSafeInteger(n) || n < 0 || n > 1 << 30 || !this.fill(n)) throw this.corrupt(what);
     const out = this.buf.subarray(this.start, this.start + n);
-    this.crc = crc32(out, this.crc);
     this.start += n;
     return out;
+  }
+
+  /** Add the bytes taken since the last time to the checksum (in bulk: a call per entry cost more than the reading). */
+  private settle(): void {
+    if (this.start > this.crcFrom) this.crc = crc32(this.buf.subarray(this.crcFrom, this.start), this.crc);
+    this.crcFrom = this.start;
   }
 
   /** True at the end of the entries (only the checksum left), which is then verified. */
@@ -227,6 +236,7 @@ export class CountFileReader {
     if (this.fd < 0) return true;
     if (this.fill(5)) return false;
     if (this.end - this.start !== 4) throw this.corrupt('entries');
+    this.settle();
     const stored = this.buf.readUInt32LE(this.start);
     this.start += 4;
     if (stored !== this.crc >>> 0) throw new InputError(`${this.path}: the count file is corrupt (checksum mismatch)`, 'write it again');

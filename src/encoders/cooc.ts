@@ -147,7 +147,7 @@ function storedCooccurrences(corpus: Corpus, options: CoocOptions): SparseMatrix
       `count them with \`encode cooc --window ${options.window} --distance-weighting ${options.distanceWeighting} -f counts\``,
     );
   }
-  return symmetricCsr(oneBatch(stored), corpus.vocab.size, corpus.vocab.words);
+  return symmetricCsr(oneBatch(stored), corpus.vocab.size, corpus.vocab.words, stored.sorted === true);
 }
 
 /** Pairs (a ≤ b) with weights, `n` of them. */
