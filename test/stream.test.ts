@@ -209,3 +209,15 @@ test('CLI: --memory spills the stream, says so, gives the same vectors and prepa
   assert.equal(b.code, 0, b.stderr);
   assert.equal(b.stdout.replace(/^%meta.*$/m, ''), a.stdout.replace(/^%meta.*$/m, ''));
 });
+
+test('the line reader (CSV) spills the same stream', async () => {
+  const { readCorpus: readAny } = await import('../src/io/read-corpus.js');
+  const rows = Array.from({ length: 40 }, (_, i) => `r${i},"${makeText(3, i).trim().replace(/\n/g, ' ')}"`);
+  const csv = file('docs.csv', `id,text\n${rows.join('\n')}\n`);
+  const memory = await readAny(csv, { textColumn: 'text', idColumn: 'id', minCount: 2 });
+  const spilled = await readAny(csv, { textColumn: 'text', idColumn: 'id', minCount: 2, maxStreamEntries: 5 });
+  assert.equal(spilled.stream.onDisk, true);
+  assert.deepEqual(plain(spilled), plain(memory));
+  assert.equal(memory.docLabels[3], 'r3');
+  spilled.stream.dispose();
+});
