@@ -40,7 +40,7 @@ async function generate(tokens: number): Promise<{ path: string; tokens: number 
   const copies = Math.ceil(tokens / perCopy);
   const path = join(work, 'corpus.txt');
   const out = createWriteStream(path);
-  for (let i = 0; i < copies; i++) if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+  for (let i = 0; i < copies; i++) if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   await new Promise<void>((done, fail) => out.end((err?: Error | null) => (err ? fail(err) : done())));
   return { path, tokens: copies * perCopy };
 }
