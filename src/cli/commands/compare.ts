@@ -87,7 +87,7 @@ export const registerCompare: RegisterCommand = (program, io) => {
     .option('--analogies <file>', 'your analogy questions (questions-words.txt format), after the shipped ones')
     .option('--out-dir <dir>', 'keep each method\'s vectors as <dir>/<method>.vec (word2vec text; further seeds <method>-seed<S>.vec)')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(COMPARE_FORMATS))
-    .addHelpText('after', '\nWhat the columns mean: docs/compare.md\n\nExample:\n  wordspace compare corpus.txt.gz --tokenizer whitespace --methods ppmi-svd,sgns,glove --out-dir vectors/')
+    .addHelpText('after', '\nWhat the columns mean: docs/compare.md\n\nExample:\n  wordspace compare corpus.txt --methods ppmi-svd,sgns --dim 50 --out-dir vectors/')
     .action(async (inputs: string[], flags: CompareFlags) => {
       if (flags.dryRun) throw new UsageError('compare has no --dry-run', 'plan each method with `wordspace encode <method> --dry-run` on the same corpus');
       await runCompare(inputs, flags, io);
