@@ -42,6 +42,8 @@ export { BENCHMARKS, benchmarkFiles, evaluate, type EvaluationOptions, type Eval
 // Explaining a similarity: countCooccurrences(corpus, { window: 5, distanceWeighting: 'none' }) → explainPair(counts, 'king', 'queen').
 export { countCooccurrences } from './encoders/cooc.js';
 export { EXPLAIN_DEFAULTS, explainPair, explainWord, sharedNeighbours, type ContextStrength, type ExplainOptions, type NeighbourExplanation, type PairContext, type PairExplanation, type SharedNeighbour, type WordExplanation } from './analysis/explain.js';
+// Comparing methods on one corpus: compare(corpus, { methods: ['ppmi-svd', 'sgns'], dim: 100 }) → one row per method.
+export { compare, compareMethods, compareSets, comparisonJson, comparisonRow, comparisonTable, formatComparison, methodOptions, COMPARE_DEFAULTS, COMPARE_FORMATS, COMPARE_METHODS, DEFAULT_COMPARE_METHODS, type CompareContext, type CompareFormat, type CompareMethod, type CompareOptions, type CompareRun, type CompareSets, type CompareSettings, type Comparison, type ComparisonRow, type MemoryMeter, type SetScore } from './analysis/compare.js';
 // Pictures: pure functions from vectors to SVG; PNG through @resvg/resvg-js.
 export { wordMap, mapSvg, DEFAULT_MAP_SIZE, type MapLayout, type MapPicture, type MapPoint, type WordMapOptions } from './plot/map.js';
 export { wordHeatmap, heatmapSvg, HEATMAP_ORDERS, type HeatmapOptions, type HeatmapOrder, type HeatmapPicture } from './plot/heatmap.js';

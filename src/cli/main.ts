@@ -6,6 +6,7 @@ import { COMMANDS, loadCommands, type RegisterCommand } from './commands/index.j
 import { errorLine, ReportedError, type CliIO } from './context.js';
 import { installFlagSuggestions } from './flags.js';
 import { restoreTerminal } from './progress.js';
+import { runStopHandlers } from './stop.js';
 
 /**
  * commander's error message as our one line: "wordspace: <message> (<hint>)". commander puts its
@@ -130,13 +131,15 @@ const STOP_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 
 /**
  * On Ctrl-C, `kill` or a closed terminal: remove the temporary output files, give the terminal its
- * cursor and line wrap back if a progress bar hid them, and exit 128 + the signal's number.
+ * cursor and line wrap back if a progress bar hid them, run the commands' stop handlers
+ * (src/cli/stop.ts) and exit 128 + the signal's number.
  */
 function stopOnSignals(): void {
   for (const [signal, number] of Object.entries(STOP_SIGNALS)) {
     process.once(signal, () => {
       removeTemporaryFiles();
       restoreTerminal(process.stderr);
+      runStopHandlers(); // e.g. compare's finished rows
       process.exit(128 + number);
     });
   }

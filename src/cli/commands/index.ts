@@ -49,6 +49,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "the contexts behind a similarity (PPMI), or a word's strongest contexts",
     load: async () => (await import('./explain.js')).registerExplain,
   },
+  { name: 'compare', term: 'compare [options] [inputs...]', summary: 'train several methods on one tokenization, one score table', load: async () => (await import('./compare.js')).registerCompare },
   { name: 'plot', term: 'plot', summary: 'SVG/PNG pictures of a neighbourhood or a similarity matrix', load: async () => (await import('./plot.js')).registerPlot },
 ];
 
