@@ -122,7 +122,12 @@ async function explain(inputs: string[], words: string[], flags: ExplainFlags, c
     corpus = await loadCorpus(inputs, flags, io, progress);
   }
   const context = { memory: flags.memory, note: flags.quiet ? undefined : (m: string) => note(io, `wordspace: ${m}`) };
-  const counts = countCooccurrences(corpus, { window: settings.window, distanceWeighting: settings.distanceWeighting, ...spillOptions(context) }, progress);
+  let counts: ReturnType<typeof countCooccurrences>;
+  try {
+    counts = countCooccurrences(corpus, { window: settings.window, distanceWeighting: settings.distanceWeighting, ...spillOptions(context) }, progress);
+  } finally {
+    corpus.stream.dispose(); // a spilled stream's temporary files
+  }
   const top = { top: flags.top, cds: flags.cds, shift: flags.shift };
   const format: ExplainFormat = flags.format ?? (io.stdout.isTTY ? 'table' : 'tsv');
   if (words.length === 1) {
