@@ -54,3 +54,7 @@ export { parseGroups } from './plot/groups.js';
 export { renderPng, DEFAULT_PNG_SCALE, type PngOptions } from './io/png.js';
 
 export { VERSION } from './version.js';
+
+// Phrases: collocations joined into one token (new_york), as gensim's Phrases.
+export { DEFAULT_MAX_BIGRAMS, PHRASE_DELIMITER, phraseSentences, writePhrased, type PassReport, type Phrase, type PhraseOptions } from './phrases/phrases.js';
+export { defaultScore, DEFAULT_MIN_COUNT, DEFAULT_THRESHOLD, ENGLISH_CONNECTOR_WORDS, npmiScore, SCORER_NAMES, SCORERS, type BigramStats, type ScorerName } from './phrases/scorers.js';

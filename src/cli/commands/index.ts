@@ -42,6 +42,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market), npy (NumPy, labels in X.rows.txt), projector (TensorBoard, a directory)',
     load: async () => (await import('./convert.js')).registerConvert,
   },
+  { name: 'phrases', term: 'phrases [options] [inputs...]', summary: 'rewrite a corpus with collocations joined (new_york)', load: async () => (await import('./phrases.js')).registerPhrases },
   { name: 'merge', term: 'merge [options] <files...>', summary: "sum vocabulary or count shards (map-reduce's reduce step)", load: async () => (await import('./merge.js')).registerMerge },
   {
     name: 'explain',
