@@ -42,6 +42,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'convert vectors or a matrix between formats: json, jsonl, csv, tsv, text (word2vec/GloVe), binary (word2vec), mtx (Matrix Market), npy (NumPy, labels in X.rows.txt), projector (TensorBoard, a directory)',
     load: async () => (await import('./convert.js')).registerConvert,
   },
+  {
+    name: 'vectors',
+    term: 'vectors [options] <model> [words...]',
+    summary: 'print the vector of each word (built from character n-grams for unseen words of a fastText model), as fasttext print-word-vectors',
+    load: async () => (await import('./vectors.js')).registerVectors,
+  },
   { name: 'merge', term: 'merge [options] <files...>', summary: "sum vocabulary or count shards (map-reduce's reduce step)", load: async () => (await import('./merge.js')).registerMerge },
   {
     name: 'explain',
