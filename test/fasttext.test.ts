@@ -210,3 +210,26 @@ test('a model trained by the fasttext CLI reads as print-word-vectors prints it'
   assert.equal(r.code, 0, r.stderr);
   assertSameVectors(parseVectors(r.stdout), parseVectors(reference.stdout), 'trained here');
 });
+
+test('evaluate on a fastText model reports each similarity set both ways: pairs found, and +n-grams over all pairs', async () => {
+  const set = join(dir, 'sim.txt');
+  const pairs: [string, string, number][] = [['cat', 'dog', 8], ['cat', 'doggo', 7], ['cafe', 'café', 9], ['car', 'house', 3], ['bird', 'flew', 4], ['zzzqqq', 'cat', 1]];
+  writeFileSync(set, pairs.map((p) => p.join(' ')).join('\n'));
+  const r = await runCli(['evaluate', TINY, '--similarity', set, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { similarity: { set: string; pairs: number; found: number; spearman: number }[] };
+  assert.deepEqual(report.similarity.map((s) => [s.set, s.found, s.pairs]), [['sim', 3, 6], ['sim +n-grams', 6, 6]]);
+  // Spearman's ρ over all six pairs, from the vectors `wordspace vectors` prints (no ties: 1 − 6Σd²/(n(n²−1))).
+  const words = [...new Set(pairs.flatMap(([a, b]) => [a, b]))];
+  const vectors = new Map(parseVectors((await runCli(['vectors', TINY, '--precision', '9', ...words])).stdout).map((v) => [v.word, v.values]));
+  const cos = (a: number[], b: number[]): number => {
+    const dot = (x: number[], y: number[]): number => x.reduce((s, v, j) => s + v * y[j]!, 0);
+    return dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
+  };
+  const ranks = (xs: number[]): number[] => xs.map((x) => xs.filter((y) => y < x).length + 1);
+  const gold = ranks(pairs.map((p) => p[2]));
+  const got = ranks(pairs.map(([a, b]) => cos(vectors.get(a)!, vectors.get(b)!)));
+  const d2 = gold.reduce((s, g, i) => s + (g - got[i]!) ** 2, 0);
+  const n = pairs.length;
+  assert.ok(Math.abs(report.similarity[1]!.spearman - (1 - (6 * d2) / (n * (n * n - 1)))) < 1e-9);
+});
