@@ -26,7 +26,7 @@ export const registerVectors: RegisterCommand = (program, io) => {
     .addOption(parsedOption('--precision <digits>', 'decimal places (trailing zeros dropped)', parsePrecision, DEFAULT_PRECISION))
     .addHelpText(
       'after',
-      '\nOutput: `word v1 … vD` a line (--sentence: `v1 … vD`). A word outside the vocabulary gets the mean\nof its n-gram rows (fastText models) or zeros (no n-gram, or plain vectors); stderr counts them.\n\nExamples:\n  wordspace vectors cc.en.300.bin unseenword\n  echo "the cat sat" | wordspace vectors model.bin --sentence',
+      '\nOutput: `word v1 … vD` a line (--sentence: `v1 … vD`). A word outside the vocabulary gets the mean\nof its n-gram rows (fastText models) or zeros (no n-gram, or plain vectors); stderr counts them.\n\nExamples:\n  wordspace vectors fixtures/fasttext/tiny.bin cat doggo\n  echo "the cat sat" | wordspace vectors fixtures/fasttext/tiny.bin --sentence',
     )
     .action(async (path: string, words: string[], options: VectorsOptions) => {
       const [{ loadQueryVectors }, { AnyWordVectors }, { numberFormatter }, { textLines }] = await Promise.all([
