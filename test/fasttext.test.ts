@@ -2,6 +2,10 @@
  * fastText's `.bin` models: the hash and n-grams against fastText's definitions (src/dictionary.cc),
  * the shipped tiny model (fixtures/fasttext/, trained once by the Debian `fasttext` CLI) against the
  * vectors that CLI printed for it, and — when the CLI is installed — a model trained here.
+ * The fixture was made with fastText 0.9.2 (Debian) by
+ *   fasttext skipgram -input corpus.txt -output tiny -dim 5 -minCount 1 -epoch 5 -lr 0.5 -thread 1 -bucket 100 -seed 1
+ *   fasttext print-word-vectors tiny.bin < words.txt > expected.txt
+ *   fasttext print-sentence-vectors tiny.bin < sentences.txt > sentences-expected.txt
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
