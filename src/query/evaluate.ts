@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { WordVectors, type AnalogyMethod } from '../core/vectors.js';
 import { evaluateAnalogies, readAnalogySet, type AnalogyResult } from './analogies.js';
-import { evaluateSimilarity, readSimilaritySet, type SimilarityResult } from './similarity.js';
+import { evaluateSimilarity, readSimilaritySet, type SimilarityResult, type SimilaritySet } from './similarity.js';
 
 /**
  * Word-similarity and analogy evaluation of a set of vectors, with the protocol of
@@ -87,6 +87,12 @@ export interface EvaluationOptions {
   method: AnalogyMethod;
   restrict: number;
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Builds a vector for a word the vectors lack (a fastText model's n-grams); true when it did.
+   * Each similarity set is then reported twice: over the pairs found, and as `<set> +n-grams` over
+   * every pair whose words have a vector either way.
+   */
+  unknownWord?: (word: string, out: Float32Array) => boolean;
 }
 
 export interface EvaluationReport {
@@ -111,7 +117,12 @@ export async function evaluate(raw: WordVectors, options: EvaluationOptions): Pr
   const report: EvaluationReport = {
     vocabulary: vectors.size,
     dim: vectors.dim,
-    similarity: sets.map((set, k) => evaluateSimilarity(vectors, set, setName(options.similarity[k]!))),
+    similarity: sets.flatMap((set, k) => {
+      const name = setName(options.similarity[k]!);
+      const found = evaluateSimilarity(vectors, set, name);
+      if (!options.unknownWord || found.found === found.pairs || vectors.isSparse) return [found];
+      return [found, evaluateSimilarity(withBuiltWords(vectors, set, options.unknownWord), set, `${name} ${SUBWORD_SUFFIX}`)];
+    }),
   };
   if (analogySet && options.analogies !== undefined) {
     report.analogies = {
@@ -120,4 +131,32 @@ export async function evaluate(raw: WordVectors, options: EvaluationOptions): Pr
     };
   }
   return report;
+}
+
+/** How a similarity set evaluated with unknown words built from n-grams is named in reports. */
+export const SUBWORD_SUFFIX = '+n-grams';
+
+/** The (dense) vectors with a row appended for each word of the set they lack and `build` can make. */
+function withBuiltWords(vectors: WordVectors, set: SimilaritySet, build: (word: string, out: Float32Array) => boolean): WordVectors {
+  const words: string[] = [];
+  const rows: Float32Array[] = [];
+  const tried = new Set<string>();
+  for (const pair of set.pairs) {
+    for (const raw of [pair.a, pair.b]) {
+      const word = raw.toLowerCase();
+      if (tried.has(word) || vectors.has(word)) continue;
+      tried.add(word);
+      const row = new Float32Array(vectors.dim);
+      if (build(word, row)) {
+        words.push(word);
+        rows.push(row);
+      }
+    }
+  }
+  if (words.length === 0) return vectors;
+  const dim = vectors.dim;
+  const data = new Float32Array((vectors.size + words.length) * dim);
+  data.set(vectors.vectors);
+  rows.forEach((row, k) => data.set(row, (vectors.size + k) * dim));
+  return new WordVectors([...vectors.words, ...words], data, dim);
 }

@@ -1,7 +1,8 @@
 import { InputError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { WordVectors } from '../core/vectors.js';
-import { readMatrix, type ReadOptions } from '../io/formats/index.js';
+import type { FastTextModel } from '../encoders/fasttext/model.js';
+import { fastTextModelOf, readMatrix, type ReadOptions } from '../io/formats/index.js';
 import { displayName } from '../io/input.js';
 import { queryCase, resolveWord, type QueryCase } from './fold.js';
 
@@ -28,7 +29,7 @@ export async function loadVectors(path: string, options: LoadOptions = {}): Prom
  * Word vectors checked as `loadVectors` does, and how query words are matched to them (their
  * metadata's case folding, see fold.ts).
  */
-export async function loadQueryVectors(path: string, options: LoadOptions = {}): Promise<{ vectors: WordVectors; caseMode: QueryCase }> {
+export async function loadQueryVectors(path: string, options: LoadOptions = {}): Promise<QueryVectors> {
   // Warnings about the file wait until the file is read (and the query words, when given, are known
   // to be there): a command that fails prints its one error line, nothing before it.
   const held: string[] = [];
@@ -36,12 +37,67 @@ export async function loadQueryVectors(path: string, options: LoadOptions = {}):
   const matrix = await readMatrix(path, { ...(options.stdin ? { stdin: options.stdin } : {}), warn: hold, finite: true });
   const name = displayName(path);
   checkQueryable(matrix, name);
-  const vectors = withoutDuplicates(WordVectors.fromMatrix(matrix), name, hold);
+  const model = fastTextModelOf(matrix);
+  let vectors = withoutDuplicates(WordVectors.fromMatrix(matrix), name, hold);
   reportZeroVectors(vectors, name, hold);
   const caseMode = queryCase(matrix.meta);
+  const answerRows = vectors.size;
+  if (model) vectors = withSubwordVectors(vectors, model, options.queries ?? [], caseMode, name, hold);
   checkSomeQueryKnown(vectors, options.queries ?? [], caseMode);
   if (options.warn) for (const message of held) options.warn(message);
-  return { vectors, caseMode };
+  return { vectors, caseMode, answerRows, ...(model ? { model } : {}) };
+}
+
+/** What loadQueryVectors returns. */
+export interface QueryVectors {
+  vectors: WordVectors;
+  caseMode: QueryCase;
+  /**
+   * Rows that may be answers: the vectors read. Query words a subword model does not know are
+   * appended after them (built from their n-grams) and are never answers themselves.
+   */
+  answerRows: number;
+  /** The fastText model the vectors come from, when they do: it builds vectors for unknown words. */
+  model?: FastTextModel;
+}
+
+/** Query options limiting answers to the vectors read (the user's --restrict, if smaller). */
+export function answerRestrict(loaded: Pick<QueryVectors, 'answerRows' | 'vectors'>, restrict: number | undefined): { restrict?: number } {
+  if (loaded.answerRows === loaded.vectors.size) return restrict === undefined ? {} : { restrict };
+  return { restrict: Math.min(restrict ?? loaded.answerRows, loaded.answerRows) };
+}
+
+/**
+ * The vectors with a row appended for each query word the vocabulary lacks but the model can build
+ * from its character n-grams (fastText's getWordVector; the row is labelled as the word will be
+ * looked up). A word without any n-gram row is left out (its lookup then fails with suggestions):
+ * fastText would give it a zero vector, which has no neighbours.
+ */
+export function withSubwordVectors(vectors: WordVectors, model: FastTextModel, queries: readonly string[], caseMode: QueryCase, name: string, warn: (message: string) => void): WordVectors {
+  const built: string[] = [];
+  const rows: Float32Array[] = [];
+  for (const query of queries) {
+    try {
+      resolveWord(vectors, query, caseMode);
+      continue;
+    } catch {
+      // not in the vocabulary: built below
+    }
+    const word = caseMode === 'fold' ? query.toLowerCase() : query;
+    if (built.includes(word)) continue;
+    const row = new Float32Array(model.dim);
+    if (model.wordVector(word, row) === 0) continue;
+    built.push(word);
+    rows.push(row);
+  }
+  if (built.length === 0) return vectors;
+  const dim = vectors.dim;
+  const data = new Float32Array((vectors.size + built.length) * dim);
+  data.set(vectors.vectors.subarray(0, vectors.size * dim));
+  rows.forEach((row, k) => data.set(row, (vectors.size + k) * dim));
+  const shown = built.slice(0, EXAMPLES).map((w) => JSON.stringify(w)).join(', ');
+  warn(`${name}: ${built.length === 1 ? `${shown} is` : `${built.length} words (${shown}${built.length > EXAMPLES ? ', …' : ''}) are`} not in the vocabulary; built from character n-grams`);
+  return new WordVectors([...vectors.words, ...built], data, dim);
 }
 
 export interface LoadOptions extends Pick<ReadOptions, 'stdin' | 'warn'> {

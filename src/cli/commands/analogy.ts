@@ -29,13 +29,14 @@ export const registerAnalogy: RegisterCommand = (program, io) => {
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .addHelpText('after', '\nExample:\n  wordspace analogy vectors.txt man king woman      # → queen, with good vectors')
     .action(async (path: string, a: string, b: string, c: string, options: AnalogyOptions) => {
-      const { loadQueryVectors } = await import('../../query/load.js');
-      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: [a, b, c] });
+      const { loadQueryVectors, answerRestrict } = await import('../../query/load.js');
+      const loaded = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: [a, b, c] });
+      const { vectors, caseMode } = loaded;
       const [ra, rb, rc] = resolveQueryWords(io, vectors, [a, b, c], caseMode);
       if (ra === undefined || rb === undefined || rc === undefined) throw new ReportedError('an analogy word is not in the vectors');
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';
-      const answers = vectors.analogy(ra, rb, rc, options.top, options.method, options.restrict === undefined ? {} : { restrict: options.restrict });
+      const answers = vectors.analogy(ra, rb, rc, options.top, options.method, answerRestrict(loaded, options.restrict));
       await renderTables(io, format, [
         {
           title: `${a} : ${b} :: ${c} : ? (${METHOD_NAMES[options.method]})`,

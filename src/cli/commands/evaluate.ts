@@ -32,7 +32,7 @@ export const registerEvaluate: RegisterCommand = (program, io) => {
     .addOption(new Option('--benchmark <name>', 'the shipped sets: WordSim-353 (all/sim/rel), RG-65, MC-30, MTurk-287, Google analogies (the default when no set is given)').choices(BENCHMARKS))
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(RESULT_FORMATS))
     .action(async (path: string, options: EvaluateOptions) => {
-      const [{ benchmarkFiles, evaluate }, { loadVectors }] = await Promise.all([import('../../query/evaluate.js'), import('../../query/load.js')]);
+      const [{ benchmarkFiles, evaluate }, { loadQueryVectors }] = await Promise.all([import('../../query/evaluate.js'), import('../../query/load.js')]);
       const similarity = [...(options.similarity ?? [])];
       let analogies = options.analogies;
       const benchmark = options.benchmark ?? (similarity.length === 0 && analogies === undefined ? 'standard' : undefined);
@@ -41,8 +41,10 @@ export const registerEvaluate: RegisterCommand = (program, io) => {
         similarity.unshift(...files.similarity);
         analogies ??= files.analogies;
       }
-      const vectors = await loadVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
-      const report = await evaluate(vectors, { similarity, analogies, method: options.method, restrict: options.restrict, stdin: io.stdin });
+      const { vectors, model } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message) });
+      // A fastText model: each similarity set also as "<set> +n-grams", unseen words built from their n-grams.
+      const unknownWord = model ? (word: string, out: Float32Array): boolean => model.wordVector(word, out) > 0 : undefined;
+      const report = await evaluate(vectors, { similarity, analogies, method: options.method, restrict: options.restrict, stdin: io.stdin, ...(unknownWord ? { unknownWord } : {}) });
       const format = options.format ?? defaultResultFormat(io);
       if (format === 'json') await writeJson(io, path, report);
       else if (format === 'table') await renderTables(io, format, terminalTables(report));

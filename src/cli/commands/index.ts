@@ -43,6 +43,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./convert.js')).registerConvert,
   },
   { name: 'phrases', term: 'phrases [options] [inputs...]', summary: 'rewrite a corpus with collocations joined (new_york)', load: async () => (await import('./phrases.js')).registerPhrases },
+  {
+    name: 'vectors',
+    term: 'vectors [options] <model> [words...]',
+    summary: 'print the vector of each word (built from character n-grams for unseen words of a fastText model), as fasttext print-word-vectors',
+    load: async () => (await import('./vectors.js')).registerVectors,
+  },
   { name: 'merge', term: 'merge [options] <files...>', summary: "sum vocabulary or count shards (map-reduce's reduce step)", load: async () => (await import('./merge.js')).registerMerge },
   {
     name: 'explain',

@@ -30,8 +30,9 @@ export const registerSimilar: RegisterCommand = (program, io) => {
     .addHelpText('after', '\nQuery words are lowercased when the vectors were (their metadata says keepCase: false; without\nmetadata, a word missing as typed is tried lowercased). An unknown word gets its error line and the\nothers their rows; the exit status is then 1.')
     .addHelpText('after', '\nExample:\n  wordspace encode cooc corpus.txt --weight ppmi -f mtx | wordspace similar - data model')
     .action(async (path: string, words: string[], options: SimilarOptions) => {
-      const { loadQueryVectors } = await import('../../query/load.js');
-      const { vectors, caseMode } = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: words });
+      const { loadQueryVectors, answerRestrict } = await import('../../query/load.js');
+      const loaded = await loadQueryVectors(path, { stdin: io.stdin, warn: (message) => warn(io, message), queries: words });
+      const { vectors, caseMode } = loaded;
       const rows = resolveQueryWords(io, vectors, words, caseMode);
       const format = options.format ?? defaultResultFormat(io);
       const forTable = format === 'table';
@@ -43,7 +44,7 @@ export const registerSimilar: RegisterCommand = (program, io) => {
           title: word,
           header: forTable ? ['rank', 'word', 'similarity'] : ['query', 'rank', 'word', 'similarity'],
           rows: vectors
-            .nearest(row, options.top, options.restrict === undefined ? {} : { restrict: options.restrict })
+            .nearest(row, options.top, answerRestrict(loaded, options.restrict))
             .map((n, r) => (forTable ? [r + 1, n.word, score(n.score, true)] : [word, r + 1, n.word, score(n.score, false)])),
         });
       });

@@ -16,6 +16,7 @@ import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
 import { checkDenseSize, FILE_ONLY_FORMATS, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { readDelimited, writeCsv, writeTsv } from './delimited.js';
+import { isFastTextHead, readFastTextMatrix } from './fasttext.js';
 import { readJson, writeJson } from './json.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
 import { readMtx, writeMtx } from './mtx.js';
@@ -26,6 +27,7 @@ import { openSource, type ByteSource } from './source.js';
 import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
 
 export { rowsPath } from './npy.js';
+export { fastTextModelOf } from './fasttext.js';
 export { FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
 export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
 
@@ -295,6 +297,12 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
   const ctx: ReadContext = { name: displayName(path), warn: (message) => held.push(message), ...(options.finite ? { finite: true } : {}) };
   if (source.head.length === 0 || (source.complete && source.head.toString('utf8').trim() === '')) {
     throw new InputError(`${source.name} is empty`, path === '-' ? 'did the command before the pipe fail?' : `expected vectors or a matrix (${FORMATS.join(', ')})`);
+  }
+  // Both kinds of `.bin`: fastText's model starts with its magic number, word2vec's with `V D`.
+  if ((options.format === undefined || options.format === 'binary') && isFastTextHead(source.head)) {
+    const matrix = await readFastTextMatrix(source, ctx);
+    if (options.warn) for (const message of held) options.warn(message);
+    return matrix;
   }
   const format = chooseFormat(source, options.format);
   let matrix: Matrix;
