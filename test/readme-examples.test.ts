@@ -155,7 +155,7 @@ test('README: every ```js example runs with wordspace imported by name', () => {
 
 test('the examples in --help run as written', async () => {
   let count = 0;
-  for (const command of ['vocab', 'encode', 'similar', 'analogy', 'evaluate', 'convert', 'plot map', 'plot heatmap']) {
+  for (const command of ['vocab', 'encode', 'similar', 'analogy', 'evaluate', 'convert', 'plot map', 'plot heatmap', 'explain', 'compare', 'phrases', 'vectors']) {
     const help = (await runCli([...command.split(' '), '--help'])).stdout;
     const examples = /\nExamples?:\n((?: {2}.*\n?)+)/.exec(help)?.[1] ?? '';
     for (const raw of examples.split('\n')) {
@@ -172,7 +172,7 @@ test('the examples in --help run as written', async () => {
 test('the README and --help point only at files a user has', async () => {
   const sources = ['src', 'scripts', 'bench', 'docs', 'fixtures', 'assembly'].flatMap((d) => (readdirSync(join(root, d), { recursive: true }) as string[]).map((p) => `${d}/${p}`));
   const texts: [string, string][] = [['README.md', readme]];
-  for (const command of ['', 'vocab', 'encode', 'similar', 'analogy', 'evaluate', 'convert', 'plot map', 'plot heatmap']) {
+  for (const command of ['', 'vocab', 'encode', 'similar', 'analogy', 'evaluate', 'convert', 'plot map', 'plot heatmap', 'explain', 'compare', 'phrases', 'vectors', 'merge', 'prepare']) {
     texts.push([`${command} --help`, (await runCli(command ? [...command.split(' '), '--help'] : ['--help'])).stdout]);
   }
   for (const [where, text] of texts) {
