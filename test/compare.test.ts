@@ -102,6 +102,14 @@ describe('wordspace compare', () => {
     assert.ok(row.seconds >= 0 && typeof row.peakMemory === 'number' && row.peakMemory > 0);
     assert.deepEqual(row.seeds, [1]);
     assert.equal(row.spread, undefined);
+
+    // --no-standard-sets: only the user's sets, the same ρ; their coverage alone (3 + 3 of 4 + 3 pairs).
+    const own = await runCli(['compare', CORPUS, ...TINY, '--methods', 'ppmi-svd', '--similarity', PAIRS, REVERSED, '--no-standard-sets', '--format', 'json']);
+    assert.equal(own.code, 0, own.stderr);
+    const [only] = JSON.parse(own.stdout) as JsonRow[];
+    assert.deepEqual(Object.keys(only!.scores), ['pairs.txt', 'reversed.txt']);
+    assert.equal(only!.scores['pairs.txt'], row.scores['pairs.txt']);
+    assert.equal(only!.coverage, 6 / 7);
   });
 
   test('the scores are what `wordspace evaluate` says of the vectors kept in --out-dir', async () => {

@@ -37,7 +37,7 @@ function pack(): PackReport {
 }
 
 /** What a package may hold: the CLI, the built library (no tests, no bench), the kernels, the data. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^bin\/wordspace$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/wasm\/[a-z0-9-]+\.wasm$/, /^data\//];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^README\.zh-CN\.md$/, /^LICENSE$/, /^bin\/wordspace$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/wasm\/[a-z0-9-]+\.wasm$/, /^data\//];
 
 test('npm pack ships the built CLI, library, declarations, kernels, data, README and licence — and nothing else', () => {
   const files = packed.files.map((f) => f.path).sort();

@@ -23,6 +23,8 @@ interface CompareFlags extends InputFlags {
   threads?: number;
   similarity?: string[];
   analogies?: string;
+  /** false with --no-standard-sets. */
+  standardSets?: boolean;
   outDir?: string;
   format?: CompareFormat;
 }
@@ -85,6 +87,7 @@ export const registerCompare: RegisterCommand = (program, io) => {
     .addOption(parsedOption('--threads <n>', 'training threads of the methods that have them (default: all cores)', integer('--threads', 1)))
     .option('--similarity <files...>', 'your word-similarity sets ("word1 word2 score" a line), after the shipped ones')
     .option('--analogies <file>', 'your analogy questions (questions-words.txt format), after the shipped ones')
+    .option('--no-standard-sets', 'score only on --similarity and --analogies (e.g. for a corpus in another language than the shipped English sets)')
     .option('--out-dir <dir>', 'keep each method\'s vectors as <dir>/<method>.vec (word2vec text; further seeds <method>-seed<S>.vec)')
     .addOption(new Option('--format <format>', 'output format (default: table on a terminal, tsv in a pipe)').choices(COMPARE_FORMATS))
     .addHelpText('after', '\nWhat the columns mean: docs/compare.md\n\nExample:\n  wordspace compare corpus.txt --methods ppmi-svd,sgns --dim 50 --out-dir vectors/')
@@ -124,6 +127,7 @@ async function runCompare(inputs: string[], flags: CompareFlags, io: CliIO): Pro
         seeds: flags.seeds,
         similarity: flags.similarity,
         analogies: flags.analogies === undefined ? undefined : [flags.analogies],
+        standard: flags.standardSets !== false,
         outDir: flags.outDir,
         stdin: io.stdin,
       },
