@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerate the README's pictures (docs/img/*.svg) with the tool itself, from the bundled speeches:
-# the README's PPMI-SVD vectors, then one map and one heatmap. Run from anywhere: npm run pictures
+# the README's PPMI-SVD vectors, then one map and one heatmap; `compare` of four methods as bars. Run from anywhere: npm run pictures
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build --silent
@@ -11,4 +11,6 @@ mkdir -p docs/img
 ./bin/wordspace plot map "$tmp/speeches.vec" --neighbours freedom -k 30 -o docs/img/map-freedom.svg
 ./bin/wordspace plot heatmap "$tmp/speeches.vec" war peace army navy soldiers freedom liberty democracy justice tax taxes economy jobs budget \
   --title 'Cosine similarities in US presidential speeches' -o docs/img/heatmap.svg
-echo "wrote docs/img/map-freedom.svg docs/img/heatmap.svg"
+./bin/wordspace compare data/us-speeches.txt.gz --methods ppmi-svd,sgns,cbow,glove --dim 50 --min-count 5 --format json -q > "$tmp/compare.json"
+./bin/wordspace plot compare "$tmp/compare.json" --title 'Which method for the speeches? (dim 50, one seed)' -o docs/img/compare.svg
+echo "wrote docs/img/map-freedom.svg docs/img/heatmap.svg docs/img/compare.svg"

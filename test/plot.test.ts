@@ -385,3 +385,55 @@ describe('plot on the command line', () => {
     assert.match(r.stderr, /^wordspace: font file .*none\.ttf not found/);
   });
 });
+
+describe('plot compare', () => {
+  const rows = [
+    { method: 'ppmi-svd', scores: { 'EN-WS-353-ALL.txt': 0.5, 'questions-words.txt': 0.2 } },
+    { method: 'sgns', scores: { 'EN-WS-353-ALL.txt': -0.1, 'questions-words.txt': null }, spread: { 'EN-WS-353-ALL.txt': 0.05, 'questions-words.txt': null } },
+  ];
+
+  test('one bar per method and covered set, heights proportional to the scores on one axis', async () => {
+    const { compareBarsSvg } = await import('../src/plot/compare.js');
+    const picture = compareBarsSvg(rows, { title: 'Which method?' });
+    assert.equal(XMLValidator.validate(picture.svg), true);
+    assert.deepEqual(picture.sets, ['EN-WS-353-ALL.txt', 'questions-words.txt']);
+    // Axis: lowest −0.1 − 0.05 → −0.2; highest 0.5 → 0.5.
+    assert.deepEqual([picture.low, picture.high], [-0.2, 0.5]);
+    const bars = [...picture.svg.matchAll(/<rect class="bar" data-method="([^"]+)" data-set="([^"]+)" data-value="([^"]+)" x="[^"]+" y="([^"]+)" width="\d+" height="([^"]+)"/g)]
+      .map((m) => ({ method: m[1], set: m[2], value: Number(m[3]), y: Number(m[4]), height: Number(m[5]) }));
+    assert.equal(bars.length, 3, 'sgns has no questions-words bar');
+    const h = (method: string, set: string): number => bars.find((b) => b.method === method && b.set === set)!.height;
+    // 320 px for 0.7 of axis: 0.5 → 228.57, 0.2 → 91.43, 0.1 → 45.71.
+    assert.ok(Math.abs(h('ppmi-svd', 'EN-WS-353-ALL.txt') - (0.5 / 0.7) * 320) < 0.01);
+    assert.ok(Math.abs(h('ppmi-svd', 'questions-words.txt') / h('ppmi-svd', 'EN-WS-353-ALL.txt') - 0.4) < 1e-3);
+    // A negative score hangs below the zero line, where the positive ones stand.
+    const zero = (b: { y: number; height: number }): number => b.y + b.height;
+    const positive = bars.find((b) => b.method === 'ppmi-svd')!;
+    const negative = bars.find((b) => b.method === 'sgns')!;
+    assert.ok(Math.abs(negative.y - zero(positive)) < 0.02);
+    assert.match(picture.svg, />n\/a</);
+    assert.match(picture.svg, />sgns</);
+  });
+
+  test('from compare JSON on the command line; a file that is not compare output is one error line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wordspace-plot-compare-'));
+    try {
+      const results = join(dir, 'results.json');
+      writeFileSync(results, JSON.stringify(rows));
+      const svg = join(dir, 'bars.svg');
+      const r = await runCli(['plot', 'compare', results, '-o', svg]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(XMLValidator.validate(readFileSync(svg, 'utf8')), true);
+      const fromStdin = await runCli(['plot', 'compare', '-'], JSON.stringify(rows));
+      assert.equal(fromStdin.stdout, readFileSync(svg, 'utf8'));
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ rows: 1 }));
+      const bad = await runCli(['plot', 'compare', join(dir, 'bad.json'), '-o', join(dir, 'x.svg')]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^wordspace: .*bad\.json does not hold the rows of `wordspace compare --format json`/);
+      assert.equal(bad.stderr.trim().split('\n').length, 1);
+      assert.equal(existsSync(join(dir, 'x.svg')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

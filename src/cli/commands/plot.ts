@@ -7,6 +7,7 @@ import type { WordVectors } from '../../core/vectors.js';
 import { withOutput } from '../../io/output.js';
 import { DEFAULT_PNG_SCALE } from '../../io/png.js';
 import { HEATMAP_ORDERS, type HeatmapOrder } from '../../plot/heatmap.js';
+import type { CompareBarsRow } from '../../plot/compare.js';
 import { DEFAULT_MAP_SIZE } from '../../plot/map.js';
 import { parseGroupFlag, parseGroups } from '../../plot/groups.js';
 import { PROJECTIONS, type Projection } from '../../plot/project.js';
@@ -51,7 +52,7 @@ interface HeatmapFlags extends CommonFlags {
 export const registerPlot: RegisterCommand = (program, io) => {
   const plot = program
     .command('plot')
-    .description('SVG/PNG pictures of word vectors: a 2-D map of words, a similarity heatmap')
+    .description('SVG/PNG pictures of word vectors: a 2-D map of words, a similarity heatmap; the compare table as bars')
     .summary('SVG/PNG pictures of a neighbourhood or a similarity matrix');
 
   const map = addCommon(plot.command('map'), 'map')
@@ -103,7 +104,54 @@ export const registerPlot: RegisterCommand = (program, io) => {
       const picture = wordHeatmap(vectors, chosen, { order: flags.order, ...(flags.values === undefined ? {} : { values: flags.values }), ...(title === undefined ? {} : { title }) });
       await write(io, output, picture.svg, flags);
     });
+
+  plot
+    .command('compare')
+    .description('the table of `wordspace compare --format json` as grouped bars: one group per evaluation set, one bar per method (± sd with --seeds)')
+    .argument('<results>', 'the JSON `wordspace compare … --format json` wrote; - for standard input')
+    .option('--title <text>', 'title above the picture')
+    .option('-o, --output <file>', 'the picture: .svg or .png (default: SVG on standard output)', '-')
+    .addOption(new Option('-f, --format <format>', 'svg or png (default: from the output file name, else svg)').choices(PICTURE_FORMATS))
+    .addOption(parsedOption('--scale <n>', 'PNG pixels per SVG pixel', number('--scale', 0, 16, true), DEFAULT_PNG_SCALE))
+    .addOption(new Option('--font <file>', 'PNG: a font file to use besides the system fonts (repeatable)').argParser(collect((v) => v)).default([]))
+    .addOption(new Option('--force', 'replace the output file even if it is read-only'))
+    .addHelpText('after', '\nExamples:\n  wordspace compare corpus.txt --methods ppmi-svd,cbow --dim 50 --format json > results.json\n  wordspace plot compare results.json -o compare.svg')
+    .action(async (path: string, flags: CommonFlags) => {
+      const output = await prepareOutput(flags, [path]);
+      const text = path === '-' ? await readStdin(io.stdin) : await readText(path);
+      const rows = compareRows(text, path === '-' ? 'standard input' : path);
+      const { compareBarsSvg } = await import('../../plot/compare.js');
+      const picture = compareBarsSvg(rows, flags.title === undefined ? {} : { title: flags.title });
+      await write(io, output, picture.svg, flags);
+    });
 };
+
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The rows of `compare --format json`, checked: a list of { method, scores: { set: number | null } }. */
+function compareRows(text: string, name: string): CompareBarsRow[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new InputError(`${name} is not JSON`, 'give the output of `wordspace compare … --format json`');
+  }
+  const isScores = (v: unknown): v is Record<string, number | null> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x === 'number');
+  const isRow = (r: unknown): boolean => {
+    if (typeof r !== 'object' || r === null) return false;
+    const row = r as { method?: unknown; scores?: unknown; spread?: unknown };
+    return typeof row.method === 'string' && isScores(row.scores) && (row.spread === undefined || isScores(row.spread));
+  };
+  if (!Array.isArray(data) || data.length === 0 || !data.every(isRow)) {
+    throw new InputError(`${name} does not hold the rows of \`wordspace compare --format json\` (a list of {"method", "scores"})`, 'give the output of `wordspace compare … --format json`');
+  }
+  return data as CompareBarsRow[];
+}
 
 function addCommon(command: Command, kind: 'map' | 'heatmap'): Command {
   command
