@@ -13,4 +13,6 @@ mkdir -p docs/img
   --title 'Cosine similarities in US presidential speeches' -o docs/img/heatmap.svg
 ./bin/wordspace compare data/us-speeches.txt.gz --methods ppmi-svd,sgns,cbow,glove --dim 50 --min-count 5 --format json -q > "$tmp/compare.json"
 ./bin/wordspace plot compare "$tmp/compare.json" --title 'Which method for the speeches? (dim 50, one seed)' -o docs/img/compare.svg
-echo "wrote docs/img/map-freedom.svg docs/img/heatmap.svg docs/img/compare.svg"
+./bin/wordspace encode glove data/us-speeches.txt.gz --dim 50 --epochs 12 --min-count 5 -q -o "$tmp/glove.vec" 2>/dev/null
+./bin/wordspace plot loss "$tmp/glove.vec" --title 'GloVe on the speeches: cost per epoch' -o docs/img/loss.svg
+echo "wrote docs/img/map-freedom.svg docs/img/heatmap.svg docs/img/compare.svg docs/img/loss.svg"

@@ -437,3 +437,46 @@ describe('plot compare', () => {
     }
   });
 });
+
+describe('plot loss', () => {
+  test('lines through the recorded losses on a nice axis; from a glove run on the command line; a run without loss is one error line', async () => {
+    const { lossSvg, niceStep } = await import('../src/plot/loss.js');
+    assert.deepEqual([niceStep(0.7, 5), niceStep(13, 5), niceStep(0.003, 5)], [0.2, 5, 0.001]);
+    const picture = lossSvg([{ name: 'a', loss: [0.9, 0.5, 0.4] }, { name: 'b', loss: [0.7, 0.35] }]);
+    assert.equal(XMLValidator.validate(picture.svg), true);
+    // 0.35 … 0.9 in steps of 0.2 (span 0.55 / 5 = 0.11 → 0.2): 0.2 … 1.
+    assert.deepEqual([Math.round(picture.low * 10) / 10, Math.round(picture.high * 10) / 10, picture.epochs], [0.2, 1, 3]);
+    const lines = [...picture.svg.matchAll(/<polyline class="loss" data-name="([^"]+)" points="([^"]+)"/g)].map((m) => ({ name: m[1], points: m[2]!.split(' ').map((p) => p.split(',').map(Number)) }));
+    assert.deepEqual(lines.map((l) => [l.name, l.points.length]), [['a', 3], ['b', 2]]);
+    // Lower loss is drawn higher up the page's y: 0.9 above 0.5 means a smaller y for 0.9.
+    const [a0, a1, a2] = lines[0]!.points;
+    assert.ok(a0![1]! < a1![1]! && a1![1]! < a2![1]!);
+    // Equal spacing of epochs: a's x steps are equal, b's second point is at a's second x.
+    assert.ok(Math.abs(a1![0]! - a0![0]! - (a2![0]! - a1![0]!)) < 0.02);
+    assert.equal(lines[1]!.points[1]![0], a1![0]);
+
+    const dir = mkdtempSync(join(tmpdir(), 'wordspace-plot-loss-'));
+    try {
+      const corpus = join(dir, 'c.txt');
+      writeFileSync(corpus, 'the cat sat on the mat\nthe dog sat on the rug\na cat and a dog\n'.repeat(20));
+      const vec = join(dir, 'g.vec');
+      const g = await runCli(['encode', 'glove', corpus, '--dim', '4', '--epochs', '4', '--min-count', '1', '--threads', '1', '-o', vec, '-q']);
+      assert.equal(g.code, 0, g.stderr);
+      const recorded = (JSON.parse(readFileSync(`${vec}.meta.json`, 'utf8')) as { lossPerEpoch: number[] }).lossPerEpoch;
+      assert.equal(recorded.length, 4);
+      const r = await runCli(['plot', 'loss', vec, '-o', join(dir, 'loss.svg')]);
+      assert.equal(r.code, 0, r.stderr);
+      const svg = readFileSync(join(dir, 'loss.svg'), 'utf8');
+      assert.match(svg, /data-name="glove \(g\.vec\)"/);
+      assert.equal([...svg.matchAll(/<circle /g)].length, 4);
+      const cooc = join(dir, 'c.vec');
+      assert.equal((await runCli(['encode', 'cooc', corpus, '--dim', '2', '--min-count', '1', '-o', cooc, '-q'])).code, 0);
+      const bad = await runCli(['plot', 'loss', cooc, '-o', join(dir, 'x.svg')]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^wordspace: .*c\.vec\.meta\.json records no loss per epoch/);
+      assert.equal(existsSync(join(dir, 'x.svg')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { promises as fs } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { InputError, UsageError, WordspaceError } from '../../core/errors.js';
 import { integer, number } from '../../core/parse.js';
 import type { WordVectors } from '../../core/vectors.js';
@@ -52,7 +52,7 @@ interface HeatmapFlags extends CommonFlags {
 export const registerPlot: RegisterCommand = (program, io) => {
   const plot = program
     .command('plot')
-    .description('SVG/PNG pictures of word vectors: a 2-D map of words, a similarity heatmap; the compare table as bars')
+    .description('SVG/PNG pictures of word vectors: a 2-D map of words, a similarity heatmap; the compare table as bars; loss per epoch')
     .summary('SVG/PNG pictures of a neighbourhood or a similarity matrix');
 
   const map = addCommon(plot.command('map'), 'map')
@@ -123,6 +123,40 @@ export const registerPlot: RegisterCommand = (program, io) => {
       const { compareBarsSvg } = await import('../../plot/compare.js');
       const picture = compareBarsSvg(rows, flags.title === undefined ? {} : { title: flags.title });
       await write(io, output, picture.svg, flags);
+    });
+
+  plot
+    .command('loss')
+    .description('the loss per epoch an encoder recorded (glove, autoencoder: `lossPerEpoch` in the output\'s metadata) as lines, one per run')
+    .argument('<runs...>', 'vectors files (their X.meta.json beside them is read) or .meta.json files')
+    .option('--title <text>', 'title above the picture')
+    .option('-o, --output <file>', 'the picture: .svg or .png (default: SVG on standard output)', '-')
+    .addOption(new Option('-f, --format <format>', 'svg or png (default: from the output file name, else svg)').choices(PICTURE_FORMATS))
+    .addOption(parsedOption('--scale <n>', 'PNG pixels per SVG pixel', number('--scale', 0, 16, true), DEFAULT_PNG_SCALE))
+    .addOption(new Option('--font <file>', 'PNG: a font file to use besides the system fonts (repeatable)').argParser(collect((v) => v)).default([]))
+    .addOption(new Option('--force', 'replace the output file even if it is read-only'))
+    .addHelpText('after', '\nExamples:\n  wordspace encode glove corpus.txt --dim 50 --epochs 10 -o glove.vec && wordspace plot loss glove.vec -o loss.svg')
+    .action(async (runs: string[], flags: CommonFlags) => {
+      const metaFiles = runs.map((r) => (r.endsWith('.json') ? r : `${r}.meta.json`));
+      const output = await prepareOutput(flags, metaFiles);
+      const series: { name: string; loss: number[] }[] = [];
+      for (let i = 0; i < runs.length; i++) {
+        const file = metaFiles[i]!;
+        let meta: { method?: unknown; lossPerEpoch?: unknown };
+        try {
+          meta = JSON.parse(await readText(file)) as typeof meta;
+        } catch (err) {
+          if (err instanceof WordspaceError) throw err;
+          throw new InputError(`${file} is not JSON`, 'give a vectors file with its .meta.json, or the .meta.json itself');
+        }
+        const loss = meta?.lossPerEpoch;
+        if (!Array.isArray(loss) || loss.length === 0 || !loss.every((v) => typeof v === 'number')) {
+          throw new InputError(`${file} records no loss per epoch`, 'glove and autoencoder record one (lossPerEpoch in the metadata)');
+        }
+        series.push({ name: `${typeof meta.method === 'string' ? meta.method : 'run'} (${basename(runs[i]!)})`, loss: loss as number[] });
+      }
+      const { lossSvg } = await import('../../plot/loss.js');
+      await write(io, output, lossSvg(series, flags.title === undefined ? {} : { title: flags.title }).svg, flags);
     });
 };
 
