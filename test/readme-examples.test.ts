@@ -36,8 +36,8 @@ const NOT_RUN: [RegExp, string][] = [
   [/^npm run bench\b/, 'trains every method on the corpus; test/bench.test.ts runs the bench on a tiny corpus'],
 ];
 
-/** Lines that train dense vectors: they run on the slice (the same names, fewer lines). */
-const ON_SLICE = /--dim|encode (sgns|cbow|glove|autoencoder)\b/;
+/** Lines that train dense vectors, and the pictures of what they wrote: they run on the slice (the same names, fewer lines). */
+const ON_SLICE = /--dim|encode (sgns|cbow|glove|autoencoder)\b|plot (compare|loss)\b/;
 /** The speeches slice for those (≈ 20k tokens; it holds "freedom" five times and more). */
 const SLICE_LINES = [8001, 8300] as const;
 
