@@ -15,4 +15,6 @@ mkdir -p docs/img
 ./bin/wordspace plot compare "$tmp/compare.json" --title 'Which method for the speeches? (dim 50, one seed)' -o docs/img/compare.svg
 ./bin/wordspace encode glove data/us-speeches.txt.gz --dim 50 --epochs 12 --min-count 5 -q -o "$tmp/glove.vec" 2>/dev/null
 ./bin/wordspace plot loss "$tmp/glove.vec" --title 'GloVe on the speeches: cost per epoch' -o docs/img/loss.svg
-echo "wrote docs/img/map-freedom.svg docs/img/heatmap.svg docs/img/compare.svg docs/img/loss.svg"
+./bin/wordspace encode cooc data/sanguo.txt.gz --min-count 5 --weight ppmi --dim 100 -q -o "$tmp/sanguo.vec" 2>/dev/null
+./bin/wordspace plot map "$tmp/sanguo.vec" 玄德 关公 张飞 孔明 曹操 袁绍 吕布 孙策 刘表 --title '《三国演义》前四十回：人物' -o docs/img/sanguo-map.svg
+echo "wrote docs/img/sanguo-map.svg docs/img/map-freedom.svg docs/img/heatmap.svg docs/img/compare.svg docs/img/loss.svg"
