@@ -221,3 +221,13 @@ test('the line reader (CSV) spills the same stream', async () => {
   assert.equal(memory.docLabels[3], 'r3');
   spilled.stream.dispose();
 });
+
+test('CLI: a temporary directory that cannot be written is one error line, nothing left behind', async () => {
+  const notADirectory = file('not-a-dir', 'x');
+  const out = join(dir, 'never.mtx');
+  const r = await spawnCli(['encode', 'cooc', big, '--memory', '1M', '-f', 'mtx', '-o', out, '-q'], undefined, { env: { TMPDIR: notADirectory } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr.trim().split('\n').pop()!, /^wordspace: cannot write a temporary directory in .*not-a-dir: not a directory \(free some space, point TMPDIR at a larger disk, or raise --memory\)$/);
+  assert.doesNotMatch(r.stderr, /bug|at \w+ \(/);
+  assert.equal(existsSync(out), false);
+});

@@ -10,6 +10,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../core/errors.js';
 import { decompressedBytes, displayName, isCsvPath, readCorpusLines, type InputOptions } from '../io/input.js';
 import { LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
@@ -300,14 +301,16 @@ function runWorker(task: RangeTask, onBytes: (n: number) => void): Promise<Range
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task });
     let result: RangeResult | undefined;
-    worker.on('message', (message: { bytes?: number; result?: RangeResult }) => {
+    let failure: InputError | undefined;
+    worker.on('message', (message: { bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
       if (message.bytes !== undefined) onBytes(message.bytes);
       if (message.result) result = message.result;
+      if (message.failure) failure = new InputError(message.failure.message, message.failure.hint);
     });
     worker.on('error', reject);
     worker.on('exit', (code) => {
       if (result) resolve(result);
-      else reject(new Error(`corpus reader worker stopped (exit code ${code})`));
+      else reject(failure ?? new Error(`corpus reader worker stopped (exit code ${code})`));
     });
   });
 }

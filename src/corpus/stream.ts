@@ -16,7 +16,7 @@ import { closeSync, mkdtempSync, openSync, readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { registerTemporaryDirectory, releaseTemporaryDirectory } from '../io/output.js';
+import { registerTemporaryDirectory, releaseTemporaryDirectory, temporaryWriteError } from '../io/output.js';
 import { GrowableInt32 } from './growable.js';
 
 /** Ends every sentence (also an empty one: document boundaries count sentences). */
@@ -248,7 +248,12 @@ export function forEachSentenceOf(pieces: Iterable<Int32Array>, visit: (ids: Int
 
 /** A temporary directory for spilled streams, removed on signals and by TokenStream.dispose. */
 export function makeStreamDirectory(parent = tmpdir()): string {
-  const dir = mkdtempSync(join(parent, 'wordspace-tokens-'));
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(parent, 'wordspace-tokens-'));
+  } catch (err) {
+    throw temporaryWriteError('a temporary directory', parent, err);
+  }
   registerTemporaryDirectory(dir);
   return dir;
 }
@@ -341,18 +346,23 @@ export class TokenSink {
   flush(): void {
     const buffer = this.buffer;
     if (buffer.length === 0) return;
-    if (this.fd < 0) {
-      if (!this.dir) this.dir = makeStreamDirectory();
-      this.path = join(this.dir, this.fileName);
-      this.fd = openSync(this.path, 'w');
+    if (!this.dir) this.dir = makeStreamDirectory();
+    try {
+      if (this.fd < 0) {
+        this.path = join(this.dir, this.fileName);
+        this.fd = openSync(this.path, 'w');
+      }
+      const bytes = new Uint8Array(buffer.data.buffer, 0, buffer.length * 4);
+      let done = 0;
+      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (err) {
+      throw temporaryWriteError('the token stream', this.dir, err);
     }
-    const bytes = new Uint8Array(buffer.data.buffer, 0, buffer.length * 4);
-    let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    const byteLength = buffer.length * 4;
     const last = this.groups[this.groups.length - 1];
     if (last && last.map === null && last.path === this.path && last.byteOffset + last.entries * 4 === this.written) last.entries += buffer.length;
     else this.groups.push({ path: this.path, byteOffset: this.written, entries: buffer.length, map: null });
-    this.written += bytes.length;
+    this.written += byteLength;
     buffer.length = 0;
   }
 

@@ -12,11 +12,11 @@
  */
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { MERGE_FAN_IN } from '../corpus/budget.js';
 import { PairCounter } from '../encoders/pair-counter.js';
-import { registerTemporaryDirectory, releaseTemporaryDirectory } from '../io/output.js';
+import { registerTemporaryDirectory, releaseTemporaryDirectory, temporaryWriteError } from '../io/output.js';
 import { checksumBytes, CountFileReader, headerBytes, pairBytes, type CountHeader } from './format.js';
 import { mergedPairBatches } from './merge.js';
 
@@ -51,6 +51,14 @@ export interface PairArrays {
 
 /** Writes a run file synchronously (the counter spills from inside its hot loop). */
 function writeRun(path: string, header: CountHeader, words: string[], batches: Iterable<{ a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number>; n: number }>): number {
+  try {
+    return writeRunFile(path, header, words, batches);
+  } catch (err) {
+    throw temporaryWriteError('sorted co-occurrence runs', dirname(path), err);
+  }
+}
+
+function writeRunFile(path: string, header: CountHeader, words: string[], batches: Iterable<{ a: ArrayLike<number>; b: ArrayLike<number>; weight: ArrayLike<number>; n: number }>): number {
   const fd = openSync(path, 'wx');
   let crc = 0;
   let bytes = 0;
@@ -96,7 +104,12 @@ export class SpillingPairCounter {
 
   private newRunPath(): string {
     if (!this.dir) {
-      this.dir = mkdtempSync(join(this.options.tmpDir ?? tmpdir(), 'wordspace-spill-'));
+      const parent = this.options.tmpDir ?? tmpdir();
+      try {
+        this.dir = mkdtempSync(join(parent, 'wordspace-spill-'));
+      } catch (err) {
+        throw temporaryWriteError('a temporary directory', parent, err);
+      }
       registerTemporaryDirectory(this.dir);
     }
     return join(this.dir, `run-${String(this.named++).padStart(6, '0')}.counts`);

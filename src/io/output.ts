@@ -214,7 +214,19 @@ const WRITE_PROBLEMS: Record<string, string> = {
   EPERM: 'permission denied',
   EIO: 'input/output error',
   ENXIO: 'no reader or device at the other end',
+  ENOTDIR: 'not a directory',
+  ENOENT: 'no such file or directory',
 };
+
+/**
+ * One line for a failed system call on a temporary file (a spilled token stream, sorted runs):
+ * `what` names it; other errors pass through unchanged.
+ */
+export function temporaryWriteError(what: string, dir: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (!e || typeof e.code !== 'string' || typeof e.syscall !== 'string') return err;
+  return new InputError(`cannot write ${what} in ${dir}: ${WRITE_PROBLEMS[e.code] ?? e.message}`, 'free some space, point TMPDIR at a larger disk, or raise --memory');
+}
 
 /** One line for a failed system call on an output; other errors pass through unchanged. */
 function writeError(path: string, err: unknown): unknown {
