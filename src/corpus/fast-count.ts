@@ -16,7 +16,7 @@ import { LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
 import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { GrowableFloat64, GrowableInt32 } from './growable.js';
-import { makeStreamDirectory, TokenSink, type SpilledGroup } from './stream.js';
+import { TokenSink, type SpilledGroup } from './stream.js';
 import { MIN_TYPES, PRUNE_TARGET } from './budget.js';
 
 const CHUNK = 4 << 20;
@@ -341,8 +341,10 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const keep = keepWords && ((w: string) => keepWords.has(w));
   // The stream budget: half for the merged stream, half shared by the workers' ranges while they are read.
   const maxStream = options.maxStreamEntries ?? Infinity;
-  const streamDir = keepTokens && Number.isFinite(maxStream) ? makeStreamDirectory() : undefined;
-  const acc = new Accumulator(tokenizer, keepTokens, { maxTypes: options.maxTypes, keep }, { maxEntries: streamDir ? Math.max(1, Math.floor(maxStream / 2)) : Infinity, dir: streamDir });
+  const bounded = keepTokens && Number.isFinite(maxStream);
+  // The temporary directory is made when something is spilled (the sink's first flush), or before
+  // worker threads start on a file large enough for them to spill.
+  const acc = new Accumulator(tokenizer, keepTokens, { maxTypes: options.maxTypes, keep }, { maxEntries: bounded ? Math.max(1, Math.floor(maxStream / 2)) : Infinity });
   const inputs = input.inputs.length > 0 ? input.inputs : ['-'];
 
   try {
@@ -360,7 +362,11 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const workers = cuts.length - 1;
         // Each worker has a table of its own: the type budget is shared among them.
         const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / workers));
-        const maxStreamEntries = streamDir ? Math.max(1, Math.floor(maxStream / (2 * workers))) : undefined;
+        const maxStreamEntries = bounded ? Math.max(1, Math.floor(maxStream / (2 * workers))) : undefined;
+        // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
+        // byte at least): only a range that could exceed its share needs the directory to spill into.
+        const largest = Math.max(...cuts.slice(1).map((cut, k) => cut - cuts[k]!));
+        const streamDir = maxStreamEntries !== undefined && largest + 1 > maxStreamEntries ? acc.sink.directory() : undefined;
         const keepWords = keep ? options.fixedWords : undefined;
         const tasks: RangeTask[] = cuts.slice(0, -1).map((start, k) => ({
           path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,

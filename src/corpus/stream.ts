@@ -300,8 +300,9 @@ export class TokenSink {
     this.buffer = new GrowableInt32(Math.min(1 << 16, Math.max(1024, maxEntries)));
   }
 
-  /** The temporary directory, once there is one. */
-  get directory(): string | undefined {
+  /** The temporary directory, made now if there is none yet (the reader's workers spill into it too). */
+  directory(): string {
+    if (!this.dir) this.dir = makeStreamDirectory();
     return this.dir;
   }
 
