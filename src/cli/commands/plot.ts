@@ -105,16 +105,11 @@ export const registerPlot: RegisterCommand = (program, io) => {
       await write(io, output, picture.svg, flags);
     });
 
-  plot
+  const compare = plot
     .command('compare')
     .description('the table of `wordspace compare --format json` as grouped bars: one group per evaluation set, one bar per method (± sd with --seeds)')
-    .argument('<results>', 'the JSON `wordspace compare … --format json` wrote; - for standard input')
-    .option('--title <text>', 'title above the picture')
-    .option('-o, --output <file>', 'the picture: .svg or .png (default: SVG on standard output)', '-')
-    .addOption(new Option('-f, --format <format>', 'svg or png (default: from the output file name, else svg)').choices(PICTURE_FORMATS))
-    .addOption(parsedOption('--scale <n>', 'PNG pixels per SVG pixel', number('--scale', 0, 16, true), DEFAULT_PNG_SCALE))
-    .addOption(new Option('--font <file>', 'PNG: a font file to use besides the system fonts (repeatable)').argParser(collect((v) => v)).default([]))
-    .addOption(new Option('--force', 'replace the output file even if it is read-only'))
+    .argument('<results>', 'the JSON `wordspace compare … --format json` wrote; - for standard input');
+  addPictureOptions(compare)
     .addHelpText('after', '\nExamples:\n  wordspace compare corpus.txt --methods ppmi-svd,cbow --dim 50 --format json > results.json\n  wordspace plot compare results.json -o compare.svg')
     .action(async (path: string, flags: CommonFlags) => {
       const output = await prepareOutput(flags, [path]);
@@ -125,16 +120,11 @@ export const registerPlot: RegisterCommand = (program, io) => {
       await write(io, output, picture.svg, flags);
     });
 
-  plot
+  const loss = plot
     .command('loss')
     .description('the loss per epoch an encoder recorded (glove, autoencoder: `lossPerEpoch` in the output\'s metadata) as lines, one per run')
-    .argument('<runs...>', 'vectors files (their X.meta.json beside them is read) or .meta.json files')
-    .option('--title <text>', 'title above the picture')
-    .option('-o, --output <file>', 'the picture: .svg or .png (default: SVG on standard output)', '-')
-    .addOption(new Option('-f, --format <format>', 'svg or png (default: from the output file name, else svg)').choices(PICTURE_FORMATS))
-    .addOption(parsedOption('--scale <n>', 'PNG pixels per SVG pixel', number('--scale', 0, 16, true), DEFAULT_PNG_SCALE))
-    .addOption(new Option('--font <file>', 'PNG: a font file to use besides the system fonts (repeatable)').argParser(collect((v) => v)).default([]))
-    .addOption(new Option('--force', 'replace the output file even if it is read-only'))
+    .argument('<runs...>', 'vectors files (their X.meta.json beside them is read) or .meta.json files');
+  addPictureOptions(loss)
     .addHelpText('after', '\nExamples:\n  wordspace encode glove corpus.txt --dim 50 --epochs 10 -o glove.vec && wordspace plot loss glove.vec -o loss.svg')
     .action(async (runs: string[], flags: CommonFlags) => {
       const metaFiles = runs.map((r) => (r.endsWith('.json') ? r : `${r}.meta.json`));
@@ -193,6 +183,12 @@ function addCommon(command: Command, kind: 'map' | 'heatmap'): Command {
     .argument('[words...]', 'the words to show (at least 2, or --neighbours)')
     .option('--neighbours <word>', 'show this word and its nearest neighbours (with any words given)')
     .addOption(parsedOption('-k, --top <n>', 'neighbours shown with --neighbours', integer('--top', 1, 1000), DEFAULT_NEIGHBOURS[kind]))
+  return addPictureOptions(command);
+}
+
+/** The options every picture has: title, output file and format, PNG scale and fonts, --force. */
+function addPictureOptions(command: Command): Command {
+  command
     .option('--title <text>', 'title above the picture')
     .option('-o, --output <file>', 'the picture: .svg or .png (default: SVG on standard output)', '-')
     .addOption(new Option('-f, --format <format>', 'svg or png (default: from the output file name, else svg)').choices(PICTURE_FORMATS))
