@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { InputError } from '../src/core/errors.js';
 import { buildCorpus, type CorpusOptions } from '../src/corpus/corpus.js';
 import { readCorpusLines, type InputOptions } from '../src/io/input.js';
-import { Vocabulary } from '../src/vocab/vocabulary.js';
+import { sortByCountThenWord, Vocabulary } from '../src/vocab/vocabulary.js';
 import { flatten } from './helpers/stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wordspace-corpus-'));
@@ -109,4 +109,36 @@ test('invalid UTF-8 is replaced and counted in a warning', async () => {
   assert.deepEqual(c.vocab.words, ['caf', 'ok']);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /1 invalid UTF-8 sequence replaced/);
+});
+
+test('vocabulary order: count descending, then code-unit order — shared prefixes, surrogates, U+FFFF, empty and long words', () => {
+  // Expected order written by hand from the rule (UTF-16 code units: U+FF5E 0xFF5E sorts after the
+  // surrogate pair of U+1F600, 0xD83D, although its code point is smaller).
+  const entries: Array<[string, number]> = [
+    ['b', 5], ['abcdefgh', 5], ['abcdefg', 5], ['abcdefgz', 5], ['abc', 5], ['ab', 5], ['', 5],
+    ['\u{1F600}', 2], ['\uFF5E', 2], ['~', 2], ['\uFFFF', 2], ['zzz', 2],
+    ['thex', 1], ['the', 1], ['then', 1], ['them', 1], ['thea', 1], ['théa', 1],
+  ];
+  const expected = ['', 'ab', 'abc', 'abcdefg', 'abcdefgh', 'abcdefgz', 'b', 'zzz', '~', '\u{1F600}', '\uFF5E', '\uFFFF', 'the', 'thea', 'them', 'then', 'thex', 'théa'];
+  const words = entries.map(([w]) => w);
+  const counts = Float64Array.from(entries.map(([, c]) => c));
+  const ids = words.map((_, i) => i);
+  sortByCountThenWord(ids, words, counts);
+  assert.deepEqual(ids.map((i) => words[i]), expected);
+  // And on many random words, the plain comparator's order.
+  let seed = 7;
+  const rand = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % n);
+  const alphabet = ['a', 'b', 'é', 'ø', '\u4e00', '\u{1F600}', '\uFFFD', '_'];
+  const many = new Set<string>();
+  while (many.size < 3000) {
+    let w = '';
+    for (let k = 1 + rand(8); k > 0; k--) w += alphabet[rand(alphabet.length)];
+    many.add(w);
+  }
+  const manyWords = [...many];
+  const manyCounts = Float64Array.from(manyWords, () => 1 + rand(4));
+  const got = manyWords.map((_, i) => i);
+  sortByCountThenWord(got, manyWords, manyCounts);
+  const want = manyWords.map((_, i) => i).sort((a, b) => manyCounts[b]! - manyCounts[a]! || (manyWords[a]! < manyWords[b]! ? -1 : 1));
+  assert.deepEqual(got, want);
 });

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.js';
 import { decompressedBytes, displayName, isCsvPath, readCorpusLines, type InputOptions } from '../io/input.js';
-import { LineScanner, TokenTable } from '../text/scan.js';
+import { CHUNK_DONE, CHUNK_UNICODE, LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
 import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { GrowableFloat64, GrowableInt32 } from './growable.js';
@@ -91,6 +91,68 @@ class LineFeeder {
   }
 }
 
+/**
+ * Splits byte chunks at their last newline and hands runs of whole lines to the kernel in one call
+ * (Accumulator.lines), the first line of a source without its UTF-8 byte-order mark. The lines are
+ * those of LineFeeder; used when no line is a document of its own (`--docs line` keeps LineFeeder).
+ */
+class ChunkFeeder {
+  lines = 0;
+  private pieces: Buffer[] = [];
+  private first: boolean;
+
+  constructor(
+    private readonly acc: Accumulator,
+    atSourceStart: boolean,
+  ) {
+    this.first = atSourceStart;
+  }
+
+  /** A chunk; it may be modified and reused by the caller afterwards (the tail is copied). */
+  feed(chunk: Buffer): void {
+    const nl = chunk.lastIndexOf(10);
+    if (nl === -1) {
+      if (chunk.length > 0) this.pieces.push(Buffer.from(chunk));
+      return;
+    }
+    this.pieces.push(chunk.subarray(0, nl + 1));
+    this.flush();
+    if (nl + 1 < chunk.length) this.pieces.push(Buffer.from(chunk.subarray(nl + 1)));
+  }
+
+  end(): void {
+    if (this.pieces.length === 0) return;
+    this.pieces.push(NEWLINE);
+    this.flush();
+  }
+
+  private flush(): void {
+    const pieces = this.pieces;
+    this.pieces = [];
+    if (this.first) {
+      this.first = false;
+      const head = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces.slice(0, 3)).subarray(0, 3);
+      if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+        // The BOM: drop its 3 bytes from the front of the pieces.
+        let skip = 3;
+        while (skip > 0) {
+          const p = pieces[0]!;
+          if (p.length <= skip) {
+            skip -= p.length;
+            pieces.shift();
+          } else {
+            pieces[0] = p.subarray(skip);
+            skip = 0;
+          }
+        }
+      }
+    }
+    this.lines += this.acc.lines(pieces);
+  }
+}
+
+const NEWLINE = Buffer.from([10]);
+
 /** Tokens, sentences and documents of one pass, with ids local to its TokenTable. */
 class Accumulator {
   readonly table = new TokenTable();
@@ -136,6 +198,65 @@ class Accumulator {
   startDoc(label: string): void {
     this.docStarts.push(this.sink.sentences);
     this.docLabels.push(label);
+  }
+
+  /**
+   * Scan whole lines (the concatenated `pieces` end with a newline) in the kernel: one call per run
+   * of ASCII lines; a line with other bytes goes through the regex tokenizer, as in `line`. The
+   * kernel pauses where `line` would flush the stream or prune the type table, so both do it at the
+   * same lines. Returns the number of lines.
+   */
+  lines(pieces: readonly Buffer[]): number {
+    const table = this.table;
+    let kernel = table.kernel;
+    let length = 0;
+    for (const p of pieces) length += p.length;
+    if (length === 0) return 0;
+    let at = kernel.chunkBuffer(length);
+    let memory = table.memory();
+    let offset = at;
+    for (const p of pieces) {
+      memory.set(p, offset);
+      offset += p.length;
+    }
+    const typeLimit = Math.min(0x7fffffff, this.limit);
+    let from = 0;
+    let lines = 0;
+    for (;;) {
+      const status = kernel.scanChunk(from, length, this.keepTokens ? this.sink.room() : 0x7fffffff, typeLimit);
+      lines += kernel.lineCount();
+      if (kernel.typeCount() !== table.size) table.syncAsciiTypes();
+      const entries = kernel.outEntries();
+      if (entries > 0) {
+        const sentences = kernel.outSentenceCount();
+        if (this.keepTokens) this.sink.entries(new Int32Array(kernel.memory.buffer, kernel.outBuffer(), entries), sentences);
+        this.tokensRead += entries - sentences;
+      }
+      if (status === CHUNK_DONE) break;
+      from = kernel.resumeFrom();
+      if (status === CHUNK_UNICODE) {
+        const scanner = this.scanner;
+        const n = scanner.unicodeLine(table.memory(), at + kernel.stopLine(), at + kernel.stopLineEnd());
+        lines++;
+        if (n > 0) {
+          if (this.keepTokens) this.sink.sentence(scanner.ids, n);
+          this.tokensRead += n;
+        }
+      }
+      if (table.size > this.limit) {
+        // Pruning starts a new kernel: the rest of the chunk moves to it.
+        const rest = Buffer.from(table.memory().subarray(at + from, at + length));
+        this.pruneIfFull();
+        kernel = table.kernel;
+        length = rest.length;
+        if (length === 0) break;
+        at = kernel.chunkBuffer(length);
+        memory = table.memory();
+        memory.set(rest, at);
+        from = 0;
+      }
+    }
+    return lines;
   }
 
   /** Scan a line; `lineDocs`: each non-blank line is a document (its line number goes to `docLines`, the label to `label`). */
@@ -208,8 +329,9 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
     dir: task.streamDir,
     fileName: task.streamFile,
   });
-  const lineDoc = task.lineDocs ? () => undefined : undefined;
-  const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), task.start === 0);
+  const feeder = task.lineDocs
+    ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, () => undefined, lineNo), task.start === 0)
+    : new ChunkFeeder(acc, task.start === 0);
   readRange(task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
   const size = acc.table.size;
   const spilled = acc.sink.spilled ? acc.sink.spill() : undefined;
@@ -229,7 +351,7 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   };
 }
 
-function readRange(path: string, start: number, end: number, feeder: LineFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
+function readRange(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
@@ -383,7 +505,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         }
       } else {
         const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
-        const feeder = new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true);
+        const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
         if (size !== undefined) {
           let read = 0;
           readRange(path, 0, size, feeder, chunkBytes, (n) => input.onBytes?.((read += n)));

@@ -321,6 +321,21 @@ export class TokenSink {
     if (buffer.length >= this.maxEntries) this.flush();
   }
 
+  /** Entries ready as stored (ids, SENTENCE_END after each of the `sentences` sentences), ending at a sentence end. */
+  entries(data: Int32Array, sentences: number): void {
+    const buffer = this.buffer;
+    buffer.reserve(data.length);
+    buffer.data.set(data, buffer.length);
+    buffer.length += data.length;
+    this.sentences += sentences;
+    if (buffer.length >= this.maxEntries) this.flush();
+  }
+
+  /** Entries that may still come before the buffer is flushed (at least 1, at most 2^31 − 1). */
+  room(): number {
+    return Math.max(1, Math.min(0x7fffffff, this.maxEntries - this.buffer.length));
+  }
+
   /** Another sink's stored entries, their ids mapped through `map` (DROPPED and SENTENCE_END kept). */
   appendMapped(entries: Int32Array, map: Int32Array, sentences: number): void {
     const buffer = this.buffer;

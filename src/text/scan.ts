@@ -30,7 +30,21 @@ interface ScanKernel {
   arenaBuffer(): number;
   offsetsBuffer(): number;
   lengthsBuffer(): number;
+  chunkBuffer(length: number): number;
+  scanChunk(from: number, length: number, outLimit: number, typeLimit: number): number;
+  outBuffer(): number;
+  outEntries(): number;
+  outSentenceCount(): number;
+  lineCount(): number;
+  resumeFrom(): number;
+  stopLine(): number;
+  stopLineEnd(): number;
 }
+
+/** What scanChunk returns (assembly/scan.ts). */
+export const CHUNK_DONE = 0;
+export const CHUNK_UNICODE = 1;
+export const CHUNK_PAUSED = 2;
 
 let kernelModule: WebAssembly.Module | undefined;
 
@@ -202,8 +216,8 @@ export class LineScanner {
     return n;
   }
 
-  /** A line with non-ASCII bytes: decoded, and tokenized by the regex tokenizer. */
-  private unicodeLine(bytes: Buffer, start: number, end: number): number {
+  /** A line with non-ASCII bytes: decoded (before any lookup may grow the kernel's memory), and tokenized by the regex tokenizer. */
+  unicodeLine(bytes: Uint8Array, start: number, end: number): number {
     const text = lineDecoder.decode(bytes.subarray(start, end));
     for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) this.replaced++;
     this.blank = text.trim() === '';
