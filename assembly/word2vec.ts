@@ -257,3 +257,74 @@ export function trainPiece(piece: usize, count: i32, alpha: f32): void {
   }
   if (length > 1) trainSentence(length, alpha);
 }
+
+// ---- doc2vec's distributed bag of words (PV-DBOW), src/encoders/docvec/pv-dbow.ts ----
+
+/** Negative sampling with the output rows frozen (gensim's learn_hidden=False, for inference): only ∂/∂h accumulates. */
+// @ts-ignore: decorator
+@inline
+function negativeSamplingFrozen(h: usize, word: i32, alpha: f32): void {
+  const positive = outputVectors + <usize>word * <usize>rowBytes;
+  axpy(gradient(dot(h, positive), 1, alpha), positive, hiddenGradient);
+  for (let d = 0; d < negative; d++) {
+    const target = drawNegative();
+    if (target == word) continue;
+    const output = outputVectors + <usize>target * <usize>rowBytes;
+    axpy(gradient(dot(h, output), 0, alpha), output, hiddenGradient);
+  }
+}
+
+/**
+ * One sentence of a document (already subsampled, at `sentence`): for each word, when `trainWords`,
+ * the skip-gram updates of its window (gensim's dbow_words=1, interleaved as train_document_dbow
+ * does), then the document vector at `doc` predicts the word.
+ */
+function trainDocumentSentence(length: i32, doc: usize, alpha: f32, trainWords: bool, learnOutput: bool): void {
+  for (let a = 0; a < length; a++) {
+    const word = load<i32>(sentence + (<usize>a << 2));
+    if (trainWords) {
+      const span = window - <i32>below(<u32>window);
+      const from = max(0, a - span);
+      const to = min(length - 1, a + span);
+      for (let c = from; c <= to; c++) {
+        if (c == a) continue;
+        const input = inputVectors + <usize>load<i32>(sentence + (<usize>c << 2)) * <usize>rowBytes;
+        zero(hiddenGradient);
+        negativeSampling(input, word, alpha);
+        axpy(1, hiddenGradient, input);
+      }
+    }
+    zero(hiddenGradient);
+    if (learnOutput) negativeSampling(doc, word, alpha);
+    else negativeSamplingFrozen(doc, word, alpha);
+    axpy(1, hiddenGradient, doc);
+  }
+}
+
+/**
+ * Train the document vector at byte offset `doc` on `count` entries at `piece` (a document or a
+ * part of one: vocabulary ids, -1 ending a sentence). Subsampling and sentence cuts as trainPiece.
+ * `trainWords` 0/1: skip-gram word training too; `learnOutput` 0: output rows frozen (inference).
+ */
+export function trainDocument(piece: usize, count: i32, doc: usize, alpha: f32, trainWords: i32, learnOutput: i32): void {
+  const words = trainWords != 0;
+  const learn = learnOutput != 0;
+  let length = 0;
+  for (let i = 0; i < count; i++) {
+    const word = load<i32>(piece + (<usize>i << 2));
+    if (word < 0) {
+      if (length > 0) trainDocumentSentence(length, doc, alpha, words, learn);
+      length = 0;
+      continue;
+    }
+    const keep = load<f32>(keepProbability + (<usize>word << 2));
+    if (keep < 1 && uniform() >= keep) continue;
+    store<i32>(sentence + (<usize>length << 2), word);
+    length++;
+    if (length == MAX_SENTENCE_LENGTH) {
+      trainDocumentSentence(length, doc, alpha, words, learn);
+      length = 0;
+    }
+  }
+  if (length > 0) trainDocumentSentence(length, doc, alpha, words, learn);
+}

@@ -79,7 +79,7 @@ test('a command loads its own module only; encode <method> --help loads that enc
   assert.deepEqual([...sgns.packages], ['commander']);
   const help = await loaded(['help', 'similar']);
   assert.deepEqual(commandModules(help.src), ['cli/commands/similar.js']);
-  assert.match(help.stdout, /Usage: wordspace similar \[options\] <vectors> <words\.\.\.>/);
+  assert.match(help.stdout, /Usage: wordspace similar \[options\] <vectors> \[words\.\.\.\]/);
 });
 
 class Sink extends Writable {

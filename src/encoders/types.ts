@@ -2,6 +2,7 @@ import type { Matrix } from '../core/matrix.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
 import type { Table } from '../io/table.js';
+import type { TokenizerOptions } from '../text/tokenize.js';
 
 /** One command-line option of an encoder; the CLI builds `wordspace encode <name> --help` from these. */
 export interface OptionSpec {
@@ -31,6 +32,8 @@ export interface EncodeContext {
   memory?: number;
   /** Information for the user (e.g. how many runs were spilled); not a warning. */
   note?(message: string): void;
+  /** How the corpus was tokenized, for an encoder that saves a model which must tokenize new text the same way (docvec --save-model). */
+  tokenizer?: TokenizerOptions;
 }
 
 /** Options after parsing: camelCased long option names → values. */

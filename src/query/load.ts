@@ -45,7 +45,7 @@ export async function loadQueryVectors(path: string, options: LoadOptions = {}):
   if (model) vectors = withSubwordVectors(vectors, model, options.queries ?? [], caseMode, name, hold);
   checkSomeQueryKnown(vectors, options.queries ?? [], caseMode);
   if (options.warn) for (const message of held) options.warn(message);
-  return { vectors, caseMode, answerRows, ...(model ? { model } : {}) };
+  return { vectors, caseMode, answerRows, meta: matrix.meta, ...(model ? { model } : {}) };
 }
 
 /** What loadQueryVectors returns. */
@@ -57,6 +57,8 @@ export interface QueryVectors {
    * appended after them (built from their n-grams) and are never answers themselves.
    */
   answerRows: number;
+  /** The file's metadata (e.g. the document model `similar --text` uses, meta.options.model). */
+  meta: Matrix['meta'];
   /** The fastText model the vectors come from, when they do: it builds vectors for unknown words. */
   model?: FastTextModel;
 }

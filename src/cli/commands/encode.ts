@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { DENSE_CELL_LIMIT, type Matrix } from '../../core/matrix.js';
 import { ENCODER_CATALOG, type EncoderEntry } from '../../encoders/catalog.js';
-import type { Encoder, EncoderOptions } from '../../encoders/types.js';
+import type { EncodeContext, Encoder, EncoderOptions } from '../../encoders/types.js';
+import type { SegmenterName } from '../../text/segment.js';
+import type { TokenizerName } from '../../text/tokenize.js';
 import { excessDenseCells, FORMATS, inferFormat, type Format } from '../../io/formats/common.js';
 import { DEFAULT_PRECISION, parsePrecision } from '../../io/formats/numbers.js';
 import { COUNT_FORMATS, type CountFormat } from '../../counts/write.js';
@@ -122,7 +124,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   const named = countFormat ? undefined : ((flags.format as Format | undefined) ?? formatFromName(flags.output, target, '-f'));
   if (named) await checkOutput({ output: flags.output, inputs: reads, force: flags.force, format: named });
   const progress = makeProgress(io, flags.quiet === true);
-  const context = { progress, warn: (m: string) => warn(io, m), memory: flags.memory, note: flags.quiet ? undefined : (m: string) => note(io, `wordspace: ${m}`) };
+  const context: EncodeContext = { progress, warn: (m: string) => warn(io, m), memory: flags.memory, note: flags.quiet ? undefined : (m: string) => note(io, `wordspace: ${m}`) };
   const options: EncoderOptions = {};
   const encoderKeys = new Set(encoder.options.map(optionKey));
   for (const [key, value] of Object.entries(flags)) if (!SHELL_KEYS.has(key) && encoderKeys.has(key)) options[key] = value;
@@ -138,6 +140,8 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   } else {
     if (countFormat) checkCountOutput(options);
     const corpus = flags.counts ? await countsCorpus(encoder, flags.counts, inputs, options) : await loadCorpus(inputs, flags, io, progress);
+    const read = describeInput(flags, corpus);
+    context.tokenizer = { tokenizer: read.tokenizer as TokenizerName, keepCase: read.keepCase === true, ...(read.segmenter ? { segmenter: read.segmenter as SegmenterName } : {}) };
     try {
       matrix = await encode(encoder, corpus, options, context);
     } finally {

@@ -23,7 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'vocab', term: 'vocab [options] [inputs...]', summary: 'count tokens → vocabulary', load: async () => (await import('./vocab.js')).registerVocab },
   { name: 'prepare', term: 'prepare [options] [inputs...]', summary: 'tokenize once → a compact binary corpus every command reads', load: async () => (await import('./prepare.js')).registerPrepare },
   { name: 'encode', term: 'encode', summary: 'corpus (or feature table) → matrix', load: async () => (await import('./encode.js')).registerEncode },
-  { name: 'similar', term: 'similar [options] <vectors> <words...>', summary: 'nearest neighbours of each word, by cosine similarity', load: async () => (await import('./similar.js')).registerSimilar },
+  { name: 'similar', term: 'similar [options] <vectors> [words...]', summary: 'nearest neighbours of each word, by cosine similarity', load: async () => (await import('./similar.js')).registerSimilar },
   {
     name: 'analogy',
     term: 'analogy [options] <vectors> <a> <b> <c>',

@@ -36,6 +36,9 @@ export interface MemoryLayout {
   aliasIndex: number;
   inputVectors: number;
   outputVectors: number;
+  /** Document vectors (PV-DBOW, src/encoders/docvec/pv-dbow.ts): `documents` rows after the words'; 0 rows for word2vec. */
+  documentVectors: number;
+  documents: number;
   scratch: ScratchLayout[];
   pages: number;
 }
@@ -53,6 +56,7 @@ export interface KernelExports {
   seed(low: number, high: number): void;
   sampleNegative(): number;
   trainPiece(piece: number, count: number, alpha: number): void;
+  trainDocument(piece: number, count: number, doc: number, alpha: number, trainWords: number, learnOutput: number): void;
 }
 
 /** Kernel constants, read from the module so the two sides cannot disagree. */
@@ -73,8 +77,8 @@ export function loadKernelModule(): Promise<WebAssembly.Module> {
   return loadWasmModule('word2vec', 'word2vec');
 }
 
-/** Plan the shared memory for a vocabulary, a dimension, the kernel's constants and `workers` threads. */
-export function planLayout(vocabSize: number, dim: number, workers: number, constants: KernelConstants): MemoryLayout {
+/** Plan the shared memory for a vocabulary, a dimension, the kernel's constants, `workers` threads and `documents` document vectors. */
+export function planLayout(vocabSize: number, dim: number, workers: number, constants: KernelConstants, documents = 0): MemoryLayout {
   const stride = paddedStride(dim);
   const planner = new MemoryPlanner(ALIGN);
   const take = (bytes: number): number => planner.take(bytes);
@@ -84,6 +88,7 @@ export function planLayout(vocabSize: number, dim: number, workers: number, cons
   const aliasIndex = take(vocabSize * 4);
   const inputVectors = take(vocabSize * stride * 4);
   const outputVectors = take(vocabSize * stride * 4);
+  const documentVectors = take(documents * stride * 4);
   const scratch: ScratchLayout[] = [];
   for (let w = 0; w < workers; w++) {
     scratch.push({
@@ -93,8 +98,8 @@ export function planLayout(vocabSize: number, dim: number, workers: number, cons
       hiddenGradient: take(stride * 4),
     });
   }
-  const pages = planner.pages(`${vocabSize} words × ${dim} dimensions`, 'lower --dim, or raise --min-count / set --max-vocab');
-  return { vocabSize, dim, stride, sigmoidTable, keepProbability, aliasProbability, aliasIndex, inputVectors, outputVectors, scratch, pages };
+  const pages = planner.pages(`${vocabSize} words${documents > 0 ? ` and ${documents} documents` : ''} × ${dim} dimensions`, 'lower --dim, or raise --min-count / set --max-vocab');
+  return { vocabSize, dim, stride, sigmoidTable, keepProbability, aliasProbability, aliasIndex, inputVectors, outputVectors, documentVectors, documents, scratch, pages };
 }
 
 /** A zero-filled shared memory of exactly the planned size (it never grows, so views stay valid). */
@@ -186,6 +191,16 @@ export class Kernel {
     if (entries.length > PIECE_ENTRIES) throw new Error(`word2vec kernel: a piece holds at most ${PIECE_ENTRIES} entries`);
     this.pieceView.set(entries);
     this.exports.trainPiece(this.piecePtr, entries.length, alpha);
+  }
+
+  /**
+   * Train the document vector at byte offset `doc` (a row of layout.documentVectors, or any padded
+   * row) on up to PIECE_ENTRIES entries of its document (PV-DBOW, assembly/word2vec.ts trainDocument).
+   */
+  trainDocument(entries: Int32Array, doc: number, alpha: number, trainWords: boolean, learnOutput: boolean): void {
+    if (entries.length > PIECE_ENTRIES) throw new Error(`word2vec kernel: a piece holds at most ${PIECE_ENTRIES} entries`);
+    this.pieceView.set(entries);
+    this.exports.trainDocument(this.piecePtr, entries.length, doc, alpha, trainWords ? 1 : 0, learnOutput ? 1 : 0);
   }
 
   sampleNegative(): number {

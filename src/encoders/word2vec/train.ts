@@ -114,7 +114,7 @@ function sliceBounds(stream: TokenStream, threads: number): number[] {
 }
 
 /** Input vectors uniform in [−0.5/dim, 0.5/dim] (word2vec.c); output vectors stay zero. */
-function initialiseInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, random: Random): void {
+export function initialiseInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, random: Random): void {
   const rows = new Float32Array(memory.buffer, layout.inputVectors, layout.vocabSize * layout.stride);
   for (let i = 0; i < layout.vocabSize; i++) {
     const row = i * layout.stride;
@@ -124,10 +124,10 @@ function initialiseInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout
 
 /**
  * Start one worker per input and wait for all of them. A worker that throws or exits early rejects
- * the promise with its message, and every worker is terminated.
+ * the promise with its message, and every worker is terminated. `workerUrl`: another worker script
+ * that speaks the same messages (PV-DBOW's, src/encoders/docvec/pv-worker.ts).
  */
-export function runWorkers(inputs: WorkerInput[], onProgress: () => void): Promise<void> {
-  const workerUrl = new URL('./worker.js', import.meta.url);
+export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonly T[], onProgress: () => void, workerUrl = new URL('./worker.js', import.meta.url)): Promise<void> {
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
     let settled = false;
