@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ratioText, writeRows, type TargetRow } from './rows.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORDSPACE = join(ROOT, 'bin', 'wordspace');
@@ -68,7 +69,7 @@ function best(repeat: number, measure: () => { wall: number; inner?: number }): 
 
 function main(): void {
   const { values } = parseArgs({
-    options: { vectors: { type: 'string' }, bin: { type: 'string' }, word: { type: 'string', default: 'freedom' }, repeat: { type: 'string', default: '3' } },
+    options: { vectors: { type: 'string' }, bin: { type: 'string' }, word: { type: 'string', default: 'freedom' }, repeat: { type: 'string', default: '3' }, json: { type: 'string' } },
   });
   if (!values.vectors) throw new Error('give --vectors FILE (word2vec text)');
   const repeat = Math.max(1, Number(values.repeat));
@@ -87,6 +88,7 @@ function main(): void {
       { name: 'similar bin', argv: ['similar', bin, word], file: bin, kind: 'bin' },
       { name: 'evaluate', argv: ['evaluate', values.vectors] },
     ];
+    const targetRows: TargetRow[] = [];
     for (const job of jobs) {
       const ours = best(repeat, () => seconds(process.execPath, [WORDSPACE, ...job.argv]));
       const inner = best(repeat, () => seconds(process.execPath, ['--input-type=module', '-e', IN_PROCESS, MAIN, JSON.stringify(job.argv)]));
@@ -101,9 +103,18 @@ function main(): void {
       } else if (job.file) peer = 'gensim not importable';
       const target = TARGETS[job.name]!;
       rows.push([job.name, ours.wall.toFixed(3), inner.inner!.toFixed(3), peer, peerWall, ratio, `< ${target}`, ours.wall < target ? 'pass' : 'miss']);
+      targetRows.push({
+        job: `${job.argv[0]} (${job.name === 'evaluate' ? 'every bundled set' : job.kind === 'bin' ? 'word2vec .bin' : 'word2vec text'}), whole process`,
+        ours: `${ours.wall.toFixed(3)} s`,
+        reference: peerWall === '-' ? '–' : `gensim ${peerWall} s`,
+        ratio: peerWall === '-' ? '–' : ratioText(ours.wall / Number(peerWall)),
+        target: `< ${target} s`,
+        pass: ours.wall < target,
+      });
     }
     const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
     for (const r of rows) console.log(r.map((cell, k) => cell.padEnd(widths[k]!)).join('  '));
+    writeRows(values.json, targetRows);
     console.log(`node ${process.version}, ${existsSync('/proc/cpuinfo') ? spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() : '?'} cores, best of ${repeat}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * matched settings, in one run (the machines are shared: compare ratios, not absolute times), then
  * scores every vectors file and prints one table.
  *
- *   npm run bench -- [--corpus FILE] [--methods sgns,gensim-sg,...] [--seeds 1] [--threads 2]
+ *   npm run bench:neural -- [--corpus FILE] [--methods sgns,gensim-sg,...] [--seeds 1] [--threads 2]
  *                    [--out DIR] [--peers bench/peers.py] [--evaluator evaluate.py] [--dry-run]
  *
  * The corpus defaults to the bundled speeches (data/us-speeches.txt.gz). wordspace runs as
@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
+import { ratioText, writeRows, type TargetRow } from './rows.js';
 
 interface Method {
   /** Row name in the table and vectors file name. */
@@ -40,6 +41,8 @@ interface Method {
   peer?: string;
   /** The row whose words/s this one is compared with. */
   baseline?: string;
+  /** A reference tool: extra peers.py flags (e.g. --epochs 1). */
+  peerFlags?: string[];
 }
 
 /** Every method the bench knows, in run (and table) order; add an encoder with one line. */
@@ -48,6 +51,8 @@ const METHODS: Method[] = [
   { name: 'gensim-sg', peer: 'gensim-sg', epochs: 5 },
   { name: 'cbow', encoder: 'cbow', epochs: 5, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '5', '--negative', '5', '--sample', '1e-3'], baseline: 'gensim-cbow' },
   { name: 'gensim-cbow', peer: 'gensim-cbow', epochs: 5 },
+  { name: 'sgns-1ep', encoder: 'sgns', epochs: 1, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '1', '--negative', '5', '--sample', '1e-3'], baseline: 'gensim-sg-1ep' },
+  { name: 'gensim-sg-1ep', peer: 'gensim-sg', epochs: 1, peerFlags: ['--epochs', '1'] },
   { name: 'fasttext-sg', peer: 'fasttext-sg', epochs: 5, baseline: 'gensim-sg' },
   { name: 'cooc-ppmi-svd', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0.5'] },
   { name: 'cooc-ppmi-svd-p0', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0'] },
@@ -161,7 +166,7 @@ async function trainWordspace(method: Method, corpus: string, dir: string, seed:
 
 async function trainPeer(method: Method, corpus: string, dir: string, seed: number, threads: number, peers: string): Promise<RunResult> {
   const outDir = join(dir, `peers-seed${seed}`);
-  const r = await run(PYTHON, [peers, corpus, outDir, '--methods', method.peer!, '--threads', String(threads), '--seed', String(seed)], join(dir, `${method.name}-seed${seed}.time`));
+  const r = await run(PYTHON, [peers, corpus, outDir, '--methods', method.peer!, '--threads', String(threads), '--seed', String(seed), ...(method.peerFlags ?? [])], join(dir, `${method.name}-seed${seed}.time`));
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (r.code !== 0 || !line) return { method: method.name, seed, ok: false, error: lastLine(r.stderr) };
   const report = JSON.parse(line) as { seconds: number; vectors: string };
@@ -237,6 +242,77 @@ function printTable(results: RunResult[], methods: Method[], tokens: number): vo
   for (const r of rows) console.log(r.length === 3 ? `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padStart(widths[1]!)}  ${r[2]}` : line(r));
 }
 
+/** Issue 8's (and 9's) targets over these methods: speed ratios, and quality within the seeds' noise. */
+const SPEED_TARGETS: Array<{ method: string; baseline: string; ratio: number; job: string }> = [
+  { method: 'sgns', baseline: 'gensim-sg', ratio: 1.5, job: 'encode sgns, 5 epochs: words/s' },
+  { method: 'sgns-1ep', baseline: 'gensim-sg-1ep', ratio: 1.5, job: 'encode sgns, 1 epoch: words/s' },
+  { method: 'cbow', baseline: 'gensim-cbow', ratio: 1.5, job: 'encode cbow, 5 epochs: words/s' },
+  { method: 'fasttext', baseline: 'fasttext-sub', ratio: 3, job: 'encode fasttext, 5 epochs: words/s' },
+];
+/** Quality: ours ≥ reference − allowance; `noise` allows 2 standard errors of the difference of the means (at least `floor`). */
+const QUALITY_TARGETS: Array<{ method: string; baseline: string; measure: 'ws353' | 'analogy'; job: string; allowance: 'noise' | number; floor: number }> = [
+  { method: 'sgns', baseline: 'gensim-sg', measure: 'ws353', job: 'encode sgns: WS-353 ρ', allowance: 'noise', floor: 0.005 },
+  { method: 'sgns', baseline: 'gensim-sg', measure: 'analogy', job: 'encode sgns: analogies %', allowance: 'noise', floor: 0.2 },
+  { method: 'cbow', baseline: 'gensim-cbow', measure: 'ws353', job: 'encode cbow: WS-353 ρ', allowance: 'noise', floor: 0.005 },
+  { method: 'cbow', baseline: 'gensim-cbow', measure: 'analogy', job: 'encode cbow: analogies %', allowance: 0.5, floor: 0 },
+  { method: 'fasttext', baseline: 'fasttext-sub', measure: 'ws353', job: 'encode fasttext: WS-353 ρ', allowance: 0, floor: 0 },
+  { method: 'fasttext', baseline: 'fasttext-sub', measure: 'analogy', job: 'encode fasttext: analogies %', allowance: 0, floor: 0 },
+];
+
+const sd = (xs: number[]): number => {
+  const m = mean(xs)!;
+  return xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
+
+function targetRows(results: RunResult[], methods: Method[], tokens: number): TargetRow[] {
+  const has = (name: string): boolean => methods.some((m) => m.name === name);
+  const ok = (name: string): RunResult[] => results.filter((r) => r.method === name && r.ok);
+  const wps = (name: string): number | undefined => {
+    const m = methods.find((x) => x.name === name)!;
+    return mean(ok(name).map((r) => (tokens * m.epochs) / r.seconds!));
+  };
+  const rows: TargetRow[] = [];
+  for (const t of SPEED_TARGETS) {
+    if (!has(t.method) || !has(t.baseline)) continue;
+    const ours = wps(t.method);
+    const ref = wps(t.baseline);
+    const n = ok(t.method).length;
+    rows.push({
+      job: t.job,
+      ours: ours === undefined ? 'failed' : `${Math.round(ours / 1000)}k`,
+      reference: ref === undefined ? 'not run' : `${t.baseline} ${Math.round(ref / 1000)}k`,
+      ratio: ours && ref ? ratioText(ours / ref) : '–',
+      target: `≥ ${t.ratio}× ${t.baseline}`,
+      pass: ours && ref ? ours / ref >= t.ratio : undefined,
+      note: `mean of ${n} run${n === 1 ? '' : 's'}; ours: whole process, ${t.baseline}: its training call`,
+    });
+  }
+  for (const t of QUALITY_TARGETS) {
+    if (!has(t.method) || !has(t.baseline)) continue;
+    const scale = t.measure === 'analogy' ? 100 : 1;
+    const values = (name: string): number[] => ok(name).flatMap((r) => (r[t.measure] === undefined ? [] : [r[t.measure]! * scale]));
+    const ours = values(t.method);
+    const ref = values(t.baseline);
+    const digits = t.measure === 'analogy' ? 1 : 3;
+    if (ours.length === 0 || ref.length === 0) {
+      rows.push({ job: t.job, ours: ours.length ? mean(ours)!.toFixed(digits) : 'not scored', reference: ref.length ? mean(ref)!.toFixed(digits) : 'not scored', ratio: '–', target: '', pass: undefined });
+      continue;
+    }
+    const allowance = t.allowance === 'noise' ? Math.max(t.floor, 2 * Math.sqrt(sd(ours) ** 2 / ours.length + sd(ref) ** 2 / ref.length)) : t.allowance;
+    const diff = mean(ours)! - mean(ref)!;
+    rows.push({
+      job: t.job,
+      ours: `${mean(ours)!.toFixed(digits)} ± ${sd(ours).toFixed(digits)}`,
+      reference: `${t.baseline} ${mean(ref)!.toFixed(digits)} ± ${sd(ref).toFixed(digits)}`,
+      ratio: `${diff >= 0 ? '+' : ''}${diff.toFixed(digits)}`,
+      target: allowance === 0 ? `≥ ${t.baseline}` : `≥ ${t.baseline} − ${allowance.toFixed(digits)}${t.allowance === 'noise' ? ' (seed noise)' : ''}`,
+      pass: diff >= -allowance,
+      note: `${ours.length} and ${ref.length} seeds`,
+    });
+  }
+  return rows;
+}
+
 /**
  * Why each reference method cannot run here (absent when it can): no peers script, no Python, or
  * the tool missing (`peers.py --check` knows). A peers script without --check is trusted.
@@ -266,11 +342,12 @@ async function main(): Promise<void> {
       evaluator: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
+      json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--corpus FILE] [--methods a,b] [--seeds N] [--threads N] [--out DIR] [--keep] [--peers PATH/peers.py] [--evaluator PATH/evaluate.py] [--dry-run]');
+    console.log('usage: npm run bench:neural -- [--corpus FILE] [--methods a,b] [--seeds N] [--threads N] [--out DIR] [--keep] [--peers PATH/peers.py] [--evaluator PATH/evaluate.py] [--dry-run]');
     console.log(`corpus: default ${DEFAULT_CORPUS}`);
     console.log(`methods: ${METHODS.map((m) => m.name).join(', ')}`);
     return;
@@ -324,6 +401,7 @@ async function main(): Promise<void> {
     }
   }
   printTable(results, methods, tokens);
+  writeRows(values.json, targetRows(results, methods, tokens));
   if (!values.keep && !values.out) rmSync(dir, { recursive: true, force: true });
 }
 

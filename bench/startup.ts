@@ -14,8 +14,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ratioText, writeRows } from './rows.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, json: { type: 'string' } } });
 const rounds = Math.max(3, Number(values.rounds));
 const TARGET = 1.5;
 const bin = resolve(new URL('../../bin/wordspace', import.meta.url).pathname);
@@ -63,3 +64,12 @@ jobs.forEach((job, i) => {
   const verdict = job.name === 'wordspace --version' ? (ratio <= TARGET ? `  pass (≤ ${TARGET}×)` : `  miss (> ${TARGET}×)`) : '';
   process.stdout.write(`${job.name.padEnd(34)}${med.toFixed(1).padStart(10)}${min.toFixed(1).padStart(9)}${ratio.toFixed(2).padStart(17)}${(min / base.min).toFixed(2).padStart(14)}${verdict}\n`);
 });
+const version = median(times[1]!);
+writeRows(values.json, [{
+  job: 'wordspace --version (median of interleaved rounds)',
+  ours: `${version.toFixed(0)} ms`,
+  reference: `node -e 0: ${base.median.toFixed(0)} ms`,
+  ratio: ratioText(version / base.median),
+  target: `≤ ${TARGET}× node -e 0`,
+  pass: version / base.median <= TARGET,
+}]);
