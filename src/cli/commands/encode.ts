@@ -119,7 +119,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
   const countFormat = countOutputFormat(encoder, flags);
   refuseBinaryOnTerminal(flags.output, countFormat === 'counts' ? 'binary' : (flags.format as Format | undefined), io);
   const corpusInputs = flags.counts ? [flags.counts] : inputs.length > 0 ? inputs : ['-'];
-  const reads = encoder.input === 'table' ? inputs : [...corpusInputs, flags.vocab];
+  const reads = encoder.input === 'table' ? inputs : [...corpusInputs, flags.vocab, typeof flags.init === 'string' ? flags.init : undefined];
   const target = await checkOutput({ output: flags.output, inputs: reads, force: flags.force, ...(flags.format === 'projector' ? { format: 'projector' as const } : {}) });
   const named = countFormat ? undefined : ((flags.format as Format | undefined) ?? formatFromName(flags.output, target, '-f'));
   if (named) await checkOutput({ output: flags.output, inputs: reads, force: flags.force, format: named });

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
+import { UsageError } from '../../core/errors.js';
 import { DenseMatrix, makeMeta } from '../../core/matrix.js';
 import { integer, number } from '../../core/parse.js';
 import { DEFAULT_SEED } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
 import { parseWindow } from '../cooc.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from '../types.js';
+import { applyInit, INIT_VOCABULARIES, readInitVectors, type InitVocabulary } from './init.js';
 import { NEGATIVE_POWER } from './tables.js';
 import { trainWord2Vec, type Word2VecParams } from './train.js';
 
@@ -36,6 +38,8 @@ function word2vecOptions(lr: number): OptionSpec[] {
     { flags: '--epochs <n>', description: 'passes over the corpus', default: WORD2VEC_DEFAULTS.epochs, parse: integer('--epochs', 1), aliases: ['--iter', '--epoch'] },
     { flags: '--threads <n>', description: 'training threads; only --threads 1 is reproducible run to run', default: availableParallelism(), defaultDescription: `all cores, ${availableParallelism()} here`, parse: integer('--threads', 1, MAX_THREADS), aliases: ['--thread'] },
     { flags: '--seed <n>', description: 'random seed (initial vectors, subsampling, windows, negative samples)', default: DEFAULT_SEED, parse: integer('--seed', 0) },
+    { flags: '--init <file>', description: 'continue training: start from these word vectors (any format wordspace reads); --dim comes from them' },
+    { flags: '--init-vocab <which>', description: 'with --init: the vocabulary is the corpus\'s plus every word of the file (union) or the corpus\'s alone', default: 'union', choices: INIT_VOCABULARIES },
   ];
 }
 
@@ -54,12 +58,28 @@ function params(options: EncoderOptions, cbow: boolean): Word2VecParams {
   };
 }
 
-async function encode(method: 'sgns' | 'cbow', corpus: Corpus, options: EncoderOptions, context: EncodeContext): Promise<DenseMatrix> {
+async function encode(method: 'sgns' | 'cbow', given: Corpus, options: EncoderOptions, context: EncodeContext): Promise<DenseMatrix> {
   const p = params(options, method === 'cbow');
+  let corpus = given;
+  let initMeta: Record<string, unknown> | undefined;
+  if (options.init !== undefined) {
+    if (typeof options.init !== 'string') throw new UsageError('the init option must be a file name');
+    const mode = (options.initVocab ?? 'union') as InitVocabulary;
+    if (!INIT_VOCABULARIES.includes(mode)) throw new UsageError(`--init-vocab must be one of ${INIT_VOCABULARIES.join(', ')}`);
+    const matrix = await readInitVectors(options.init, context.warn);
+    // --dim comes from the file; one other than the default that disagrees with it is an error.
+    const dimGiven = p.dim !== WORD2VEC_DEFAULTS.dim ? p.dim : undefined;
+    const applied = applyInit(given, matrix, mode, dimGiven, options.init);
+    corpus = applied.corpus;
+    p.dim = applied.vectors.dim;
+    p.init = applied.vectors;
+    initMeta = { init: options.init, initVocab: mode, initMatched: applied.vectors.matched, initAdded: applied.vectors.added, initFresh: applied.vectors.fresh };
+    context.note?.(`--init ${options.init}: ${applied.vectors.matched.toLocaleString('en-US')} of the corpus's ${given.vocab.size.toLocaleString('en-US')} words start from it, ${applied.vectors.fresh.toLocaleString('en-US')} at random${mode === 'union' ? `; ${applied.vectors.added.toLocaleString('en-US')} of its words not in the corpus kept as they are` : ''}`);
+  }
   const result = await trainWord2Vec(corpus, p, context.progress);
-  const { cbow: _architecture, alpha: lr, ...rest } = p;
+  const { cbow: _architecture, alpha: lr, init: _init, ...rest } = p;
   // meta.options uses the flag names: the learning rate is `lr` (word2vec.c's -alpha).
-  const effectiveOptions: Record<string, unknown> = { ...rest, lr, threads: result.threads, negativePower: NEGATIVE_POWER };
+  const effectiveOptions: Record<string, unknown> = { ...rest, lr, threads: result.threads, negativePower: NEGATIVE_POWER, ...initMeta };
   if (method === 'cbow') effectiveOptions.cbowMean = true;
   const meta = makeMeta(method, effectiveOptions, {
     seed: p.seed,

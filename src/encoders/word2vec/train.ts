@@ -10,6 +10,7 @@ import {
 } from './kernel.js';
 import { learningRate } from './schedule.js';
 import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from './tables.js';
+import type { InitialVectors } from './init.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
 /** A thread gets at least one piece of work; smaller corpora use fewer threads. */
@@ -25,6 +26,8 @@ export interface Word2VecParams {
   epochs: number;
   threads: number;
   seed: number;
+  /** Starting input vectors for some words (`--init`, src/encoders/word2vec/init.ts); the rest start at random. */
+  init?: InitialVectors;
 }
 
 export interface Word2VecResult {
@@ -61,6 +64,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
   });
   const random = new Random(params.seed);
   initialiseInputVectors(memory, layout, random);
+  if (params.init) setInputVectors(memory, layout, params.init);
 
   const bounds = sliceBounds(stream, threads);
   const counter = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
@@ -119,6 +123,14 @@ export function initialiseInputVectors(memory: WebAssembly.Memory, layout: Memor
   for (let i = 0; i < layout.vocabSize; i++) {
     const row = i * layout.stride;
     for (let k = 0; k < layout.dim; k++) rows[row + k] = (random.next() - 0.5) / layout.dim;
+  }
+}
+
+/** Overwrite the input rows of the words that have a starting vector. */
+function setInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, init: InitialVectors): void {
+  const rows = new Float32Array(memory.buffer, layout.inputVectors, layout.vocabSize * layout.stride);
+  for (let i = 0; i < layout.vocabSize; i++) {
+    if (init.has[i] === 1) rows.set(init.data.subarray(i * layout.dim, (i + 1) * layout.dim), i * layout.stride);
   }
 }
 
