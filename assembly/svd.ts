@@ -193,3 +193,16 @@ export function rotateRows(basis: usize, n: i32, count: i32, y: usize, width: i3
     for (let r = 0; r < rows; r++) store<f64>(vb + (<usize>r << 3), load<f64>(sc + <usize>r * rowBytes));
   }
 }
+
+/** rotateRows over the row blocks of `block` rows that start in [r0, r1) (r1 capped at n). */
+export function rotateBlocks(basis: usize, n: i32, count: i32, y: usize, width: i32, stride: i32, scratch: usize, r0: i32, r1: i32, block: i32): void {
+  for (let r = r0; r < r1; r += block) rotateRows(basis, n, count, y, width, stride, scratch, r, min(n, r + block));
+}
+
+/** y[i] += x[i] for i ∈ [0, n) (the helper thread's share of a Gram product). */
+export function addInto(x: usize, y: usize, n: i32): void {
+  const bytes = <usize>n << 3;
+  const simd = bytes & ~(<usize>15);
+  for (let k: usize = 0; k < simd; k += 16) v128.store(y + k, f64x2.add(v128.load(y + k), v128.load(x + k)));
+  if (simd < bytes) store<f64>(y + simd, load<f64>(y + simd) + load<f64>(x + simd));
+}

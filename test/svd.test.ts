@@ -287,48 +287,56 @@ test('wasm SVD kernels: BᵀB·x, B·x, projection and rotation equal the TypeSc
   const b = toCsr(m);
   const n = b.nCols;
   const size = 9;
-  const kernels = new WasmSvdKernels(b, (size + 1) * n, size);
-  const basis = kernels.basis((size + 1) * n);
-  const w = kernels.vector(n);
-  for (let i = 0; i < basis.length; i++) basis[i] = Math.cos(0.37 * i);
-  const x = basis.subarray(2 * n, 3 * n);
-  // Reference: Bᵀ·(B·x) with the TypeScript products.
-  const middle = new Float64Array(b.nRows);
-  const expected = new Float64Array(n);
-  multiplyVector(b, x, middle);
-  multiplyVector(transposeCsr(b), middle, expected);
-  kernels.apply(x, w);
-  assert.ok(maxDifference(w, expected) < 1e-12, 'BᵀB·x');
-  const product = new Float64Array(b.nRows);
-  kernels.multiply(x, product);
-  assert.ok(maxDifference(product, middle) < 1e-12, 'B·x');
+  for (const threads of [1, 2]) {
+    const kernels = new WasmSvdKernels(b, (size + 1) * n, size, threads);
+    const basis = kernels.basis((size + 1) * n);
+    const w = kernels.vector(n);
+    for (let i = 0; i < basis.length; i++) basis[i] = Math.cos(0.37 * i);
+    const x = basis.subarray(2 * n, 3 * n);
+    // Reference: Bᵀ·(B·x) with the TypeScript products.
+    const middle = new Float64Array(b.nRows);
+    const expected = new Float64Array(n);
+    multiplyVector(b, x, middle);
+    multiplyVector(transposeCsr(b), middle, expected);
+    kernels.apply(x, w);
+    assert.ok(maxDifference(w, expected) < 1e-12, 'BᵀB·x');
+    const product = new Float64Array(b.nRows);
+    kernels.multiply(x, product);
+    assert.ok(maxDifference(product, middle) < 1e-12, 'B·x');
 
-  const referenceBasis = Float64Array.from(basis);
-  const referenceW = Float64Array.from(w);
-  const coefficients = [new Float64Array(size + 1), new Float64Array(size + 1)];
-  const scratch = [new Float64Array(size + 1), new Float64Array(size + 1)];
-  kernels.projectOut(basis, n, 7, w, coefficients[0]!, scratch[0]!);
-  projectOut(referenceBasis, n, 7, referenceW, coefficients[1]!, scratch[1]!);
-  assert.ok(maxDifference(w, referenceW) < 1e-11, 'projected w');
-  assert.ok(maxDifference(coefficients[0]!, coefficients[1]!) < 1e-11, 'coefficients');
+    const referenceBasis = Float64Array.from(basis);
+    const referenceW = Float64Array.from(w);
+    const coefficients = [new Float64Array(size + 1), new Float64Array(size + 1)];
+    const scratch = [new Float64Array(size + 1), new Float64Array(size + 1)];
+    kernels.projectOut(basis, n, 7, w, coefficients[0]!, scratch[0]!);
+    projectOut(referenceBasis, n, 7, referenceW, coefficients[1]!, scratch[1]!);
+    assert.ok(maxDifference(w, referenceW) < 1e-11, 'projected w');
+    assert.ok(maxDifference(coefficients[0]!, coefficients[1]!) < 1e-11, 'coefficients');
 
-  for (const width of [5, 4]) {
-    const y = Float64Array.from({ length: size * width }, (_, i) => Math.sin(1 + 0.5 * i));
-    kernels.rotateBasis(basis, n, size, y, width);
-    rotateBasis(referenceBasis, n, size, y, width, new Float64Array(ROW_BLOCK * width));
-    assert.ok(maxDifference(basis, referenceBasis) < 1e-11, `rotation of width ${width}`);
+    for (const width of [5, 4]) {
+      const y = Float64Array.from({ length: size * width }, (_, i) => Math.sin(1 + 0.5 * i));
+      kernels.rotateBasis(basis, n, size, y, width);
+      rotateBasis(referenceBasis, n, size, y, width, new Float64Array(ROW_BLOCK * width));
+      assert.ok(maxDifference(basis, referenceBasis) < 1e-11, `rotation of width ${width}`);
+    }
+    kernels.close();
   }
 });
 
 test('lanczos: the wasm kernels give the TypeScript kernels\' S, U and V to rounding (300 × 200 restarting, tall and wide)', () => {
   for (const m of [sparseFrom(300, 200, formulaC), sparseFrom(200, 300, (i, j) => formulaC(j, i))]) {
     const options = { dim: 5, eig: 0, seed: 1, oversample: 8 };
-    const fast = truncatedSvd(m, { ...options, kernels: 'wasm' });
     const reference = truncatedSvd(m, { ...options, kernels: 'typescript' });
     assert.ok((reference.info.restarts ?? 0) >= 1);
-    assert.deepEqual(fast.info, reference.info);
-    assert.ok(maxDifference(fast.S, reference.S) < 1e-9 * reference.S[0]!, 'S');
-    assert.ok(maxDifference(fast.U, reference.U) < 1e-7, 'U');
-    assert.ok(maxDifference(fast.V!, reference.V!) < 1e-7, 'V');
+    for (const threads of [1, 2]) {
+      const fast = truncatedSvd(m, { ...options, kernels: 'wasm', threads });
+      assert.deepEqual(fast.info, reference.info);
+      assert.ok(maxDifference(fast.S, reference.S) < 1e-9 * reference.S[0]!, `S, ${threads} threads`);
+      assert.ok(maxDifference(fast.U, reference.U) < 1e-7, `U, ${threads} threads`);
+      assert.ok(maxDifference(fast.V!, reference.V!) < 1e-7, `V, ${threads} threads`);
+    }
+    // Two threads split every product the same way each run: the same bytes.
+    const again = [truncatedSvd(m, { ...options, threads: 2 }), truncatedSvd(m, { ...options, threads: 2 })];
+    assert.deepEqual(again[0]!.U, again[1]!.U);
   }
 });

@@ -13,10 +13,11 @@ import { DenseMatrix, type SparseMatrix } from '../core/matrix.js';
 import { silentProgress, type Progress } from '../core/progress.js';
 import { Random } from '../core/random.js';
 import { basisToRows } from './dense.js';
-import { largestEigenpairs } from './lanczos.js';
+import { largestEigenpairs, type LanczosKernels } from './lanczos.js';
 import { randomizedSvd } from './randomized.js';
 import { multiplyVector, toCsr, transposeCsr, type Csr } from './sparse.js';
-import { WasmSvdKernels } from './wasm-svd.js';
+import { PARALLEL_MIN_NONZEROS, WasmSvdKernels } from './wasm-svd.js';
+import { availableParallelism } from 'node:os';
 
 export const SVD_ALGORITHMS = ['lanczos', 'randomized'] as const;
 /** The kernels Lanczos runs on: WebAssembly SIMD (wasm-svd.ts) or the pure-TypeScript reference. */
@@ -46,6 +47,12 @@ export interface SvdOptions {
   computeV?: boolean;
   /** Lanczos: the kernels (default 'wasm'; 'typescript' is the reference they are tested against). */
   kernels?: SvdKernels;
+  /**
+   * Lanczos with the wasm kernels: threads sharing each product (1 or 2; default 2 when the machine
+   * has two cores and the matrix has PARALLEL_MIN_NONZEROS or more, else 1). The split is fixed, so a
+   * given thread count gives the same bytes run to run.
+   */
+  threads?: number;
 }
 
 export interface SvdInfo {
@@ -135,7 +142,8 @@ function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progres
   if ((options.kernels ?? 'wasm') === 'wasm') {
     const b = onColumns ? a : transposeCsr(a);
     const size = Math.min(basisSize, dimension);
-    kernels = new WasmSvdKernels(b, (size + 1) * dimension, size);
+    const threads = options.threads ?? (b.indptr[b.nRows]! >= PARALLEL_MIN_NONZEROS ? Math.min(2, availableParallelism()) : 1);
+    kernels = new WasmSvdKernels(b, (size + 1) * dimension, size, Math.min(2, Math.max(1, threads)));
     apply = kernels.apply;
     multiplyOther = (x, out) => kernels!.multiply(x, out);
   } else {
@@ -151,6 +159,17 @@ function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progres
     };
     multiplyOther = (x, out) => multiplyVector(first, x, out);
   }
+  try {
+    return lanczosOn(apply, multiplyOther, kernels, onColumns, dimension, otherSize, k, basisSize, oversample, tolerance, random, progress);
+  } finally {
+    kernels?.close();
+  }
+}
+
+function lanczosOn(
+  apply: (x: Float64Array, y: Float64Array) => void, multiplyOther: (x: Float64Array, out: Float64Array) => void, kernels: LanczosKernels | undefined,
+  onColumns: boolean, dimension: number, otherSize: number, k: number, basisSize: number, oversample: number, tolerance: number, random: Random, progress: Progress,
+): SvdResult {
   const eigen = largestEigenpairs(apply, dimension, {
     count: k,
     basisSize,

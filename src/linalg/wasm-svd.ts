@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.js';
 import { createSharedMemory, MemoryPlanner } from '../encoders/wasm/memory.js';
 import { ROW_BLOCK } from './dense.js';
@@ -18,13 +19,43 @@ import type { Csr } from './sparse.js';
 /** f64x2 loads: 16-byte aligned blocks. */
 const ALIGN = 16;
 
-interface SvdExports {
+export interface SvdExports {
+  rotateBlocks(basis: number, n: number, count: number, y: number, width: number, stride: number, scratch: number, r0: number, r1: number, block: number): void;
+  addInto(x: number, y: number, n: number): void;
   gramRows(indptr: number, indices: number, values: number, rowStart: number, rowEnd: number, x: number, y: number): void;
   multiplyRows(indptr: number, indices: number, values: number, rowStart: number, rowEnd: number, x: number, y: number): void;
   basisDots(basis: number, n: number, j0: number, j1: number, w: number, out: number): void;
   basisSubtract(basis: number, n: number, count: number, c: number, w: number, r0: number, r1: number): void;
   rotateRows(basis: number, n: number, count: number, y: number, width: number, stride: number, scratch: number, r0: number, r1: number): void;
 }
+
+/** Requests to the helper thread (svd-worker.ts). */
+export const Op = { Exit: 0, Gram: 1, Multiply: 2, Dots: 3, Subtract: 4, Rotate: 5 } as const;
+export type Op = (typeof Op)[keyof typeof Op];
+
+/**
+ * The control block, Int32 words in the shared memory: the main thread writes the op and its
+ * arguments, then bumps `request`; the helper runs its share and stores that request number in
+ * `done` (or `failed`).
+ */
+export const CONTROL = { request: 0, done: 1, op: 2, args: 4, words: 16, failed: -1 } as const;
+
+export interface SvdWorkerInput {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte offset of the control block. */
+  control: number;
+}
+
+/**
+ * The main thread polls the helper's answer this many times before it sleeps in Atomics.wait: a
+ * share takes milliseconds, and a sleep/wake-up costs tens of microseconds (more on a loaded machine).
+ */
+const SPIN_CHECKS = 2000;
+/** A helper that has not answered in this long is gone (killed, out of memory): fail rather than hang. */
+const HELPER_TIMEOUT_MS = 10 * 60 * 1000;
+/** Below this many non-zeros a helper thread costs more (starting it) than it saves. */
+export const PARALLEL_MIN_NONZEROS = 200_000;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -63,12 +94,23 @@ export class WasmSvdKernels implements LanczosKernels {
   private readonly outputAt: number;
   private readonly n: number;
   private readonly rows: number;
+  /** The helper's Gram accumulator and rotation scratch. */
+  private readonly helperSumAt: number;
+  private readonly helperScratchAt: number;
+  private readonly controlAt: number;
+  private readonly control: Int32Array;
+  /** Rows [0, splitRow) of B are the main thread's share of a product, the rest the helper's (half the non-zeros each). */
+  private readonly splitRow: number;
+  private worker: Worker | undefined;
+  private requests = 0;
   private basisHandedOut = false;
 
+  /** `threads`: 1, or 2 (the main thread and one helper sharing the memory). */
   constructor(
-    private readonly b: Csr,
+    b: Csr,
     private readonly basisLength: number,
     maxWidth: number,
+    threads = 1,
   ) {
     const n = b.nCols;
     this.n = n;
@@ -86,6 +128,9 @@ export class WasmSvdKernels implements LanczosKernels {
     this.rotationScratchAt = planner.take(ROW_BLOCK * stride * 8);
     this.inputAt = planner.take(Math.max(n, b.nRows) * 8);
     this.outputAt = planner.take(Math.max(n, b.nRows) * 8);
+    this.helperSumAt = planner.take(n * 8);
+    this.helperScratchAt = planner.take(ROW_BLOCK * stride * 8);
+    this.controlAt = planner.take(CONTROL.words * 4);
     const pages = planner.pages(`the truncated SVD of a ${b.nRows} × ${b.nCols} matrix with ${nnz} non-zeros`, 'lower --dim, or raise --min-count / set --max-vocab');
     this.memory = createSharedMemory(pages);
     const instance = new WebAssembly.Instance(svdModule(), { env: { memory: this.memory, abort: () => {} } });
@@ -94,6 +139,48 @@ export class WasmSvdKernels implements LanczosKernels {
     new Int32Array(buffer, this.indptr, b.nRows + 1).set(b.indptr.subarray(0, b.nRows + 1));
     new Int32Array(buffer, this.indices, nnz).set(b.indices.subarray(0, nnz));
     new Float64Array(buffer, this.values, nnz).set(b.values.subarray(0, nnz));
+    this.control = new Int32Array(buffer, this.controlAt, CONTROL.words);
+    let split = 0;
+    while (split < b.nRows && b.indptr[split]! < nnz / 2) split++;
+    this.splitRow = split;
+    if (threads > 1) {
+      const workerData: SvdWorkerInput = { module: svdModule(), memory: this.memory, control: this.controlAt };
+      this.worker = new Worker(new URL('./svd-worker.js', import.meta.url), { workerData });
+      this.worker.unref();
+    }
+  }
+
+  /** Stop the helper thread (the kernels then run on the main thread only). */
+  close(): void {
+    if (!this.worker) return;
+    this.post(Op.Exit, []);
+    this.worker = undefined;
+  }
+
+  /** Hand the helper a request. */
+  private post(op: Op, args: number[]): void {
+    const control = this.control;
+    control[CONTROL.op] = op;
+    for (let i = 0; i < args.length; i++) control[CONTROL.args + i] = args[i]!;
+    Atomics.store(control, CONTROL.request, ++this.requests);
+    Atomics.notify(control, CONTROL.request);
+  }
+
+  /** Wait until the helper has finished the last request. */
+  private join(): void {
+    const control = this.control;
+    const want = this.requests;
+    for (let spin = 0; spin < SPIN_CHECKS; spin++) if (Atomics.load(control, CONTROL.done) === want) return;
+    const deadline = Date.now() + HELPER_TIMEOUT_MS;
+    for (;;) {
+      const done = Atomics.load(control, CONTROL.done);
+      if (done === want) return;
+      if (done === CONTROL.failed || Date.now() > deadline) {
+        this.worker = undefined;
+        throw new Error('internal: the SVD helper thread failed');
+      }
+      Atomics.wait(control, CONTROL.done, done, 1000);
+    }
   }
 
   private f64(at: number, length: number): Float64Array {
@@ -117,17 +204,38 @@ export class WasmSvdKernels implements LanczosKernels {
     return this.f64(this.workAt, length);
   }
 
-  /** y = BᵀB·x. */
+  /** y = BᵀB·x: with a helper, each thread sums its rows' share, then the helper's is added in. */
   apply = (x: Float64Array, y: Float64Array): void => {
     y.fill(0);
-    this.kernel.gramRows(this.indptr, this.indices, this.values, 0, this.rows, this.address(x), this.address(y));
+    const xAt = this.address(x);
+    const yAt = this.address(y);
+    if (!this.worker) {
+      this.kernel.gramRows(this.indptr, this.indices, this.values, 0, this.rows, xAt, yAt);
+      return;
+    }
+    this.post(Op.Gram, [this.indptr, this.indices, this.values, this.splitRow, this.rows, xAt, this.helperSumAt, this.n]);
+    this.kernel.gramRows(this.indptr, this.indices, this.values, 0, this.splitRow, xAt, yAt);
+    this.join();
+    this.kernel.addInto(this.helperSumAt, yAt, this.n);
   };
 
   projectOut(basis: Float64Array, n: number, count: number, w: Float64Array, coefficients: Float64Array, scratch: Float64Array): void {
     const basisAt = this.address(basis);
     const wAt = this.address(w);
-    this.kernel.basisDots(basisAt, n, 0, count, wAt, this.coefficientsAt);
-    this.kernel.basisSubtract(basisAt, n, count, this.coefficientsAt, wAt, 0, n);
+    if (this.worker) {
+      // Dots: each thread a half of the vectors; the update: each thread a half of the entries.
+      const half = count >> 1;
+      this.post(Op.Dots, [basisAt, n, half, count, wAt, this.coefficientsAt]);
+      this.kernel.basisDots(basisAt, n, 0, half, wAt, this.coefficientsAt);
+      this.join();
+      const middle = n >> 1;
+      this.post(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt, middle, n]);
+      this.kernel.basisSubtract(basisAt, n, count, this.coefficientsAt, wAt, 0, middle);
+      this.join();
+    } else {
+      this.kernel.basisDots(basisAt, n, 0, count, wAt, this.coefficientsAt);
+      this.kernel.basisSubtract(basisAt, n, count, this.coefficientsAt, wAt, 0, n);
+    }
     const found = this.f64(this.coefficientsAt, count);
     for (let j = 0; j < count; j++) {
       coefficients[j]! += found[j]!;
@@ -143,15 +251,24 @@ export class WasmSvdKernels implements LanczosKernels {
       if (stride > width) rotation[j * stride + width] = 0;
     }
     const basisAt = this.address(basis);
-    for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
-      this.kernel.rotateRows(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, r0, Math.min(n, r0 + ROW_BLOCK));
-    }
+    // Whole row blocks to each thread: the first half of the blocks here, the rest on the helper.
+    const blocks = Math.ceil(n / ROW_BLOCK);
+    const middle = this.worker ? Math.ceil(blocks / 2) * ROW_BLOCK : n;
+    if (this.worker && middle < n) {
+      this.post(Op.Rotate, [basisAt, n, count, this.rotationAt, width, stride, this.helperScratchAt, middle, n, ROW_BLOCK]);
+      this.kernel.rotateBlocks(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, 0, middle, ROW_BLOCK);
+      this.join();
+    } else this.kernel.rotateBlocks(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, 0, n, ROW_BLOCK);
   }
 
   /** out = B·x (x has B.nCols entries, out B.nRows). */
   multiply(x: Float64Array, out: Float64Array): void {
     this.f64(this.inputAt, this.n).set(x);
-    this.kernel.multiplyRows(this.indptr, this.indices, this.values, 0, this.rows, this.inputAt, this.outputAt);
+    if (this.worker) {
+      this.post(Op.Multiply, [this.indptr, this.indices, this.values, this.splitRow, this.rows, this.inputAt, this.outputAt]);
+      this.kernel.multiplyRows(this.indptr, this.indices, this.values, 0, this.splitRow, this.inputAt, this.outputAt);
+      this.join();
+    } else this.kernel.multiplyRows(this.indptr, this.indices, this.values, 0, this.rows, this.inputAt, this.outputAt);
     out.set(this.f64(this.outputAt, this.rows));
   }
 }
