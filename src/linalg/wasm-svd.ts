@@ -7,10 +7,8 @@
  *
  * The pure-TypeScript kernels (dense.ts, sparse.ts) stay the reference; test/svd.test.ts runs both.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../core/errors.js';
+import { loadWasmModuleSync } from '../encoders/wasm/load-sync.js';
 import { createSharedMemory, MemoryPlanner } from '../encoders/wasm/memory.js';
 import { ROW_BLOCK } from './dense.js';
 import type { LanczosKernels } from './lanczos.js';
@@ -57,23 +55,8 @@ const HELPER_TIMEOUT_MS = 10 * 60 * 1000;
 /** Below this many non-zeros a helper thread costs more (starting it) than it saves. */
 export const PARALLEL_MIN_NONZEROS = 200_000;
 
-let compiled: WebAssembly.Module | undefined;
-
-/** Compile dist/wasm/svd.wasm once per process, synchronously (the SVD is a synchronous call). */
-function svdModule(): WebAssembly.Module {
-  if (!compiled) {
-    // From dist/src/linalg/ to dist/wasm/.
-    const path = fileURLToPath(new URL('../../wasm/svd.wasm', import.meta.url));
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch (err) {
-      throw new InputError(`cannot load the SVD kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
-    }
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
-}
+/** The compiled assembly/svd.ts. */
+const svdModule = (): WebAssembly.Module => loadWasmModuleSync('svd', 'SVD');
 
 /**
  * Lanczos kernels on BᵀB in WebAssembly. `basisLength` is the basis's length in doubles

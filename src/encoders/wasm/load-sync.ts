@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../core/errors.js';
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/**
+ * Compile dist/wasm/<name>.wasm once per process, synchronously: for kernels called from synchronous
+ * code (the truncated SVD, co-occurrence counting). The modules are a few kilobytes, so compiling
+ * them on the calling thread costs well under a millisecond. `label` names the kernel in the error
+ * when the build is missing.
+ */
+export function loadWasmModuleSync(name: string, label: string): WebAssembly.Module {
+  let module = modules.get(name);
+  if (!module) {
+    // From dist/src/encoders/wasm/ to dist/wasm/.
+    const path = fileURLToPath(new URL(`../../../wasm/${name}.wasm`, import.meta.url));
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (err) {
+      throw new InputError(`cannot load the ${label} kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
+    }
+    module = new WebAssembly.Module(bytes);
+    modules.set(name, module);
+  }
+  return module;
+}
