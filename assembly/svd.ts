@@ -206,3 +206,32 @@ export function addInto(x: usize, y: usize, n: i32): void {
   for (let k: usize = 0; k < simd; k += 16) v128.store(y + k, f64x2.add(v128.load(y + k), v128.load(x + k)));
   if (simd < bytes) store<f64>(y + simd, load<f64>(y + simd) + load<f64>(x + simd));
 }
+
+/**
+ * Y = B·X for the rows [rowStart, rowEnd): X is nCols × stride row-major, Y rows × stride (stride
+ * even; padding lanes stay whatever X's are, zero). Row i of Y is Σ_p values[p] · X[indices[p], :],
+ * two non-zeros per sweep over the row.
+ */
+export function multiplyBlockRows(indptr: usize, indices: usize, values: usize, rowStart: i32, rowEnd: i32, x: usize, stride: i32, y: usize): void {
+  const rowBytes = <usize>stride << 3;
+  for (let i = rowStart; i < rowEnd; i++) {
+    const out = y + <usize>i * rowBytes;
+    memory.fill(out, 0, rowBytes);
+    let p = <usize>load<i32>(indptr + (<usize>i << 2));
+    const end = <usize>load<i32>(indptr + (<usize>(i + 1) << 2));
+    for (; p + 1 < end; p += 2) {
+      const v0 = v128.load64_splat(values + (p << 3));
+      const v1 = v128.load64_splat(values + (p << 3) + 8);
+      const x0 = x + <usize>load<i32>(indices + (p << 2)) * rowBytes;
+      const x1 = x + <usize>load<i32>(indices + (p << 2), 4) * rowBytes;
+      for (let k: usize = 0; k < rowBytes; k += 16) {
+        v128.store(out + k, f64x2.add(v128.load(out + k), f64x2.add(f64x2.mul(v0, v128.load(x0 + k)), f64x2.mul(v1, v128.load(x1 + k)))));
+      }
+    }
+    if (p < end) {
+      const v0 = v128.load64_splat(values + (p << 3));
+      const x0 = x + <usize>load<i32>(indices + (p << 2)) * rowBytes;
+      for (let k: usize = 0; k < rowBytes; k += 16) v128.store(out + k, f64x2.add(v128.load(out + k), f64x2.mul(v0, v128.load(x0 + k))));
+    }
+  }
+}

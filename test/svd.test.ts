@@ -281,14 +281,14 @@ function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return worst;
 }
 
-test('wasm SVD kernels: BᵀB·x, B·x, projection and rotation equal the TypeScript kernels (odd rows, odd n)', () => {
+test('wasm SVD kernels: BᵀB·x, B·x, B·X, projection and rotation equal the TypeScript kernels (odd rows, odd n)', () => {
   // 37 × 23 with rows of 0..k non-zeros (odd and even lengths, an empty row), so every tail runs.
   const m = sparseFrom(37, 23, (i, j) => (i === 5 ? 0 : (i * 13 + j * 7) % 5 < 2 ? Math.sin(i + 2 * j) : 0));
   const b = toCsr(m);
   const n = b.nCols;
   const size = 9;
   for (const threads of [1, 2]) {
-    const kernels = new WasmSvdKernels(b, (size + 1) * n, size, threads);
+    const kernels = new WasmSvdKernels(b, (size + 1) * n, size, threads, 3);
     const basis = kernels.basis((size + 1) * n);
     const w = kernels.vector(n);
     for (let i = 0; i < basis.length; i++) basis[i] = Math.cos(0.37 * i);
@@ -303,6 +303,15 @@ test('wasm SVD kernels: BᵀB·x, B·x, projection and rotation equal the TypeSc
     const product = new Float64Array(b.nRows);
     kernels.multiply(x, product);
     assert.ok(maxDifference(product, middle) < 1e-12, 'B·x');
+    // B·X for three vectors (an odd width) as rows, against three B·x.
+    const block = new Float64Array(n * 3);
+    for (let r = 0; r < n; r++) for (let c = 0; c < 3; c++) block[r * 3 + c] = basis[c * n + r]!;
+    const blockProduct = kernels.multiplyBlock(block, 3);
+    for (let c = 0; c < 3; c++) {
+      const column = new Float64Array(b.nRows);
+      multiplyVector(b, basis.subarray(c * n, (c + 1) * n), column);
+      assert.ok(maxDifference(Array.from({ length: b.nRows }, (_, r) => blockProduct[r * 3 + c]!), column) < 1e-12, `B·X column ${c}`);
+    }
 
     const referenceBasis = Float64Array.from(basis);
     const referenceW = Float64Array.from(w);

@@ -44,6 +44,9 @@ if (input) {
         case Op.Subtract:
           kernel.basisSubtract(a(0), a(1), a(2), a(3), a(4), a(5), a(6));
           break;
+        case Op.Block:
+          kernel.multiplyBlockRows(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
+          break;
         case Op.Rotate:
           kernel.rotateBlocks(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
           break;

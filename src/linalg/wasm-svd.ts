@@ -20,6 +20,7 @@ const ALIGN = 16;
 export interface SvdExports {
   rotateBlocks(basis: number, n: number, count: number, y: number, width: number, stride: number, scratch: number, r0: number, r1: number, block: number): void;
   addInto(x: number, y: number, n: number): void;
+  multiplyBlockRows(indptr: number, indices: number, values: number, rowStart: number, rowEnd: number, x: number, stride: number, y: number): void;
   gramRows(indptr: number, indices: number, values: number, rowStart: number, rowEnd: number, x: number, y: number): void;
   multiplyRows(indptr: number, indices: number, values: number, rowStart: number, rowEnd: number, x: number, y: number): void;
   basisDots(basis: number, n: number, j0: number, j1: number, w: number, out: number): void;
@@ -28,7 +29,7 @@ export interface SvdExports {
 }
 
 /** Requests to the helper thread (svd-worker.ts). */
-export const Op = { Exit: 0, Gram: 1, Multiply: 2, Dots: 3, Subtract: 4, Rotate: 5 } as const;
+export const Op = { Exit: 0, Gram: 1, Multiply: 2, Dots: 3, Subtract: 4, Rotate: 5, Block: 6 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
 /**
@@ -88,12 +89,20 @@ export class WasmSvdKernels implements LanczosKernels {
   private requests = 0;
   private basisHandedOut = false;
 
-  /** `threads`: 1, or 2 (the main thread and one helper sharing the memory). */
+  private readonly blockInAt: number;
+  private readonly blockOutAt: number;
+  private readonly blockStride: number;
+
+  /**
+   * `threads`: 1, or 2 (the main thread and one helper sharing the memory). `blockWidth`: the most
+   * vectors multiplyBlock takes at once.
+   */
   constructor(
     b: Csr,
     private readonly basisLength: number,
     maxWidth: number,
     threads = 1,
+    private readonly blockWidth = 0,
   ) {
     const n = b.nCols;
     this.n = n;
@@ -114,6 +123,9 @@ export class WasmSvdKernels implements LanczosKernels {
     this.helperSumAt = planner.take(n * 8);
     this.helperScratchAt = planner.take(ROW_BLOCK * stride * 8);
     this.controlAt = planner.take(CONTROL.words * 4);
+    this.blockStride = blockWidth + (blockWidth & 1);
+    this.blockInAt = planner.take(n * this.blockStride * 8);
+    this.blockOutAt = planner.take(b.nRows * this.blockStride * 8);
     const pages = planner.pages(`the truncated SVD of a ${b.nRows} × ${b.nCols} matrix with ${nnz} non-zeros`, 'lower --dim, or raise --min-count / set --max-vocab');
     this.memory = createSharedMemory(pages);
     const instance = new WebAssembly.Instance(svdModule(), { env: { memory: this.memory, abort: () => {} } });
@@ -242,6 +254,27 @@ export class WasmSvdKernels implements LanczosKernels {
       this.kernel.rotateBlocks(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, 0, middle, ROW_BLOCK);
       this.join();
     } else this.kernel.rotateBlocks(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, 0, n, ROW_BLOCK);
+  }
+
+  /** B·X for X = `rows` (B.nCols × width row-major, width ≤ blockWidth): B.nRows × width row-major. */
+  multiplyBlock(rows: Float64Array, width: number): Float64Array {
+    if (width > this.blockWidth) throw new Error('internal: a block wider than planned');
+    const stride = this.blockStride;
+    const input = this.f64(this.blockInAt, this.n * stride);
+    for (let r = 0; r < this.n; r++) {
+      input.set(rows.subarray(r * width, (r + 1) * width), r * stride);
+      if (stride > width) input[r * stride + width] = 0;
+    }
+    const args = [this.indptr, this.indices, this.values];
+    if (this.worker) {
+      this.post(Op.Block, [...args, this.splitRow, this.rows, this.blockInAt, stride, this.blockOutAt]);
+      this.kernel.multiplyBlockRows(this.indptr, this.indices, this.values, 0, this.splitRow, this.blockInAt, stride, this.blockOutAt);
+      this.join();
+    } else this.kernel.multiplyBlockRows(this.indptr, this.indices, this.values, 0, this.rows, this.blockInAt, stride, this.blockOutAt);
+    const output = this.f64(this.blockOutAt, this.rows * stride);
+    const out = new Float64Array(this.rows * width);
+    for (let r = 0; r < this.rows; r++) out.set(output.subarray(r * stride, r * stride + width), r * width);
+    return out;
   }
 
   /** out = B·x (x has B.nCols entries, out B.nRows). */
