@@ -5,8 +5,7 @@
  * spilling to disk) stays the reference and the path for budgets this one does not fit.
  */
 import type { TokenStream } from '../corpus/stream.js';
-import { MAX_PAGES, PAGE_BYTES } from '../encoders/wasm/memory.js';
-import { loadWasmModuleSync } from '../encoders/wasm/load-sync.js';
+import { loadWasmModuleSync, WASM_MAX_PAGES as MAX_PAGES, WASM_PAGE_BYTES as PAGE_BYTES } from '../io/wasm-module.js';
 
 /** The distance sits in the low 8 bits of an entry (assembly/cooc.ts DISTANCE_BITS). */
 export const BUCKET_MAX_WINDOW = 255;

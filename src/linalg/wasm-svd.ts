@@ -8,7 +8,7 @@
  * The pure-TypeScript kernels (dense.ts, sparse.ts) stay the reference; test/svd.test.ts runs both.
  */
 import { Worker } from 'node:worker_threads';
-import { loadWasmModuleSync } from '../encoders/wasm/load-sync.js';
+import { loadWasmModuleSync } from '../io/wasm-module.js';
 import { createSharedMemory, MemoryPlanner } from '../encoders/wasm/memory.js';
 import { ROW_BLOCK } from './dense.js';
 import type { LanczosKernels } from './lanczos.js';
