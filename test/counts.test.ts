@@ -208,3 +208,23 @@ test('a count file whose pairs are out of order is one clear error (the matrix i
   assert.match(r.stderr, /^wordspace: .*unsorted\.counts: the pairs are not sorted \(entry 3\)/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
+
+test('bucket counting (wasm) equals the hash table (TypeScript reference) cell for cell, every weighting and window', async () => {
+  const { readCorpus } = await import('../src/io/read-corpus.js');
+  const { countCooccurrences } = await import('../src/encoders/cooc.js');
+  // One 400-word line as well, so that a window of 300 (wider than the kernel's 255) needs the hash table.
+  const longLine = Array.from({ length: 400 }, (_, i) => words[(i * 7) % words.length]).join(' ');
+  writeFileSync(path('long.txt'), `${lines.join('\n')}\n${longLine}\n`);
+  const corpus = await readCorpus(path('long.txt'), {});
+  const short = await readCorpus(path('whole.txt'), {});
+  for (const distanceWeighting of ['none', 'harmonic', 'linear'] as const) {
+    for (const [source, window] of [[short, 1], [short, 2], [short, 5], [corpus, 5], [short, 300], [corpus, 300]] as const) {
+      const fast = countCooccurrences(source, { window, distanceWeighting, kernels: 'wasm' });
+      const reference = countCooccurrences(source, { window, distanceWeighting, kernels: 'typescript' });
+      const what = `${distanceWeighting}, window ${window}`;
+      assert.deepEqual(Array.from(fast.indptr), Array.from(reference.indptr), what);
+      assert.deepEqual(Array.from(fast.indices), Array.from(reference.indices), what);
+      assert.deepEqual(Array.from(fast.values), Array.from(reference.values), what);
+    }
+  }
+});

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
 import { makeMeta, range, SparseMatrix } from '../src/core/matrix.js';
-import { symmetricEigen, symmetricEigenvalues } from '../src/linalg/dense.js';
+import { projectOut, rotateBasis, ROW_BLOCK, symmetricEigen, symmetricEigenvalues } from '../src/linalg/dense.js';
+import { multiplyVector, toCsr, transposeCsr } from '../src/linalg/sparse.js';
 import { svdEmbedding, truncatedSvd, type SvdAlgorithm } from '../src/linalg/svd.js';
+import { WasmSvdKernels } from '../src/linalg/wasm-svd.js';
 
 /** A SparseMatrix from a function of (i, j); zero values are not stored. */
 function sparseFrom(nRows: number, nCols: number, value: (i: number, j: number) => number): SparseMatrix {
@@ -268,5 +270,82 @@ test('symmetric eigen-decomposition of a 4 × 4 matrix matches numpy.linalg.eigh
     }
     assert.ok(Math.abs(quick.values[c]! - values[c]!) < 1e-12);
     assert.ok(Math.abs(Math.abs(quick.lastComponents[c]!) - Math.abs(vectors[3 * 4 + c]!)) < 1e-12, `last component ${c}`);
+  }
+});
+
+/** max |x − y| over two arrays of one length. */
+function maxDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  assert.equal(x.length, y.length);
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+  return worst;
+}
+
+test('wasm SVD kernels: BᵀB·x, B·x, B·X, projection and rotation equal the TypeScript kernels (odd rows, odd n)', () => {
+  // 37 × 23 with rows of 0..k non-zeros (odd and even lengths, an empty row), so every tail runs.
+  const m = sparseFrom(37, 23, (i, j) => (i === 5 ? 0 : (i * 13 + j * 7) % 5 < 2 ? Math.sin(i + 2 * j) : 0));
+  const b = toCsr(m);
+  const n = b.nCols;
+  const size = 9;
+  for (const threads of [1, 2]) {
+    const kernels = new WasmSvdKernels(b, (size + 1) * n, size, threads, 3);
+    const basis = kernels.basis((size + 1) * n);
+    const w = kernels.vector(n);
+    for (let i = 0; i < basis.length; i++) basis[i] = Math.cos(0.37 * i);
+    const x = basis.subarray(2 * n, 3 * n);
+    // Reference: Bᵀ·(B·x) with the TypeScript products.
+    const middle = new Float64Array(b.nRows);
+    const expected = new Float64Array(n);
+    multiplyVector(b, x, middle);
+    multiplyVector(transposeCsr(b), middle, expected);
+    kernels.apply(x, w);
+    assert.ok(maxDifference(w, expected) < 1e-12, 'BᵀB·x');
+    const product = new Float64Array(b.nRows);
+    kernels.multiply(x, product);
+    assert.ok(maxDifference(product, middle) < 1e-12, 'B·x');
+    // B·X for three vectors (an odd width) as rows, against three B·x.
+    const block = new Float64Array(n * 3);
+    for (let r = 0; r < n; r++) for (let c = 0; c < 3; c++) block[r * 3 + c] = basis[c * n + r]!;
+    const blockProduct = kernels.multiplyBlock(block, 3);
+    for (let c = 0; c < 3; c++) {
+      const column = new Float64Array(b.nRows);
+      multiplyVector(b, basis.subarray(c * n, (c + 1) * n), column);
+      assert.ok(maxDifference(Array.from({ length: b.nRows }, (_, r) => blockProduct[r * 3 + c]!), column) < 1e-12, `B·X column ${c}`);
+    }
+
+    const referenceBasis = Float64Array.from(basis);
+    const referenceW = Float64Array.from(w);
+    const coefficients = [new Float64Array(size + 1), new Float64Array(size + 1)];
+    const scratch = [new Float64Array(size + 1), new Float64Array(size + 1)];
+    kernels.projectOut(basis, n, 7, w, coefficients[0]!, scratch[0]!);
+    projectOut(referenceBasis, n, 7, referenceW, coefficients[1]!, scratch[1]!);
+    assert.ok(maxDifference(w, referenceW) < 1e-11, 'projected w');
+    assert.ok(maxDifference(coefficients[0]!, coefficients[1]!) < 1e-11, 'coefficients');
+
+    for (const width of [5, 4]) {
+      const y = Float64Array.from({ length: size * width }, (_, i) => Math.sin(1 + 0.5 * i));
+      kernels.rotateBasis(basis, n, size, y, width);
+      rotateBasis(referenceBasis, n, size, y, width, new Float64Array(ROW_BLOCK * width));
+      assert.ok(maxDifference(basis, referenceBasis) < 1e-11, `rotation of width ${width}`);
+    }
+    kernels.close();
+  }
+});
+
+test('lanczos: the wasm kernels give the TypeScript kernels\' S, U and V to rounding (300 × 200 restarting, tall and wide)', () => {
+  for (const m of [sparseFrom(300, 200, formulaC), sparseFrom(200, 300, (i, j) => formulaC(j, i))]) {
+    const options = { dim: 5, eig: 0, seed: 1, oversample: 8 };
+    const reference = truncatedSvd(m, { ...options, kernels: 'typescript' });
+    assert.ok((reference.info.restarts ?? 0) >= 1);
+    for (const threads of [1, 2]) {
+      const fast = truncatedSvd(m, { ...options, kernels: 'wasm', threads });
+      assert.deepEqual(fast.info, reference.info);
+      assert.ok(maxDifference(fast.S, reference.S) < 1e-9 * reference.S[0]!, `S, ${threads} threads`);
+      assert.ok(maxDifference(fast.U, reference.U) < 1e-7, `U, ${threads} threads`);
+      assert.ok(maxDifference(fast.V!, reference.V!) < 1e-7, `V, ${threads} threads`);
+    }
+    // Two threads split every product the same way each run: the same bytes.
+    const again = [truncatedSvd(m, { ...options, threads: 2 }), truncatedSvd(m, { ...options, threads: 2 })];
+    assert.deepEqual(again[0]!.U, again[1]!.U);
   }
 });

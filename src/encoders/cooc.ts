@@ -3,8 +3,9 @@ import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
-import { maxPairSlots, mergeReadBlock } from '../corpus/budget.js';
+import { maxPairSlots, mergeReadBlock, PAIR_SLOT_BYTES } from '../corpus/budget.js';
 import { SpillingPairCounter, type SpillStats } from '../counts/spill.js';
+import { bucketCount, bucketCountApplies, type SortedPairs } from '../counts/bucket-count.js';
 import { reduceDimensions, SVD_OPTIONS } from './svd-options.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from './types.js';
 
@@ -60,6 +61,11 @@ export interface CoocOptions {
   fanIn?: number;
   /** Told how much was spilled, when anything was. */
   onSpill?: (stats: SpillStats) => void;
+  /**
+   * 'wasm' (default): bucket counting in WebAssembly (src/counts/bucket-count.ts) when its memory fits
+   * the budget, else the hash table; 'typescript': always the hash table (the reference).
+   */
+  kernels?: 'wasm' | 'typescript';
 }
 
 /** The budget and the spill note of an encode context, for CoocOptions. */
@@ -72,6 +78,13 @@ export function spillOptions(context: Pick<EncodeContext, 'memory' | 'note'>): P
       ),
   };
 }
+
+/**
+ * Bytes the bucket counter may take per pair slot the budget gives the hash table: the table grows
+ * to 2 × slots of PAIR_SLOT_BYTES while it rehashes, and maxPairSlots keeps 1.5× that inside the
+ * table's share — the bucket counter lives on the same share.
+ */
+const PAIR_TABLE_BYTES_ALLOWED = 3 * PAIR_SLOT_BYTES;
 
 /** Weight of a pair d positions apart (1 ≤ d ≤ window). */
 function distanceWeight(mode: DistanceWeighting, window: number, d: number): number {
@@ -100,6 +113,16 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   };
   const heldBytes = stream.memoryBytes + corpus.docStarts.byteLength;
   const maxSlots = options.memory === undefined ? Infinity : maxPairSlots(options.memory, heldBytes);
+  if ((options.kernels ?? 'wasm') === 'wasm' && bucketCountApplies(vocab.size, window)) {
+    progress?.stage('counting co-occurrences', stream.tokens, 'tokens');
+    // The bucket counter may use what the hash table would: its share of the budget (maxPairSlots).
+    const pairs = bucketCount(stream, vocab.size, window, (d) => distanceWeight(distanceWeighting, window, d), (bytes) => bytes <= maxSlots * PAIR_TABLE_BYTES_ALLOWED);
+    if (pairs) {
+      progress?.update(stream.tokens);
+      progress?.end();
+      return symmetricCsrOfSorted(pairs, vocab.size, vocab.words);
+    }
+  }
   const spilling = new SpillingPairCounter(vocab.words, {
     maxSlots,
     fanIn: options.fanIn,
@@ -201,6 +224,48 @@ function symmetricCsr(batches: () => Iterable<PairBatch>, n: number, labels: str
   }
   const filled = new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
   return sorted ? filled : filled.transpose();
+}
+
+/** Offsets an Int32Array indptr can hold. */
+const MAX_INT32 = 2 ** 31 - 1;
+
+/**
+ * symmetricCsr of pairs sorted by (a, b) held in typed arrays (the bucket counter's), with an Int32
+ * indptr when the non-zeros allow (the SVD kernels then share it): the same matrix, in loops V8 sees
+ * one array type in (the general one takes the spill path's arrays too, and ran ~5× slower here).
+ */
+function symmetricCsrOfSorted(pairs: SortedPairs, n: number, labels: string[]): SparseMatrix {
+  const { a, b, weight } = pairs;
+  const m = a.length;
+  if (2 * m > MAX_INT32) return symmetricCsr(oneBatch(pairs), n, labels, true);
+  const indptr = new Int32Array(n + 1);
+  for (let k = 0; k < m; k++) {
+    indptr[a[k]! + 1]!++;
+    if (a[k] !== b[k]) indptr[b[k]! + 1]!++;
+  }
+  for (let i = 0; i < n; i++) indptr[i + 1]! += indptr[i]!;
+  const nnz = indptr[n]!;
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  const fill = indptr.slice(0, n);
+  for (let k = 0; k < m; k++) {
+    const u = a[k]!;
+    const v = b[k]!;
+    const w = weight[k]!;
+    if (u === v) {
+      const p = fill[u]!++;
+      indices[p] = u;
+      values[p] = 2 * w;
+    } else {
+      let p = fill[u]!++;
+      indices[p] = v;
+      values[p] = w;
+      p = fill[v]!++;
+      indices[p] = u;
+      values[p] = w;
+    }
+  }
+  return new SparseMatrix(labels.slice(), labels.slice(), n, indptr, indices, values, makeMeta('cooc', {}));
 }
 
 /** One batch of pair arrays, as symmetricCsr takes them. */

@@ -16,7 +16,32 @@ import { dot, norm, projectOut, rotateBasis, ROW_BLOCK, scale, symmetricEigen, s
 /** y = H·x. */
 export type LinearOperator = (x: Float64Array, y: Float64Array) => void;
 
+/**
+ * Where the basis lives and the two dense kernels that sweep it: the pure-TypeScript ones
+ * (TYPESCRIPT_KERNELS, the reference) or the WebAssembly ones (wasm-svd.ts), whose basis is a view of
+ * the kernel's memory.
+ */
+export interface LanczosKernels {
+  /** A zeroed array for the basis ((basis size + 1) · n doubles). */
+  basis(length: number): Float64Array;
+  /** A zeroed work vector of n doubles. */
+  vector(length: number): Float64Array;
+  /** As dense.ts projectOut. */
+  projectOut(basis: Float64Array, n: number, count: number, w: Float64Array, coefficients: Float64Array, scratch: Float64Array): void;
+  /** As dense.ts rotateBasis (scratch is the kernel's own). */
+  rotateBasis(basis: Float64Array, n: number, count: number, y: Float64Array, width: number): void;
+}
+
+export const TYPESCRIPT_KERNELS: LanczosKernels = {
+  basis: (length) => new Float64Array(length),
+  vector: (length) => new Float64Array(length),
+  projectOut,
+  rotateBasis: (basis, n, count, y, width) => rotateBasis(basis, n, count, y, width, new Float64Array(ROW_BLOCK * width)),
+};
+
 export interface LanczosOptions {
+  /** The dense kernels and the basis storage (default TYPESCRIPT_KERNELS). */
+  kernels?: LanczosKernels;
   /** Eigenpairs wanted (k). */
   count: number;
   /** Lanczos vectors in the basis before a restart (ARPACK's ncv). */
@@ -74,9 +99,11 @@ export function largestEigenpairs(apply: LinearOperator, dimension: number, opti
   const keep = exhaustive ? size : Math.max(k, Math.min(options.keep, size - 1));
   const { tolerance, random, progress } = options;
 
-  const basis = new Float64Array((size + 1) * n);
+  const kernels = options.kernels ?? TYPESCRIPT_KERNELS;
+  const projectOut = kernels.projectOut.bind(kernels);
+  const basis = kernels.basis((size + 1) * n);
   const t = new Float64Array(size * size);
-  const w = new Float64Array(n);
+  const w = kernels.vector(n);
   const coefficients = new Float64Array(size + 1);
   const scratch = new Float64Array(size + 1);
   const discard = new Float64Array(size + 1);
@@ -86,7 +113,7 @@ export function largestEigenpairs(apply: LinearOperator, dimension: number, opti
   let restarts = 0;
   let converged = 0;
   let start = 0;
-  randomUnitVector(basis, 0, n, random, scratch, discard);
+  randomUnitVector(basis, 0, n, random, scratch, discard, projectOut);
 
   progress.stage('truncated SVD (thick-restart Lanczos)');
   for (;;) {
@@ -129,7 +156,7 @@ export function largestEigenpairs(apply: LinearOperator, dimension: number, opti
       }
       if (beta <= BREAKDOWN_RATIO * operatorNorm) {
         beta = 0;
-        if (!randomUnitVector(basis, steps, n, random, scratch, discard)) {
+        if (!randomUnitVector(basis, steps, n, random, scratch, discard, projectOut)) {
           exact = true;
           break;
         }
@@ -165,13 +192,13 @@ export function largestEigenpairs(apply: LinearOperator, dimension: number, opti
       // (Fewer than k steps only when the basis spans the whole space early: the rest are zeros.)
       const values = new Float64Array(k);
       values.set(eigen.values.subarray(0, Math.min(k, steps)));
-      rotateBasis(basis, n, steps, columns(eigen.vectors, steps, k), k, new Float64Array(ROW_BLOCK * k));
+      kernels.rotateBasis(basis, n, steps, columns(eigen.vectors, steps, k), k);
       return { values, vectors: basis.slice(0, k * n), products, restarts, converged: Math.min(converged, k) };
     }
 
     // Thick restart: V ← [V·Y(:, 0..keep), v_{size}]; T ← diag(θ_0..θ_{keep−1}), its arrow row is
     // recomputed by the first projection of the next cycle.
-    rotateBasis(basis, n, steps, columns(eigen.vectors, steps, keep), keep, new Float64Array(ROW_BLOCK * keep));
+    kernels.rotateBasis(basis, n, steps, columns(eigen.vectors, steps, keep), keep);
     basis.copyWithin(keep * n, steps * n, (steps + 1) * n);
     t.fill(0);
     for (let i = 0; i < keep; i++) t[i * size + i] = eigen.values[i]!;
@@ -209,7 +236,10 @@ function columns(y: Float64Array, s: number, width: number): Float64Array {
  * Put a random unit vector orthogonal to the first `index` basis vectors at position `index`.
  * Returns false when nothing is left after the projection (the basis already spans the space).
  */
-function randomUnitVector(basis: Float64Array, index: number, n: number, random: Random, scratch: Float64Array, discard: Float64Array): boolean {
+function randomUnitVector(
+  basis: Float64Array, index: number, n: number, random: Random, scratch: Float64Array, discard: Float64Array,
+  projectOut: LanczosKernels['projectOut'],
+): boolean {
   const v = basis.subarray(index * n, (index + 1) * n);
   for (let i = 0; i < n; i++) v[i] = random.normal();
   const original = norm(v);

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.js';
+
+/** WebAssembly page size (the spec's). */
+export const WASM_PAGE_BYTES = 65536;
+/** wasm32 addresses at most 4 GiB = 65536 pages. */
+export const WASM_MAX_PAGES = 65536;
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/**
+ * Compile dist/wasm/<name>.wasm once per process, synchronously: for kernels called from synchronous
+ * code (the truncated SVD, co-occurrence counting). The modules are a few kilobytes, so compiling
+ * them on the calling thread costs well under a millisecond. (Here rather than beside the async
+ * loader in encoders/wasm/, so that the co-occurrence encoder's module graph — which `--dry-run`
+ * loads — stays free of the kernels' planning code.) `label` names the kernel in the error
+ * when the build is missing.
+ */
+export function loadWasmModuleSync(name: string, label: string): WebAssembly.Module {
+  let module = modules.get(name);
+  if (!module) {
+    // From dist/src/io/ to dist/wasm/.
+    const path = fileURLToPath(new URL(`../../wasm/${name}.wasm`, import.meta.url));
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (err) {
+      throw new InputError(`cannot load the ${label} kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
+    }
+    module = new WebAssembly.Module(bytes);
+    modules.set(name, module);
+  }
+  return module;
+}
