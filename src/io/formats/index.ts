@@ -27,7 +27,7 @@ import { openSource, type ByteSource } from './source.js';
 import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
 
 export { rowsPath } from './npy.js';
-export { fastTextModelOf } from './fasttext.js';
+export { fastTextModelOf, writeFastText, writeFastTextFile } from './fasttext.js';
 export { FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
 export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
 
