@@ -38,7 +38,7 @@ export { saveMatrix, type SaveOptions } from './io/save.js';
 // fastTextModelOf(matrix).wordVector('unseen', out) builds a word from its n-grams; writeFastTextFile(model, 'model.bin', stdout).
 export { FastTextModel, fastTextModelOf } from './encoders/fasttext/model.js';
 export { FASTTEXT_DEFAULTS, FASTTEXT_MODES } from './encoders/fasttext/index.js';
-export { writeFastText, writeFastTextFile } from './io/formats/fasttext.js';
+export { writeFastText, writeFastTextFile } from './io/formats/index.js';
 
 // Word vectors and queries: similar, analogy, evaluate.
 export { loadVectors } from './query/load.js';

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
@@ -25,8 +26,8 @@ import { referenceSentence, type ReferenceModel } from '../src/encoders/fasttext
 import { ngramBuckets } from '../src/encoders/fasttext/subwords.js';
 import { subwordTable } from '../src/encoders/fasttext/train.js';
 import { aliasTable, sigmoidTable } from '../src/encoders/word2vec/tables.js';
-import { FASTTEXT_MAGIC, readFastText, writeFastText, writeFastTextFile } from '../src/io/formats/fasttext.js';
-import { readMatrix } from '../src/io/formats/index.js';
+import { FASTTEXT_MAGIC, readFastText, writeFastText } from '../src/io/formats/fasttext.js';
+import { readMatrix, writeFastTextFile } from '../src/io/formats/index.js';
 import { Sink } from '../src/io/output.js';
 import { openSource } from '../src/io/formats/source.js';
 import type { TextLine } from '../src/io/input.js';
@@ -189,17 +190,29 @@ test('writing a model the fastText CLI saved (the fixture) gives its bytes back,
   assert.ok(ours.subarray(outputHeader, outputHeader + 17).equals(theirs.subarray(outputHeader, outputHeader + 17)), 'output matrix header');
 });
 
-test('encode fasttext -o X.bin writes fastText\'s model; -f text the word vectors', async () => {
+test('encode fasttext -o X.bin writes fastText\'s model (X.bin.gz gzipped); -f text the same word vectors (dim 6: rows repacked)', async () => {
   const corpusFile = join(dir, 'corpus.txt');
   writeFileSync(corpusFile, `${corpusLines().join('\n')}\n`);
+  const flags = ['encode', 'fasttext', corpusFile, '--min-count', '1', '--dim', '6', '--bucket', '1000', '--epochs', '1', '--threads', '1'];
   const bin = join(dir, 'cli.bin');
-  const r = await runCli(['encode', 'fasttext', corpusFile, '--min-count', '1', '--dim', '8', '--bucket', '1000', '--epochs', '1', '--threads', '1', '-o', bin]);
+  const r = await runCli([...flags, '-o', bin]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /fastText \.bin model/);
   assert.equal(readFileSync(bin).readInt32LE(0), FASTTEXT_MAGIC);
-  const text = await runCli(['encode', 'fasttext', corpusFile, '--min-count', '1', '--dim', '8', '--bucket', '1000', '--epochs', '1', '--threads', '1', '-f', 'text']);
+  const gz = await runCli([...flags, '-o', `${bin}.gz`]);
+  assert.equal(gz.code, 0, gz.stderr);
+  assert.ok(gunzipSync(readFileSync(`${bin}.gz`)).equals(readFileSync(bin)), '.bin.gz is the .bin gzipped');
+  const text = await runCli([...flags, '-f', 'text']);
   assert.equal(text.code, 0, text.stderr);
-  assert.equal(text.stdout.split('\n')[0], '14 8');
+  const lines = text.stdout.trim().split('\n');
+  assert.equal(lines[0], '14 6');
+  const model = fastTextModelOf(await readMatrix(bin))!;
+  const out = new Float32Array(6);
+  for (const line of lines.slice(1)) {
+    const [word, ...values] = line.split(' ');
+    model.wordVector(word!, out);
+    assertClose(out, values.map(Number), 1e-6, word!);
+  }
   const bad = await runCli(['encode', 'fasttext', corpusFile, '--minn', '4', '--maxn', '3']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--maxn 3 is shorter than --minn 4/);

@@ -15,7 +15,7 @@
 import { InputError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { attachFastTextModel, ENTRY_LABEL, ENTRY_WORD, FASTTEXT_LOSSES, FASTTEXT_MODELS, FastTextModel, SUPERVISED, type FastTextArgs, type FastTextDictionary } from '../../encoders/fasttext/model.js';
-import { withOutputs, type Sink } from '../output.js';
+import type { Sink } from '../output.js';
 import type { ReadContext } from './common.js';
 import type { ByteSource } from './source.js';
 
@@ -345,9 +345,4 @@ export async function writeFastText(model: FastTextModel, sink: Sink): Promise<v
   await writeMatrixBlock(sink, model.input, model.rows, args.dim);
   const outputRows = args.model === SUPERVISED ? dictionary.nlabels : dictionary.nwords;
   await writeMatrixBlock(sink, model.output, outputRows, args.dim);
-}
-
-/** Write a model to a `.bin` file atomically (a temporary file renamed when complete), or to `-`. */
-export async function writeFastTextFile(model: FastTextModel, path: string, stdout: NodeJS.WritableStream, options: { force?: boolean } = {}): Promise<void> {
-  await withOutputs([{ path, body: (sink) => writeFastText(model, sink) }], stdout, options);
 }
