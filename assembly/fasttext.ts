@@ -10,8 +10,13 @@
 //   then every input row in the list gains the whole ∂h (not divided by n).
 //
 // Skip-gram: for each centre word and each context word in its dynamic window, one update with the
-// centre word's rows predicting the context word (h recomputed before each update, as fastText's
-// update() does). CBOW: one update per centre word with the rows of every context word together.
+// centre word's rows predicting the context word. fastText recomputes h from the rows before each
+// update and adds ∂h to the rows after it; here h is computed once per centre word and advanced by
+// gain·∂h after each update (gain = Σ m² / n over the word's distinct rows of multiplicity m: 1
+// without repeated n-grams), and the ∂h are summed and added to the rows once, after the last
+// context word. Nothing else reads those rows in between, so in one thread the arithmetic is
+// fastText's (up to rounding) at about half the row operations. CBOW: one update per centre word
+// with the rows of every context word together.
 //
 // Like assembly/word2vec.ts: one instance per worker thread on one shared memory (Hogwild), the
 // JavaScript side plans every byte (src/encoders/fasttext/kernel.ts), the kernel allocates nothing.
@@ -42,9 +47,11 @@ let aliasProbability: usize = 0;
 let aliasIndex: usize = 0;
 let subwordOffsets: usize = 0;
 let subwordRows: usize = 0;
+let hiddenGain: usize = 0;
 let sentence: usize = 0;
 let hidden: usize = 0;
 let hiddenGradient: usize = 0;
+let wordGradient: usize = 0;
 
 /** Where the shared tables and this instance's scratch buffers live (byte offsets), and the model. */
 export function configure(
@@ -61,9 +68,11 @@ export function configure(
   aliasIndexPtr: usize,
   offsetsPtr: usize,
   rowsPtr: usize,
+  gainPtr: usize,
   sentencePtr: usize,
   hiddenPtr: usize,
   hiddenGradientPtr: usize,
+  wordGradientPtr: usize,
 ): void {
   rowBytes = <usize>strideFloats << 2;
   vocabSize = vocabularySize;
@@ -78,9 +87,11 @@ export function configure(
   aliasIndex = aliasIndexPtr;
   subwordOffsets = offsetsPtr;
   subwordRows = rowsPtr;
+  hiddenGain = gainPtr;
   sentence = sentencePtr;
   hidden = hiddenPtr;
   hiddenGradient = hiddenGradientPtr;
+  wordGradient = wordGradientPtr;
 }
 
 /** Seed this instance's generator. */
@@ -171,16 +182,18 @@ function trainSentence(length: i32, alpha: f32): void {
         if (c != a) updateRows(load<i32>(sentence + (<usize>c << 2)), hiddenGradient);
       }
     } else {
+      // The centre word's rows predict each context word (see the top of this file).
+      rowZero(hidden, rowBytes);
+      rowScale(1 / <f32>addRows(word, hidden), hidden, rowBytes);
+      rowZero(wordGradient, rowBytes);
+      const gain = load<f32>(hiddenGain + (<usize>word << 2));
       for (let c = from; c <= to; c++) {
         if (c == a) continue;
-        // The centre word's rows predict the context word; h is recomputed each time (the rows
-        // changed in the previous update), as fastText's Model::update calls computeHidden.
-        rowZero(hidden, rowBytes);
-        const count = addRows(word, hidden);
-        rowScale(1 / <f32>count, hidden, rowBytes);
         negativeSampling(load<i32>(sentence + (<usize>c << 2)), alpha);
-        updateRows(word, hiddenGradient);
+        rowAxpy(1, hiddenGradient, wordGradient, rowBytes);
+        rowAxpy(gain, hiddenGradient, hidden, rowBytes);
       }
+      if (to > from) updateRows(word, wordGradient);
     }
   }
 }

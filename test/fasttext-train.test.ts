@@ -78,22 +78,22 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
 }
 
-// Word rows 0..2, n-gram bucket rows 3..6; word 0 shares bucket 5 with word 1 and has bucket 5 twice.
-const SUBWORDS = [[0, 4, 5, 5], [1, 5, 6], [2, 3]];
+// Word rows 0..3, n-gram bucket rows 4..7; word 0 shares bucket row 6 with word 1 and lists it twice.
+const SUBWORDS = [[0, 5, 6, 6], [1, 6, 7], [2, 4], [3]];
 const SUBWORDS_CBOW = [[0, 5, 6], [1, 4, 5], [2, 6], [3]];
 
 test('kernel = reference, skip-gram: each centre word\'s subword mean predicts its neighbours, every subword row gains ∂h', async () => {
-  const { kernel, reference, tableSigmoid, read } = await toy(SUBWORDS, 4, 8, 2, false);
+  // Sentence [1 0 2], window 1: word 0 predicts two neighbours (its h carried from one update to the next).
+  const { kernel, reference, tableSigmoid, read } = await toy(SUBWORDS, 4, 8, 3, false);
   const before = read('input').slice();
-  kernel.trainPiece(Int32Array.from([0, 1, -1]), 0.1);
-  referenceSentence(reference, [0, 1], SUBWORDS, 1, false, () => [2, 2], 0.1, tableSigmoid);
+  kernel.trainPiece(Int32Array.from([1, 0, 2, -1]), 0.1);
+  referenceSentence(reference, [1, 0, 2], SUBWORDS, 1, false, () => [3, 3], 0.1, tableSigmoid);
   assertClose(read('input'), reference.input, 1e-6, 'input');
   assertClose(read('output'), reference.output, 1e-6, 'output');
-  // Rows no word of the sentence owns (word 2, bucket 3) are untouched; the others moved.
+  // Rows no word of the sentence owns (word 3) are untouched; the others moved.
   const after = read('input');
-  assert.deepEqual([...after.subarray(2 * 8, 3 * 8)], [...before.subarray(2 * 8, 3 * 8)], 'word row 2 untouched');
-  assert.deepEqual([...after.subarray(3 * 8, 4 * 8)], [...before.subarray(3 * 8, 4 * 8)], 'bucket row 3 untouched');
-  assert.notDeepEqual([...after.subarray(5 * 8, 6 * 8)], [...before.subarray(5 * 8, 6 * 8)], 'shared bucket row 5 moved');
+  assert.deepEqual([...after.subarray(3 * 8, 4 * 8)], [...before.subarray(3 * 8, 4 * 8)], 'word row 3 untouched');
+  assert.notDeepEqual([...after.subarray(6 * 8, 7 * 8)], [...before.subarray(6 * 8, 7 * 8)], 'shared bucket row 6 moved');
 });
 
 test('kernel = reference, CBOW: the mean over every context word\'s subword rows predicts the centre word', async () => {

@@ -21,6 +21,7 @@ export interface ScratchLayout {
   sentence: number;
   hidden: number;
   hiddenGradient: number;
+  wordGradient: number;
 }
 
 export interface FastTextLayout {
@@ -36,6 +37,8 @@ export interface FastTextLayout {
   subwordOffsets: number;
   subwordRows: number;
   subwordEntries: number;
+  /** Per word: Σ m² / n over its distinct rows of multiplicity m (how much h moves per ∂h added to the rows). */
+  hiddenGain: number;
   /** The spare row, then vocabSize word rows, then bucket n-gram rows. */
   inputBlock: number;
   /** inputBlock + one row: word 0. */
@@ -55,7 +58,7 @@ export interface FastTextExports {
   configure(
     stride: number, vocabSize: number, window: number, negative: number, cbow: number,
     input: number, output: number, sigmoid: number, keep: number, aliasProbability: number, aliasIndex: number,
-    offsets: number, rows: number, sentence: number, hidden: number, hiddenGradient: number,
+    offsets: number, rows: number, gain: number, sentence: number, hidden: number, hiddenGradient: number, wordGradient: number,
   ): void;
   seed(low: number, high: number): void;
   initialiseRows(ptr: number, rows: number, dim: number, stride: number, bound: number): void;
@@ -112,6 +115,7 @@ export function planFastTextLayout(vocabSize: number, bucket: number, dim: numbe
   const aliasIndex = take(vocabSize * 4);
   const subwordOffsets = take((vocabSize + 1) * 4);
   const subwordRows = take(subwordEntries * 4);
+  const hiddenGain = take(vocabSize * 4);
   const inputBlock = take((1 + vocabSize + bucket) * rowBytes);
   const outputBlock = take((1 + vocabSize) * rowBytes);
   const scratch: ScratchLayout[] = [];
@@ -121,11 +125,12 @@ export function planFastTextLayout(vocabSize: number, bucket: number, dim: numbe
       sentence: take(constants.maxSentenceLength * 4),
       hidden: take(rowBytes),
       hiddenGradient: take(rowBytes),
+      wordGradient: take(rowBytes),
     });
   }
   const pages = planner.pages(`${vocabSize} words + ${bucket} n-gram buckets × ${dim} dimensions`, 'lower --bucket or --dim, or raise --min-count');
   return {
-    vocabSize, bucket, dim, stride, sigmoidTable, keepProbability, aliasProbability, aliasIndex, subwordOffsets, subwordRows, subwordEntries,
+    vocabSize, bucket, dim, stride, sigmoidTable, keepProbability, aliasProbability, aliasIndex, subwordOffsets, subwordRows, subwordEntries, hiddenGain,
     inputBlock, inputVectors: inputBlock + rowBytes, outputBlock, outputVectors: outputBlock + rowBytes, scratch, pages,
   };
 }
@@ -152,6 +157,26 @@ export function writeFastTextTables(memory: WebAssembly.Memory, layout: FastText
   new Int32Array(buffer, layout.aliasIndex, layout.vocabSize).set(tables.aliasIndex);
   new Int32Array(buffer, layout.subwordOffsets, layout.vocabSize + 1).set(tables.offsets);
   new Int32Array(buffer, layout.subwordRows, layout.subwordEntries).set(tables.rows);
+  new Float32Array(buffer, layout.hiddenGain, layout.vocabSize).set(hiddenGains(tables.offsets, tables.rows));
+}
+
+/**
+ * Per word, how far its mean h moves when ∂h is added to each of its n listed rows: Σ m² / n over
+ * its distinct rows, m the times a row is listed (1 when no n-gram repeats: h moves by ∂h).
+ */
+export function hiddenGains(offsets: Int32Array, rows: Int32Array): Float32Array {
+  const words = offsets.length - 1;
+  const gains = new Float32Array(words);
+  const multiplicity = new Map<number, number>();
+  for (let w = 0; w < words; w++) {
+    multiplicity.clear();
+    for (let i = offsets[w]!; i < offsets[w + 1]!; i++) multiplicity.set(rows[i]!, (multiplicity.get(rows[i]!) ?? 0) + 1);
+    let sum = 0;
+    for (const m of multiplicity.values()) sum += m * m;
+    const n = offsets[w + 1]! - offsets[w]!;
+    gains[w] = n > 0 ? sum / n : 1;
+  }
+  return gains;
 }
 
 type Which = 'input' | 'output';
@@ -195,8 +220,8 @@ export class FastTextKernel {
     this.exports.configure(
       layout.stride, layout.vocabSize, shape.window, shape.negative, shape.cbow ? 1 : 0,
       layout.inputVectors, layout.outputVectors, layout.sigmoidTable, layout.keepProbability,
-      layout.aliasProbability, layout.aliasIndex, layout.subwordOffsets, layout.subwordRows,
-      scratch?.sentence ?? 0, scratch?.hidden ?? 0, scratch?.hiddenGradient ?? 0,
+      layout.aliasProbability, layout.aliasIndex, layout.subwordOffsets, layout.subwordRows, layout.hiddenGain,
+      scratch?.sentence ?? 0, scratch?.hidden ?? 0, scratch?.hiddenGradient ?? 0, scratch?.wordGradient ?? 0,
     );
     this.piecePtr = scratch?.piece ?? 0;
     this.pieceView = scratch ? new Int32Array(memory.buffer, scratch.piece, PIECE_ENTRIES) : undefined;
