@@ -215,8 +215,13 @@ function trainSentence(length: i32, alpha: f32): void {
       for (let c = from; c <= to; c++) {
         if (c == a) continue;
         negativeSampling(load<i32>(sentence + (<usize>c << 2)), alpha);
-        rowAxpy(1, hiddenGradient, wordGradient, rowBytes);
-        rowAxpy(gain, hiddenGradient, hidden, rowBytes);
+        // wordGradient += ∂h; h += gain · ∂h (one pass).
+        const gv = f32x4.splat(gain);
+        for (let k: usize = 0; k < rowBytes; k += 16) {
+          const d = v128.load(hiddenGradient + k);
+          v128.store(wordGradient + k, f32x4.add(v128.load(wordGradient + k), d));
+          v128.store(hidden + k, f32x4.add(v128.load(hidden + k), f32x4.mul(gv, d)));
+        }
       }
       if (to > from) updateRows(word, wordGradient);
     }
