@@ -33,7 +33,7 @@ const MAX_BUCKET = 100_000_000;
 function fastTextOptions(): OptionSpec[] {
   const shared = word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram).map((spec) =>
     spec.flags.startsWith('--lr ')
-      ? { flags: spec.flags, description: spec.description, parse: spec.parse, aliases: spec.aliases, defaultDescription: `${WORD2VEC_DEFAULTS.lrSkipgram} for skipgram, ${WORD2VEC_DEFAULTS.lrCbow} for cbow` }
+      ? { flags: spec.flags, description: `${spec.description} (default: ${WORD2VEC_DEFAULTS.lrSkipgram} for skipgram, ${WORD2VEC_DEFAULTS.lrCbow} for cbow)`, parse: spec.parse, aliases: spec.aliases }
       : spec,
   );
   return [
