@@ -119,7 +119,7 @@ export async function trainFastText(corpus: Corpus, params: FastTextParams, prog
       'words/s': Math.round(trained / Math.max(seconds, 1e-3)),
       lr: Number(learningRate(params.alpha, trained, totalWords).toPrecision(4)),
     });
-  }, new URL('./worker.js', import.meta.url), 'fastText');
+  }, new URL('./worker.js', import.meta.url));
   const seconds = (performance.now() - started) / 1000;
   progress.update(totalWords);
   progress.end();

@@ -124,15 +124,10 @@ function initialiseInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout
 
 /**
  * Start one worker per input and wait for all of them. A worker that throws or exits early rejects
- * the promise with its message, and every worker is terminated. `workerUrl` is the thread's module
- * (the word2vec worker by default; fastText's has its own kernel), `label` names it in errors.
+ * the promise with its message, and every worker is terminated. `workerUrl`: another worker script
+ * that speaks the same messages (PV-DBOW's, src/encoders/docvec/pv-worker.ts).
  */
-export function runWorkers<Input extends Pick<WorkerInput, 'parts'>>(
-  inputs: readonly Input[],
-  onProgress: () => void,
-  workerUrl: URL = new URL('./worker.js', import.meta.url),
-  label = 'word2vec',
-): Promise<void> {
+export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonly T[], onProgress: () => void, workerUrl = new URL('./worker.js', import.meta.url)): Promise<void> {
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -150,7 +145,7 @@ export function runWorkers<Input extends Pick<WorkerInput, 'parts'>>(
       try {
         worker = new Worker(workerUrl, { workerData: input, transferList: input.parts.flatMap((part) => (part.data ? [part.data.buffer as ArrayBuffer] : [])) });
       } catch (err) {
-        finish(new InputError(`cannot start ${label} training thread ${index + 1}: ${(err as Error).message}`));
+        finish(new InputError(`cannot start word2vec training thread ${index + 1}: ${(err as Error).message}`));
         return;
       }
       workers.push(worker);
@@ -161,10 +156,10 @@ export function runWorkers<Input extends Pick<WorkerInput, 'parts'>>(
           if (++finished === inputs.length) finish();
         }
       });
-      worker.on('error', (err) => finish(new InputError(`${label} training thread ${index + 1} failed: ${err.message}`)));
-      worker.on('messageerror', (err) => finish(new InputError(`${label} training thread ${index + 1}: bad message: ${err.message}`)));
+      worker.on('error', (err) => finish(new InputError(`word2vec training thread ${index + 1} failed: ${err.message}`)));
+      worker.on('messageerror', (err) => finish(new InputError(`word2vec training thread ${index + 1}: bad message: ${err.message}`)));
       worker.on('exit', (code) => {
-        if (!done) finish(new InputError(`${label} training thread ${index + 1} stopped (exit code ${code}) before finishing`));
+        if (!done) finish(new InputError(`word2vec training thread ${index + 1} stopped (exit code ${code}) before finishing`));
       });
     });
   });
