@@ -13,7 +13,8 @@
 // Rows are `stride` floats (dim rounded up to a multiple of 4); the padding lanes start at zero and
 // stay zero (every update to them is a product with a zero), so the SIMD loops need no tail.
 
-import { below, nextRandom, seedRandom } from './lib/random';
+import { below, seedRandom } from './lib/random';
+import { aliasDraw, rowAxpy, rowDot, rowUpdateOutput, rowZero, sigmoidGradient, uniform } from './lib/rows';
 
 /** word2vec.c's MAX_SENTENCE_LENGTH: a sentence longer than this (after subsampling) is cut. */
 export const MAX_SENTENCE_LENGTH: i32 = 1000;
@@ -23,9 +24,6 @@ export const SIGMOID_TABLE_SIZE: i32 = 1000;
 export const SIGMOID_BOUND: f32 = 6;
 /** Table index per unit of the dot product: SIGMOID_TABLE_SIZE / (2 · SIGMOID_BOUND). */
 const SIGMOID_SCALE: f32 = <f32>SIGMOID_TABLE_SIZE / (2 * SIGMOID_BOUND);
-
-/** 2^-24: turns a 24-bit integer into a float in [0, 1) exactly. */
-const INV_2_24: f32 = 1.0 / 16777216.0;
 
 let stride: i32 = 0;
 let rowBytes: i32 = 0;
@@ -82,13 +80,6 @@ export function seed(low: u32, high: u32): void {
   seedRandom(low, high);
 }
 
-/** Uniform float in [0, 1) with 24 random bits. */
-// @ts-ignore: decorator
-@inline
-function uniform(): f32 {
-  return <f32>(<u32>(nextRandom() >> 40)) * INV_2_24;
-}
-
 /**
  * A negative sample from the unigram^0.75 distribution by Walker's alias method: a bucket from
  * the high 32 bits, a coin from 24 of the low bits; keep the bucket if the coin falls under its
@@ -97,11 +88,7 @@ function uniform(): f32 {
 // @ts-ignore: decorator
 @inline
 function drawNegative(): i32 {
-  const r = nextRandom();
-  const bucket = <i32>(((r >> 32) * <u64>vocabSize) >> 32);
-  const coin = <f32>(<u32>(r >> 8) & 0xffffff) * INV_2_24;
-  const offset = <usize>bucket << 2;
-  return coin < load<f32>(aliasProbability + offset) ? bucket : load<i32>(aliasIndex + offset);
+  return aliasDraw(vocabSize, aliasProbability, aliasIndex);
 }
 
 /** For tests: one draw from the negative-sampling distribution. */
@@ -116,59 +103,34 @@ export function sampleNegative(): i32 {
 // @ts-ignore: decorator
 @inline
 function gradient(f: f32, label: f32, alpha: f32): f32 {
-  if (f >= SIGMOID_BOUND) return (label - 1) * alpha;
-  if (f <= -SIGMOID_BOUND) return label * alpha;
-  const index = <i32>((f + SIGMOID_BOUND) * SIGMOID_SCALE + 0.5);
-  return (label - load<f32>(sigmoidTable + (<usize>index << 2))) * alpha;
+  return sigmoidGradient(f, label, alpha, sigmoidTable, SIGMOID_BOUND, SIGMOID_SCALE);
 }
 
 /** a · b over one row (two accumulators for instruction-level parallelism). */
 // @ts-ignore: decorator
 @inline
 function dot(a: usize, b: usize): f32 {
-  let acc0 = f32x4.splat(0);
-  let acc1 = f32x4.splat(0);
-  const end = <usize>rowBytes;
-  let k: usize = 0;
-  for (; k + 32 <= end; k += 32) {
-    acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + k), v128.load(b + k)));
-    acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + k, 16), v128.load(b + k, 16)));
-  }
-  if (k < end) acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + k), v128.load(b + k)));
-  const acc = f32x4.add(acc0, acc1);
-  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  return rowDot(a, b, <usize>rowBytes);
 }
 
 /** y += g · x over one row. */
 // @ts-ignore: decorator
 @inline
 function axpy(g: f32, x: usize, y: usize): void {
-  const gv = f32x4.splat(g);
-  const end = <usize>rowBytes;
-  for (let k: usize = 0; k < end; k += 16) {
-    v128.store(y + k, f32x4.add(v128.load(y + k), f32x4.mul(gv, v128.load(x + k))));
-  }
+  rowAxpy(g, x, y, <usize>rowBytes);
 }
 
 /** The two updates of one output row, fused: gradient += g · output; output += g · h. */
 // @ts-ignore: decorator
 @inline
 function updateOutput(g: f32, h: usize, output: usize, grad: usize): void {
-  const gv = f32x4.splat(g);
-  const end = <usize>rowBytes;
-  for (let k: usize = 0; k < end; k += 16) {
-    const o = v128.load(output + k);
-    v128.store(grad + k, f32x4.add(v128.load(grad + k), f32x4.mul(gv, o)));
-    v128.store(output + k, f32x4.add(o, f32x4.mul(gv, v128.load(h + k))));
-  }
+  rowUpdateOutput(g, h, output, grad, <usize>rowBytes);
 }
 
 // @ts-ignore: decorator
 @inline
 function zero(ptr: usize): void {
-  const z = f32x4.splat(0);
-  const end = <usize>rowBytes;
-  for (let k: usize = 0; k < end; k += 16) v128.store(ptr + k, z);
+  rowZero(ptr, <usize>rowBytes);
 }
 
 /**

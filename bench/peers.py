@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The reference tools of `npm run bench`, trained on one corpus with the bench's settings.
 
-usage: /usr/bin/python3 bench/peers.py CORPUS OUTDIR [--methods gensim-sg,gensim-cbow,fasttext-sg]
+usage: /usr/bin/python3 bench/peers.py CORPUS OUTDIR [--methods gensim-sg,gensim-cbow,fasttext-sg,fasttext-sub]
            [--dim 100] [--window 5] [--min-count 5] [--epochs 5] [--negative 5] [--sample 1e-3]
            [--threads 2] [--seed 1]
        /usr/bin/python3 bench/peers.py --check     # which methods can run here, and why not
@@ -13,7 +13,7 @@ word2vec text format, in OUTDIR.
 """
 import argparse, gzip, json, os, shutil, subprocess, sys, tempfile, time
 
-METHODS = ('gensim-sg', 'gensim-cbow', 'fasttext-sg')
+METHODS = ('gensim-sg', 'gensim-cbow', 'fasttext-sg', 'fasttext-sub')
 
 
 def unavailable():
@@ -25,7 +25,7 @@ def unavailable():
         reason = 'gensim is not importable by %s (apt-get install python3-gensim)' % sys.executable
         why['gensim-sg'] = why['gensim-cbow'] = reason
     if shutil.which('fasttext') is None:
-        why['fasttext-sg'] = 'the fasttext command is not on PATH (apt-get install fasttext)'
+        why['fasttext-sg'] = why['fasttext-sub'] = 'the fasttext command is not on PATH (apt-get install fasttext)'
     return why
 
 
@@ -57,13 +57,14 @@ def train_gensim(corpus, out, a, skipgram):
     return seconds
 
 
-def train_fasttext(corpus, out, a):
-    """fastText skip-gram without subwords (-maxn 0), so it is word2vec's model."""
+def train_fasttext(corpus, out, a, subwords=False):
+    """fastText skip-gram without subwords (-maxn 0), so it is word2vec's model, or with its default
+    subwords (-minn 3 -maxn 6, fasttext-sub)."""
     prefix = out[:-len('.txt')]
     command = ['fasttext', 'skipgram', '-input', corpus, '-output', prefix, '-dim', str(a.dim),
                '-ws', str(a.window), '-minCount', str(a.min_count), '-epoch', str(a.epochs),
                '-neg', str(a.negative), '-t', str(a.sample), '-thread', str(a.threads),
-               '-lr', '0.025', '-seed', str(a.seed), '-verbose', '0', '-maxn', '0']
+               '-lr', '0.025', '-seed', str(a.seed), '-verbose', '0'] + (['-minn', '3', '-maxn', '6'] if subwords else ['-maxn', '0'])
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
@@ -99,8 +100,8 @@ def main():
             if method in why:
                 sys.exit('%s: %s' % (method, why[method]))
             out = os.path.join(a.outdir, method + '.txt')
-            if method == 'fasttext-sg':
-                seconds = train_fasttext(corpus, out, a)
+            if method in ('fasttext-sg', 'fasttext-sub'):
+                seconds = train_fasttext(corpus, out, a, subwords=method == 'fasttext-sub')
             else:
                 seconds = train_gensim(corpus, out, a, skipgram=method == 'gensim-sg')
             print(json.dumps({'method': method, 'seconds': round(seconds, 3), 'tokens': tokens, 'vectors': out}), flush=True)

@@ -54,6 +54,8 @@ const METHODS: Method[] = [
   { name: 'sgns-1ep', encoder: 'sgns', epochs: 1, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '1', '--negative', '5', '--sample', '1e-3'], baseline: 'gensim-sg-1ep' },
   { name: 'gensim-sg-1ep', peer: 'gensim-sg', epochs: 1, peerFlags: ['--epochs', '1'] },
   { name: 'fasttext-sg', peer: 'fasttext-sg', epochs: 5, baseline: 'gensim-sg' },
+  { name: 'fasttext', encoder: 'fasttext', epochs: 5, threads: true, flags: ['--mode', 'skipgram', '--dim', '100', '--window', '5', '--epochs', '5', '--negative', '5', '--sample', '1e-3'], baseline: 'fasttext-sub' },
+  { name: 'fasttext-sub', peer: 'fasttext-sub', epochs: 5 },
   { name: 'cooc-ppmi-svd', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0.5'] },
   { name: 'cooc-ppmi-svd-p0', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0'] },
   { name: 'cooc-ppmi-dyn-svd', encoder: 'cooc', epochs: 1, flags: ['--weight', 'ppmi', '--dim', '100', '--window', '5', '--eig', '0.5', '--distance-weighting', 'linear'] },

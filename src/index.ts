@@ -34,6 +34,12 @@ export { DenseMatrix, SparseMatrix, DENSE_CELL_LIMIT, type Matrix, type MatrixMe
 export { FORMATS, inferFormat, readMatrix, writeMatrixFile, type Format, type ReadOptions, type WriteOptions } from './io/formats/index.js';
 export { saveMatrix, type SaveOptions } from './io/save.js';
 
+// fastText models: encode('fasttext', corpus, { mode: 'skipgram' }) returns the word vectors with the model attached;
+// fastTextModelOf(matrix).wordVector('unseen', out) builds a word from its n-grams; writeFastTextFile(model, 'model.bin', stdout).
+export { FastTextModel, fastTextModelOf } from './encoders/fasttext/model.js';
+export { FASTTEXT_DEFAULTS, FASTTEXT_MODES } from './encoders/fasttext/index.js';
+export { writeFastText, writeFastTextFile } from './io/formats/index.js';
+
 // Word vectors and queries: similar, analogy, evaluate.
 export { loadVectors } from './query/load.js';
 export { ANALOGY_METHODS, DEFAULT_TOP, WordVectors, type AnalogyMethod, type Neighbour, type QueryOptions } from './core/vectors.js';

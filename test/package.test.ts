@@ -88,7 +88,7 @@ test('a separate package imports wordspace by name, runs it, and type-checks aga
   // b and c have the same row {a: 1}: cosine 1.
   assert.deepEqual(report.nearest, { word: 'c', index: 2, score: 1 });
   assert.equal(report.fromMatrix, 1);
-  assert.deepEqual(report.methods, ['onehot', 'features', 'doc', 'cooc', 'autoencoder', 'sgns', 'cbow', 'glove', 'docvec']);
+  assert.deepEqual(report.methods, ['onehot', 'features', 'doc', 'cooc', 'autoencoder', 'sgns', 'cbow', 'glove', 'fasttext', 'docvec']);
   assert.match(report.usage as string, /--window/);
   assert.equal(report.input, 'InputError');
 

@@ -73,6 +73,13 @@ export const ENCODER_CATALOG: readonly EncoderEntry[] = [
     load: async () => (await import('./glove.js')).glove,
   },
   {
+    name: 'fasttext',
+    summary: "fastText subword skip-gram / CBOW: words plus character n-grams, vectors for unseen words (-o X.bin writes fastText's model)",
+    input: 'corpus',
+    defaultMinCount: 5,
+    load: async () => (await import('./fasttext/index.js')).fasttext,
+  },
+  {
     name: 'docvec',
     summary: 'dense document vectors from word vectors: SIF (smooth inverse frequency, common component removed) or the plain mean',
     input: 'corpus',

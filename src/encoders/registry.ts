@@ -3,6 +3,7 @@ import { autoencoder } from './autoencoder.js';
 import { cooc } from './cooc.js';
 import { doc } from './doc.js';
 import { docvec } from './docvec/index.js';
+import { fasttext } from './fasttext/index.js';
 import { features } from './features.js';
 import { glove } from './glove.js';
 import { onehot } from './onehot.js';
@@ -22,6 +23,7 @@ const ENCODERS: readonly Encoder[] = [
   sgns,
   cbow,
   glove,
+  fasttext,
   docvec,
 ];
 

@@ -110,7 +110,7 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     return dryRunCorpus(inputs, flags, { command: 'encode', method, window: number(flags.window), dim: number(flags.dim), epochs: number(flags.epochs), format, precision: flags.precision, integerValues: flags.weight === 'count' && flags.distanceWeighting === 'none' }, io);
   }
   // Loaded when a method runs, not at start-up (DESIGN.md: the command line starts in node's time).
-  const [{ encode, optionKey }, { readTable }, { writeMatrixFile }, { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts }] = await Promise.all([
+  const [{ encode, optionKey }, { readTable }, { fastTextModelOf, writeFastTextFile, writeMatrixFile }, { checkCountOutput, countOutputFormat, countsCorpus, writePairCounts }] = await Promise.all([
     import('../../encoders/encode.js'),
     import('../../io/table.js'),
     import('../../io/formats/index.js'),
@@ -159,12 +159,17 @@ async function runEncoder(encoder: Encoder, inputs: string[], flags: InputFlags 
     wordsProcessed = corpus.tokensRead * (typeof options.epochs === 'number' ? options.epochs : 1);
   }
   const format = chooseFormat(named, matrix, context.warn);
-  refuseHugeDense(matrix, format);
-  await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn, force: flags.force });
+  // `-o X.bin` of a method that trained a fastText model (encode fasttext) writes that model; -f overrides.
+  const model = flags.format === undefined && format === 'binary' ? fastTextModelOf(matrix) : undefined;
+  if (model) await writeFastTextFile(model, flags.output, io.stdout, { force: flags.force });
+  else {
+    refuseHugeDense(matrix, format);
+    await writeMatrixFile(matrix, flags.output, format, io.stdout, { precision: flags.precision, warn: context.warn, force: flags.force });
+  }
   if (!flags.quiet) {
     const seconds = (Date.now() - started) / 1000;
     const rate = wordsProcessed > 0 && seconds > 0 ? `, ${Math.round(wordsProcessed / seconds).toLocaleString('en-US')} words/s` : '';
-    note(io, `wordspace: ${encoder.name}: ${summary} → ${matrix.nRows.toLocaleString('en-US')} × ${matrix.nCols.toLocaleString('en-US')} ${matrix.kind} matrix (${format}) in ${seconds.toFixed(1)} s${rate}`);
+    note(io, `wordspace: ${encoder.name}: ${summary} → ${matrix.nRows.toLocaleString('en-US')} × ${matrix.nCols.toLocaleString('en-US')} ${matrix.kind} matrix (${model ? "fastText .bin model" : format}) in ${seconds.toFixed(1)} s${rate}`);
   }
 }
 

@@ -2,9 +2,9 @@
  * A fastText model as far as word vectors need it (fastText's `FastText` facade with its `Args`,
  * `Dictionary` and input matrix): the dictionary, the hashing parameters and the input rows — one
  * per dictionary entry, then one per n-gram bucket. The output matrix (what training predicts) is
- * not kept: no query reads it.
+ * kept only for a model trained here (no query reads it; writing a `.bin` does).
  */
-import { DenseMatrix, makeMeta } from '../../core/matrix.js';
+import { DenseMatrix, makeMeta, type Matrix } from '../../core/matrix.js';
 import { BOW, EOS, EOW, fastTextHash, forEachNgram } from './subwords.js';
 
 /** fastText's `model_name` and `loss_name` enums (src/args.h), as saved in a `.bin`. */
@@ -62,6 +62,8 @@ export class FastTextModel {
     readonly dictionary: FastTextDictionary,
     readonly input: Float32Array,
     readonly rows: number,
+    /** The output matrix (nwords × dim for skip-gram and CBOW), when known. */
+    readonly output?: Float32Array,
   ) {
     for (let i = 0; i < dictionary.nwords; i++) if (!this.index.has(dictionary.entries[i]!)) this.index.set(dictionary.entries[i]!, i);
   }
@@ -157,4 +159,16 @@ export class FastTextModel {
       fileVersion: this.version,
     };
   }
+}
+
+/** The fastText model behind a matrix of word vectors (read from a `.bin`, or trained by `encode fasttext`). */
+const MODELS = new WeakMap<Matrix, FastTextModel>();
+
+/** Attach the model a matrix of word vectors came from (queries build unseen words from it; `-o X.bin` writes it). */
+export function attachFastTextModel(matrix: Matrix, model: FastTextModel): void {
+  MODELS.set(matrix, model);
+}
+
+export function fastTextModelOf(matrix: Matrix): FastTextModel | undefined {
+  return MODELS.get(matrix);
 }

@@ -28,7 +28,7 @@ export const WORD2VEC_DEFAULTS = {
 /** Upper bound on --threads (far above any machine this runs on; guards typos like 1000). */
 const MAX_THREADS = 256;
 
-function word2vecOptions(lr: number): OptionSpec[] {
+export function word2vecOptions(lr: number): OptionSpec[] {
   return [
     { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--size'] },
     { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: parseWindow, aliases: ['--ws'] },

@@ -103,7 +103,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
  * boundary moved to just after the next sentence end when one is within a piece (else the sentence
  * is cut there).
  */
-function sliceBounds(stream: TokenStream, threads: number): number[] {
+export function sliceBounds(stream: TokenStream, threads: number): number[] {
   const total = stream.storedEntries;
   const bounds = [0];
   for (let w = 1; w < threads; w++) {

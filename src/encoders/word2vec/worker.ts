@@ -1,100 +1,25 @@
 /**
  * A word2vec training thread: instantiates the kernel on the shared memory and trains on its own
- * contiguous slice of the corpus for every epoch, like a word2vec.c thread. It reports progress by
- * adding to a shared counter of words processed (which also drives the learning rate) and by
- * posting a message every PROGRESS_INTERVAL_MS; an exception ends the thread with an 'error' event.
+ * contiguous slice of the corpus for every epoch, like a word2vec.c thread (epochs.ts: the loop,
+ * progress through a shared counter of words processed, which also drives the learning rate); an
+ * exception ends the thread with an 'error' event.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readParts, SENTENCE_END, type StreamPart } from '../../corpus/stream.js';
-import { Kernel, PIECE_ENTRIES, type MemoryLayout, type ModelShape } from './kernel.js';
-import { learningRate } from './schedule.js';
+import { trainEpochs, type ThreadInput } from './epochs.js';
+import { Kernel, type MemoryLayout, type ModelShape } from './kernel.js';
 
-export interface WorkerInput {
+export type { WorkerMessage } from './epochs.js';
+
+export interface WorkerInput extends ThreadInput {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   layout: MemoryLayout;
   slot: number;
   shape: ModelShape;
-  /** This thread's slice of the token stream (in memory or in a file, read again every epoch). */
-  parts: StreamPart[];
-  /** Two 32-bit halves of this thread's generator seed. */
-  seed: [number, number];
-  /** One BigInt64: words processed by all threads so far. */
-  counter: SharedArrayBuffer;
-  epochs: number;
-  alpha: number;
-  /** Words over all epochs and threads (the end of the learning-rate decay). */
-  totalWords: number;
-}
-
-export type WorkerMessage = { type: 'progress' } | { type: 'done'; words: number };
-
-/** How often a thread tells the main thread to refresh the progress display. */
-const PROGRESS_INTERVAL_MS = 250;
-
-/** Entries read from the stream at once. */
-const READ_ENTRIES = 1 << 16;
-
-/**
- * The pieces the kernel trains on, streamed from `parts`: at most PIECE_ENTRIES entries each,
- * ending after the last sentence end within reach (a sentence longer than a piece is cut), empty
- * sentences left out. `train(piece, words)` gets each piece (valid during the call) and its tokens.
- */
-function forEachPiece(parts: readonly StreamPart[], train: (piece: Int32Array, words: number) => void): void {
-  const buf = new Int32Array(PIECE_ENTRIES + 1);
-  let len = 0;
-  let afterEnd = true;
-  // Train on the first piece of buf (cut at its last sentence end when more follows it) and keep the rest.
-  const emit = (): void => {
-    let end = Math.min(PIECE_ENTRIES, len);
-    if (len > PIECE_ENTRIES) {
-      let last = end - 1;
-      while (last >= 0 && buf[last]! >= 0) last--;
-      if (last >= 0) end = last + 1;
-    }
-    let words = 0;
-    for (let i = 0; i < end; i++) if (buf[i]! >= 0) words++;
-    train(buf.subarray(0, end), words);
-    buf.copyWithin(0, end, len);
-    len -= end;
-  };
-  for (const chunk of readParts(parts, READ_ENTRIES)) {
-    for (let i = 0; i < chunk.length; i++) {
-      const e = chunk[i]!;
-      if (e === SENTENCE_END) {
-        if (afterEnd) continue;
-        afterEnd = true;
-      } else afterEnd = false;
-      buf[len++] = e;
-      if (len > PIECE_ENTRIES) emit();
-    }
-  }
-  while (len > 0) emit();
-}
-
-function run(input: WorkerInput, post: (message: WorkerMessage) => void): void {
-  const kernel = new Kernel(input.module, input.memory, input.layout, input.slot, input.shape);
-  kernel.seed(input.seed[0], input.seed[1]);
-  const counter = new BigInt64Array(input.counter);
-  let trained = 0;
-  let lastReport = performance.now();
-  for (let epoch = 0; epoch < input.epochs; epoch++) {
-    forEachPiece(input.parts, (piece, words) => {
-      const done = Number(Atomics.load(counter, 0));
-      kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords));
-      Atomics.add(counter, 0, BigInt(words));
-      trained += words;
-      const now = performance.now();
-      if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-        lastReport = now;
-        post({ type: 'progress' });
-      }
-    });
-  }
-  post({ type: 'done', words: trained });
 }
 
 if (parentPort) {
   const port = parentPort;
-  run(workerData as WorkerInput, (message) => port.postMessage(message));
+  const input = workerData as WorkerInput;
+  trainEpochs(new Kernel(input.module, input.memory, input.layout, input.slot, input.shape), input, (message) => port.postMessage(message));
 }

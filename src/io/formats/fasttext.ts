@@ -8,12 +8,14 @@
  *   bool quantized input, then the input matrix: int64 rows, int64 cols, rows × cols float32
  *   bool quantized output, then the output matrix (the same layout)
  *
- * Read as a stream: every size is checked against what the file can hold before anything is
+ * Written by writeFastText (`encode fasttext -o X.bin`). Read as a stream: every size is checked
+ * against what the file can hold before anything is
  * allocated, and a file that ends early or disagrees with itself is one error line.
  */
 import { InputError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { ENTRY_LABEL, ENTRY_WORD, FASTTEXT_LOSSES, FASTTEXT_MODELS, FastTextModel, SUPERVISED, type FastTextArgs, type FastTextDictionary } from '../../encoders/fasttext/model.js';
+import { attachFastTextModel, ENTRY_LABEL, ENTRY_WORD, FASTTEXT_LOSSES, FASTTEXT_MODELS, FastTextModel, SUPERVISED, type FastTextArgs, type FastTextDictionary } from '../../encoders/fasttext/model.js';
+import type { Sink } from '../output.js';
 import type { ReadContext } from './common.js';
 import type { ByteSource } from './source.js';
 
@@ -42,18 +44,13 @@ export function isFastTextHead(head: Uint8Array): boolean {
   return head.length >= INT32 && Buffer.from(head.buffer, head.byteOffset, INT32).readInt32LE(0) === FASTTEXT_MAGIC;
 }
 
-/** The fastText model a matrix was read from (readMatrix returns the word vectors; queries want the n-grams too). */
-const MODELS = new WeakMap<Matrix, FastTextModel>();
-
-export function fastTextModelOf(matrix: Matrix): FastTextModel | undefined {
-  return MODELS.get(matrix);
-}
+export { fastTextModelOf } from '../../encoders/fasttext/model.js';
 
 /** Read a fastText `.bin` and return its in-vocabulary word vectors, with the model attached (fastTextModelOf). */
 export async function readFastTextMatrix(source: ByteSource, ctx: ReadContext): Promise<Matrix> {
   const model = await readFastText(source, ctx);
   const matrix = model.wordMatrix(ctx.name);
-  MODELS.set(matrix, model);
+  attachFastTextModel(matrix, model);
   return matrix;
 }
 
@@ -292,4 +289,60 @@ export async function readFastText(source: ByteSource, ctx: ReadContext): Promis
   } finally {
     await cursor.close();
   }
+}
+
+/** Bytes handed to the sink at once while a matrix is written (views of the model, never one copy of it). */
+const WRITE_CHUNK_BYTES = 1 << 20;
+
+/** A dense matrix as `.bin` holds it: bool quantized (0), int64 rows, int64 cols, rows × cols float32. */
+async function writeMatrixBlock(sink: Sink, values: Float32Array | undefined, rows: number, cols: number): Promise<void> {
+  const head = Buffer.alloc(1 + 2 * INT64);
+  head.writeUInt8(0, 0);
+  head.writeBigInt64LE(BigInt(rows), 1);
+  head.writeBigInt64LE(BigInt(cols), 1 + INT64);
+  await sink.write(head);
+  const bytes = rows * cols * FLOAT32;
+  if (values && values.length !== rows * cols) throw new Error(`fastText writer: ${values.length} values for ${rows} × ${cols}`);
+  for (let at = 0; at < bytes; at += WRITE_CHUNK_BYTES) {
+    const n = Math.min(WRITE_CHUNK_BYTES, bytes - at);
+    let chunk: Buffer;
+    if (!values) chunk = Buffer.alloc(n);
+    else if (LITTLE_ENDIAN) chunk = Buffer.from(values.buffer, values.byteOffset + at, n);
+    else {
+      chunk = Buffer.alloc(n);
+      for (let k = 0; k < n; k += FLOAT32) chunk.writeFloatLE(values[(at + k) / FLOAT32]!, k);
+    }
+    await sink.write(chunk);
+  }
+}
+
+/**
+ * Write a model as fastText's `.bin` (version 12, the layout at the top of this file): what
+ * `fasttext print-word-vectors` and gensim's `load_facebook_model` read. A model without its output
+ * matrix (one read from a `.bin`) gets a zero one of the right shape.
+ */
+export async function writeFastText(model: FastTextModel, sink: Sink): Promise<void> {
+  const { args, dictionary } = model;
+  const head = Buffer.alloc(2 * INT32 + ARGS_BYTES + 3 * INT32 + 2 * INT64);
+  let at = 0;
+  for (const v of [FASTTEXT_MAGIC, FASTTEXT_VERSION, args.dim, args.ws, args.epoch, args.minCount, args.neg, args.wordNgrams, args.loss, args.model, args.bucket, args.minn, args.maxn, args.lrUpdateRate]) at = head.writeInt32LE(v, at);
+  at = head.writeDoubleLE(args.t, at);
+  at = head.writeInt32LE(dictionary.entries.length, at);
+  at = head.writeInt32LE(dictionary.nwords, at);
+  at = head.writeInt32LE(dictionary.nlabels, at);
+  at = head.writeBigInt64LE(BigInt(dictionary.ntokens), at);
+  // pruneidx_size: −1, never pruned (only quantized models are, and those are not written here).
+  head.writeBigInt64LE(-1n, at);
+  await sink.write(head);
+  for (let i = 0; i < dictionary.entries.length; i++) {
+    const word = Buffer.from(dictionary.entries[i]!, 'utf8');
+    const entry = Buffer.alloc(word.length + 1 + INT64 + 1);
+    word.copy(entry, 0);
+    entry.writeBigInt64LE(BigInt(Math.round(dictionary.counts[i]!)), word.length + 1);
+    entry.writeUInt8(dictionary.types[i]!, word.length + 1 + INT64);
+    await sink.write(entry);
+  }
+  await writeMatrixBlock(sink, model.input, model.rows, args.dim);
+  const outputRows = args.model === SUPERVISED ? dictionary.nlabels : dictionary.nwords;
+  await writeMatrixBlock(sink, model.output, outputRows, args.dim);
 }

@@ -16,7 +16,8 @@ import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
 import { checkDenseSize, FILE_ONLY_FORMATS, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { readDelimited, writeCsv, writeTsv } from './delimited.js';
-import { isFastTextHead, readFastTextMatrix } from './fasttext.js';
+import { isFastTextHead, readFastTextMatrix, writeFastText } from './fasttext.js';
+import type { FastTextModel } from '../../encoders/fasttext/model.js';
 import { readJson, writeJson } from './json.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
 import { readMtx, writeMtx } from './mtx.js';
@@ -27,7 +28,7 @@ import { openSource, type ByteSource } from './source.js';
 import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
 
 export { rowsPath } from './npy.js';
-export { fastTextModelOf } from './fasttext.js';
+export { fastTextModelOf, writeFastText } from './fasttext.js';
 export { FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
 export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
 
@@ -128,6 +129,16 @@ export async function writeMatrixFile(matrix: Matrix, path: string, format: Form
     });
   }
   await withOutputs(jobs, stdout, { force });
+}
+
+/**
+ * Write a fastText model as fastText's `.bin` (writeFastText), atomically like writeMatrixFile: a
+ * temporary file beside `path`, renamed when complete (or `-`); a path ending in `.gz` is gzipped.
+ */
+export async function writeFastTextFile(model: FastTextModel, path: string, stdout: NodeJS.WritableStream, options: { force?: boolean } = {}): Promise<void> {
+  const compress = path !== '-' && /\.gz$/i.test(path);
+  const body = (sink: Sink): Promise<void> => (compress ? gzipped(sink, (inner) => writeFastText(model, inner)) : writeFastText(model, sink));
+  await withOutputs([{ path, body }], stdout, { force: options.force });
 }
 
 const TEXT_DECODER = new TextDecoder('utf-8');
