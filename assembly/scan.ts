@@ -307,14 +307,19 @@ export function scan(length: i32): i32 {
     for (let i = begin; i < end; i++) if (cls(<u32>load<u8>(i)) != SPACE) blankLine = 0;
     return 0;
   }
+  countSpans(n, ids);
+  return n;
+}
+
+/** The ids of the line's n recorded tokens (added if new), written at `to`, and counted. */
+function countSpans(n: i32, to: usize): void {
   for (let k: i32 = 0; k < n; k++) {
     const at = spans + <usize>k * 12;
     const id = idOf(<usize>load<u32>(at), <usize>(load<u32>(at, 4) - load<u32>(at)), load<u32>(at, 8), true);
-    store<i32>(ids + <usize>k * 4, id);
+    store<i32>(to + <usize>k * 4, id);
     const c = counts + <usize>id * 8;
     store<f64>(c, load<f64>(c) + 1);
   }
-  return n;
 }
 
 /** The id of the `length` bytes at inputBuffer() taken as they are (UTF-8 of a token), added if new; counted when `count` is 1. */
@@ -407,15 +412,9 @@ export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32)
     pos = nl + 1;
     if (n == 0) continue;
     reserveOut(outCount + n + 1);
-    const ids = out + <usize>outCount * 4;
-    for (let k: i32 = 0; k < n; k++) {
-      const at = spans + <usize>k * 12;
-      const id = idOf(<usize>load<u32>(at), <usize>(load<u32>(at, 4) - load<u32>(at)), load<u32>(at, 8), true);
-      store<i32>(ids + <usize>k * 4, id);
-      const c = counts + <usize>id * 8;
-      store<f64>(c, load<f64>(c) + 1);
-    }
-    store<i32>(ids + <usize>n * 4, -1);
+    const line = out + <usize>outCount * 4;
+    countSpans(n, line);
+    store<i32>(line + <usize>n * 4, -1);
     outCount += n + 1;
     outSentences++;
     if (outCount >= outLimit || types > typeLimit) {

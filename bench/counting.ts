@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ratioText, writeRows } from './rows.js';
 
 /** One row of the table: seconds (or ρ) ours and the reference's, their ratio and the target. */
 export interface CountingRow {
@@ -264,6 +265,7 @@ async function main(): Promise<void> {
       jobs: { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -279,6 +281,15 @@ async function main(): Promise<void> {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats must be a positive whole number');
   const rows = await countingBench({ corpus: values.corpus, reference: values.reference, repeats, jobs, out: values.out, keep: values.keep, log: (l) => console.error(l) });
   console.log(formatCountingRows(rows));
+  writeRows(values.json, rows.map((r) => ({
+    job: r.job,
+    ours: `${r.ours.toFixed(2)} s`,
+    reference: `${r.reference.toFixed(2)} s`,
+    ratio: ratioText(r.ratio),
+    target: `≤ ${r.target}×`,
+    pass: r.pass,
+    note: r.note,
+  })));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

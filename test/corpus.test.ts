@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { InputError } from '../src/core/errors.js';
+import { Random } from '../src/core/random.js';
 import { buildCorpus, type CorpusOptions } from '../src/corpus/corpus.js';
 import { readCorpusLines, type InputOptions } from '../src/io/input.js';
 import { sortByCountThenWord, Vocabulary } from '../src/vocab/vocabulary.js';
@@ -126,8 +127,8 @@ test('vocabulary order: count descending, then code-unit order — shared prefix
   sortByCountThenWord(ids, words, counts);
   assert.deepEqual(ids.map((i) => words[i]), expected);
   // And on many random words, the plain comparator's order.
-  let seed = 7;
-  const rand = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % n);
+  const random = new Random(7);
+  const rand = (n: number): number => Math.floor(random.next() * n);
   const alphabet = ['a', 'b', 'é', 'ø', '\u4e00', '\u{1F600}', '\uFFFD', '_'];
   const many = new Set<string>();
   while (many.size < 3000) {
