@@ -12,7 +12,6 @@
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { Corpus } from '../../corpus/corpus.js';
-import { readMatrix } from '../../io/formats/index.js';
 import { Vocabulary } from '../../vocab/vocabulary.js';
 
 export const INIT_VOCABULARIES = ['union', 'corpus'] as const;
@@ -33,6 +32,8 @@ export interface InitialVectors {
 
 /** Read the vectors of `--init` (any format readMatrix reads; a fastText .bin gives its word vectors). */
 export async function readInitVectors(path: string, warn?: (message: string) => void): Promise<Matrix> {
+  // Loaded here, not with the encoder: `encode sgns --help` must not load the readers (start-up).
+  const { readMatrix } = await import('../../io/formats/index.js');
   const matrix = await readMatrix(path, { finite: true, warn });
   if (matrix.nRows === 0) throw new InputError(`--init ${path} has no vectors`);
   return matrix;
