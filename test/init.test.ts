@@ -77,3 +77,9 @@ test('--init through the library: encode("sgns", corpus, { init })', async () =>
   assert.ok(m.kind === 'dense');
   assert.deepEqual(Array.from(m.row(cat), (x) => Number(x.toFixed(6))), [0.5, -0.25, 1]);
 });
+
+test('--init on encode fasttext is refused with the reason, exit 2', async () => {
+  const r = await runCli(['encode', 'fasttext', path('new.txt'), '--init', path('init.vec'), '-o', path('x.bin')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^wordspace: unknown option '--init' \(continuing a subword model .* is not built yet; --init works on sgns and cbow/);
+});

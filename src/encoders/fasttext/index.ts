@@ -31,7 +31,8 @@ const MAX_NGRAM = 32;
 const MAX_BUCKET = 100_000_000;
 
 function fastTextOptions(): OptionSpec[] {
-  const shared = word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram).map((spec) =>
+  // --init (continue training) is sgns/cbow's: a subword model's n-gram and output rows are not restored yet.
+  const shared = word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram).filter((spec) => !spec.flags.startsWith('--init')).map((spec) =>
     spec.flags.startsWith('--lr ')
       ? { flags: spec.flags, description: `${spec.description} (default: ${WORD2VEC_DEFAULTS.lrSkipgram} for skipgram, ${WORD2VEC_DEFAULTS.lrCbow} for cbow)`, parse: spec.parse, aliases: spec.aliases }
       : spec,
@@ -94,5 +95,8 @@ export const fasttext: CorpusEncoder = {
   summary: "fastText subword skip-gram / CBOW: words plus character n-grams, vectors for unseen words (-o X.bin writes fastText's model)",
   defaultMinCount: WORD2VEC_DEFAULTS.minCount,
   options: fastTextOptions(),
+  refusedFlags: {
+    '--init': 'continuing a subword model (its n-gram and output rows) is not built yet; --init works on sgns and cbow, which also read a fastText .bin as word vectors',
+  },
   encode,
 };
