@@ -78,8 +78,25 @@ test('--init through the library: encode("sgns", corpus, { init })', async () =>
   assert.deepEqual(Array.from(m.row(cat), (x) => Number(x.toFixed(6))), [0.5, -0.25, 1]);
 });
 
-test('--init on encode fasttext is refused with the reason, exit 2', async () => {
-  const r = await runCli(['encode', 'fasttext', path('new.txt'), '--init', path('init.vec'), '-o', path('x.bin')]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /^wordspace: unknown option '--init' \(continuing a subword model .* is not built yet; --init works on sgns and cbow/);
+test('encode fasttext --init MODEL.bin: matched words, kept words and n-gram rows start from the model; errors', async () => {
+  writeFileSync(path('old.txt'), 'the cat sat on the mat\nthe dog sat on the log\n'.repeat(3));
+  const flags = ['--min-count', '1', '--dim', '8', '--bucket', '1000', '--threads', '1', '--seed', '5', '-q'];
+  assert.equal((await runCli(['encode', 'fasttext', path('old.txt'), ...flags, '-o', path('old.bin')])).code, 0);
+  writeFileSync(path('other.txt'), 'a bird sat on the tree\nthe cat ate the bird\n'.repeat(3));
+  // Shared words: the, sat, on, cat; new: a, bird, tree, ate; the model's only: mat, dog, log.
+  // A learning rate of 1e-12 leaves every row where the model had it.
+  const r = await runCli(['encode', 'fasttext', path('other.txt'), '--min-count', '1', '--init', path('old.bin'), '--lr', '1e-12', '--threads', '1', '-o', path('cont.bin')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /--init .*old\.bin: 4 of the corpus's 8 words and every n-gram row start from it, 4 words at random; 3 of its words not in the corpus kept/);
+  // "cat" (in both), "mat" (the model's only), "catt" (nobody's: built from n-grams) are the model's vectors.
+  const before = await runCli(['vectors', path('old.bin'), 'cat', 'mat', 'catt']);
+  const after = await runCli(['vectors', path('cont.bin'), 'cat', 'mat', 'catt']);
+  assert.equal(after.stdout, before.stdout);
+  assert.equal(before.stdout.trim().split('\n').length, 3);
+  const bucket = await runCli(['encode', 'fasttext', path('other.txt'), '--init', path('old.bin'), '--bucket', '500', '-o', path('x.bin')]);
+  assert.equal(bucket.code, 2);
+  assert.equal(bucket.stderr.trim(), `wordspace: --bucket 500 differs from the bucket 1000 of --init ${path('old.bin')} (drop --bucket (the model sets it) or give --bucket 1000)`);
+  const vec = await runCli(['encode', 'fasttext', path('other.txt'), '--init', path('init.vec'), '-o', path('x.bin')]);
+  assert.equal(vec.code, 1);
+  assert.match(vec.stderr, /^wordspace: --init .*init\.vec is not a fastText \.bin model \(/);
 });

@@ -7,6 +7,8 @@ import type { Corpus } from '../../corpus/corpus.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from '../types.js';
 import { WORD2VEC_DEFAULTS, word2vecOptions } from '../word2vec/index.js';
 import { NEGATIVE_POWER } from '../word2vec/tables.js';
+import type { InitVocabulary } from '../word2vec/init.js';
+import { applyFastTextInit, checkModelFlags, modelSettings, readFastTextInit } from './init.js';
 import { attachFastTextModel } from './model.js';
 import { trainFastText, type FastTextParams } from './train.js';
 
@@ -31,8 +33,10 @@ const MAX_NGRAM = 32;
 const MAX_BUCKET = 100_000_000;
 
 function fastTextOptions(): OptionSpec[] {
-  // --init (continue training) is sgns/cbow's: a subword model's n-gram and output rows are not restored yet.
-  const shared = word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram).filter((spec) => !spec.flags.startsWith('--init')).map((spec) =>
+  const shared = word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram).map((spec) =>
+    spec.flags.startsWith('--init ')
+      ? { ...spec, description: 'continue training: start from this fastText .bin model (ours or fastText\'s); --dim, --minn, --maxn and --bucket come from it' }
+      : spec).map((spec) =>
     spec.flags.startsWith('--lr ')
       ? { flags: spec.flags, description: `${spec.description} (default: ${WORD2VEC_DEFAULTS.lrSkipgram} for skipgram, ${WORD2VEC_DEFAULTS.lrCbow} for cbow)`, parse: spec.parse, aliases: spec.aliases }
       : spec,
@@ -72,11 +76,26 @@ function params(options: EncoderOptions, corpus: Corpus): FastTextParams {
   };
 }
 
-async function encode(corpus: Corpus, options: EncoderOptions, context: EncodeContext): Promise<DenseMatrix> {
+async function encode(given: Corpus, options: EncoderOptions, context: EncodeContext): Promise<DenseMatrix> {
+  let corpus = given;
   const p = params(options, corpus);
+  let initMeta: Record<string, unknown> | undefined;
+  if (options.init !== undefined) {
+    if (typeof options.init !== 'string') throw new UsageError('the init option must be a file name');
+    const mode = (options.initVocab ?? 'union') as InitVocabulary;
+    const model = await readFastTextInit(options.init, context.warn);
+    const settings = modelSettings(model);
+    checkModelFlags({ dim: p.dim, minn: p.minn, maxn: p.maxn, bucket: p.bucket }, { dim: WORD2VEC_DEFAULTS.dim, minn: FASTTEXT_DEFAULTS.minn, maxn: FASTTEXT_DEFAULTS.maxn, bucket: FASTTEXT_DEFAULTS.bucket }, settings, options.init);
+    Object.assign(p, settings);
+    const applied = applyFastTextInit(given, model, mode);
+    corpus = applied.corpus;
+    p.init = applied.init;
+    initMeta = { init: options.init, initVocab: mode, initMatched: applied.init.matched, initAdded: applied.init.added, initFresh: applied.init.fresh };
+    context.note?.(`--init ${options.init}: ${applied.init.matched.toLocaleString('en-US')} of the corpus's ${given.vocab.size.toLocaleString('en-US')} words and every n-gram row start from it, ${applied.init.fresh.toLocaleString('en-US')} words at random${mode === 'union' ? `; ${applied.init.added.toLocaleString('en-US')} of its words not in the corpus kept` : ''}`);
+  }
   const result = await trainFastText(corpus, p, context.progress);
-  const { cbow, alpha: lr, minCount: _minCount, ...rest } = p;
-  const meta = makeMeta('fasttext', { ...rest, mode: cbow ? 'cbow' : 'skipgram', lr, bucket: result.model.args.bucket, threads: result.threads, negativePower: NEGATIVE_POWER }, {
+  const { cbow, alpha: lr, minCount: _minCount, init: _init, ...rest } = p;
+  const meta = makeMeta('fasttext', { ...rest, mode: cbow ? 'cbow' : 'skipgram', lr, bucket: result.model.args.bucket, threads: result.threads, negativePower: NEGATIVE_POWER, ...initMeta }, {
     seed: p.seed,
     vocabularySize: corpus.vocab.size,
     tokensTrained: result.wordsTrained,
@@ -95,8 +114,5 @@ export const fasttext: CorpusEncoder = {
   summary: "fastText subword skip-gram / CBOW: words plus character n-grams, vectors for unseen words (-o X.bin writes fastText's model)",
   defaultMinCount: WORD2VEC_DEFAULTS.minCount,
   options: fastTextOptions(),
-  refusedFlags: {
-    '--init': 'continuing a subword model (its n-gram and output rows) is not built yet; --init works on sgns and cbow, which also read a fastText .bin as word vectors',
-  },
   encode,
 };

@@ -8,9 +8,11 @@ import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from '..
 import { runWorkers, sliceBounds } from '../word2vec/train.js';
 import {
   createFastTextMemory, FastTextKernel, fastTextConstants, loadFastTextModule, matrixOf, planFastTextLayout, writeFastTextTables,
+  type FastTextLayout,
 } from './kernel.js';
 import { ENTRY_WORD, FastTextModel, type FastTextArgs, type FastTextDictionary } from './model.js';
 import { EOS, ngramBuckets, type SubwordParameters } from './subwords.js';
+import type { FastTextInit } from './init.js';
 import type { FastTextWorkerInput } from './worker.js';
 
 /** A thread gets at least one piece of work; smaller corpora use fewer threads. */
@@ -37,6 +39,8 @@ export interface FastTextParams extends SubwordParameters {
   threads: number;
   seed: number;
   minCount: number;
+  /** Continue from a model (`--init`, src/encoders/fasttext/init.ts). */
+  init?: FastTextInit;
 }
 
 export interface FastTextResult {
@@ -96,6 +100,7 @@ export async function trainFastText(corpus: Corpus, params: FastTextParams, prog
   const initialiser = new FastTextKernel(module, memory, layout, undefined, shape);
   initialiser.seed(random.nextInt32(), random.nextInt32());
   initialiser.initialiseInput();
+  if (params.init) copyModelRows(memory, layout, params.init);
 
   const bounds = sliceBounds(stream, threads);
   const counter = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
@@ -183,4 +188,15 @@ function dictionaryOf(corpus: Corpus, withEos: boolean): FastTextDictionary {
     pruneSize: -1,
     pruneidx: new Map(),
   };
+}
+
+/** The starting rows from a model: each matched word's row, and every n-gram bucket row (same bucket count). */
+function copyModelRows(memory: WebAssembly.Memory, layout: FastTextLayout, init: FastTextInit): void {
+  const { model, modelWord } = init;
+  const dim = layout.dim;
+  const rows = new Float32Array(memory.buffer, layout.inputVectors, (layout.vocabSize + layout.bucket) * layout.stride);
+  const copy = (to: number, from: number): void => rows.set(model.input.subarray(from * dim, (from + 1) * dim), to * layout.stride);
+  for (let w = 0; w < layout.vocabSize; w++) if (modelWord[w]! >= 0) copy(w, modelWord[w]!);
+  const nwords = model.dictionary.nwords;
+  for (let b = 0; b < layout.bucket; b++) copy(layout.vocabSize + b, nwords + b);
 }

@@ -48,24 +48,8 @@ export function applyInit(corpus: Corpus, init: Matrix, mode: InitVocabulary, di
   if (dim !== undefined && dim !== init.nCols) {
     throw new UsageError(`--dim ${dim} differs from the ${init.nCols} dimensions of --init ${source}`, `drop --dim (the vectors of --init set it) or give --dim ${init.nCols}`);
   }
-  let vocab = corpus.vocab;
-  let added = 0;
-  if (mode === 'union') {
-    const extra: string[] = [];
-    const seen = new Set<string>();
-    for (const word of init.rows) {
-      if (!vocab.has(word) && !seen.has(word)) {
-        seen.add(word);
-        extra.push(word);
-      }
-    }
-    if (extra.length > 0) {
-      const counts = new Float64Array(vocab.size + extra.length);
-      counts.set(vocab.counts);
-      vocab = new Vocabulary([...vocab.words, ...extra], counts);
-      added = extra.length;
-    }
-  }
+  const { corpus: training, added } = initVocabulary(corpus, init.rows, mode);
+  const vocab = training.vocab;
   const d = init.nCols;
   const data = new Float32Array(vocab.size * d);
   const has = new Uint8Array(vocab.size);
@@ -79,5 +63,26 @@ export function applyInit(corpus: Corpus, init: Matrix, mode: InitVocabulary, di
     data.set(init.kind === 'dense' ? init.row(row) : init.denseRow(row, scratch), id * d);
   });
   const fresh = corpus.vocab.size - matched;
-  return { corpus: vocab === corpus.vocab ? corpus : { ...corpus, vocab }, vectors: { dim: d, data, has, matched, added, fresh } };
+  return { corpus: training, vectors: { dim: d, data, has, matched, added, fresh } };
+}
+
+/**
+ * The training corpus for `--init-vocab`: `corpus` as it is, or (union) with the given words it lacks
+ * appended with count 0 — the corpus's own words keep their ids, so its token stream is unchanged.
+ */
+export function initVocabulary(corpus: Corpus, words: readonly string[], mode: InitVocabulary): { corpus: Corpus; added: number } {
+  if (mode !== 'union') return { corpus, added: 0 };
+  const vocab = corpus.vocab;
+  const extra: string[] = [];
+  const seen = new Set<string>();
+  for (const word of words) {
+    if (!vocab.has(word) && !seen.has(word)) {
+      seen.add(word);
+      extra.push(word);
+    }
+  }
+  if (extra.length === 0) return { corpus, added: 0 };
+  const counts = new Float64Array(vocab.size + extra.length);
+  counts.set(vocab.counts);
+  return { corpus: { ...corpus, vocab: new Vocabulary([...vocab.words, ...extra], counts) }, added: extra.length };
 }
