@@ -16,9 +16,8 @@ import {
   createSharedMemory, Kernel, kernelConstants, loadKernelModule, planLayout, readVectors, writeTables, writeVectors, PIECE_ENTRIES,
   type MemoryLayout,
 } from '../word2vec/kernel.js';
-import { learningRate } from '../word2vec/schedule.js';
 import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from '../word2vec/tables.js';
-import { initialiseInputVectors, runWorkers } from '../word2vec/train.js';
+import { initialiseInputVectors, trainOnWorkers } from '../word2vec/train.js';
 import type { PvWorkerInput } from './pv-worker.js';
 
 /** gensim Doc2Vec's defaults (dm=0): the same as Word2Vec's except epochs. */
@@ -166,17 +165,7 @@ export async function trainPvDbow(corpus: Corpus, params: PvDbowParams, progress
     });
   }
 
-  const started = performance.now();
-  progress.stage('training', totalWords, 'words');
-  const done = new BigInt64Array(counter);
-  await runWorkers(inputs, () => {
-    const n = Number(Atomics.load(done, 0));
-    const seconds = (performance.now() - started) / 1000;
-    progress.update(n, { 'words/s': Math.round(n / Math.max(seconds, 1e-3)), lr: Number(learningRate(params.alpha, n, totalWords).toPrecision(4)) });
-  }, new URL('./pv-worker.js', import.meta.url));
-  const seconds = (performance.now() - started) / 1000;
-  progress.update(totalWords);
-  progress.end();
+  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, new URL('./pv-worker.js', import.meta.url));
   const documentVectors = new Float32Array(nDocs * params.dim);
   for (let d = 0; d < nDocs; d++) documentVectors.set(rows.subarray(d * layout.stride, d * layout.stride + params.dim), d * params.dim);
   return {

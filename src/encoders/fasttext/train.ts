@@ -3,9 +3,8 @@ import { InputError } from '../../core/errors.js';
 import { Random } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
 import { PIECE_ENTRIES } from '../word2vec/kernel.js';
-import { learningRate } from '../word2vec/schedule.js';
 import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from '../word2vec/tables.js';
-import { runWorkers, sliceBounds } from '../word2vec/train.js';
+import { sliceBounds, trainOnWorkers } from '../word2vec/train.js';
 import {
   createFastTextMemory, FastTextKernel, fastTextConstants, loadFastTextModule, matrixOf, planFastTextLayout, writeFastTextTables,
   type FastTextLayout,
@@ -114,20 +113,7 @@ export async function trainFastText(corpus: Corpus, params: FastTextParams, prog
       counter, epochs: params.epochs, alpha: params.alpha, totalWords,
     });
   }
-  const started = performance.now();
-  progress.stage('training', totalWords, 'words');
-  const done = new BigInt64Array(counter);
-  await runWorkers(inputs, () => {
-    const trained = Number(Atomics.load(done, 0));
-    const seconds = (performance.now() - started) / 1000;
-    progress.update(trained, {
-      'words/s': Math.round(trained / Math.max(seconds, 1e-3)),
-      lr: Number(learningRate(params.alpha, trained, totalWords).toPrecision(4)),
-    });
-  }, new URL('./worker.js', import.meta.url));
-  const seconds = (performance.now() - started) / 1000;
-  progress.update(totalWords);
-  progress.end();
+  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, new URL('./worker.js', import.meta.url));
 
   // fastText's dictionary holds `</s>` (its end-of-line token); ours ends sentences without a token,
   // so `</s>` gets the spare row in front of the words (initialised, never trained) unless the corpus has such a word.

@@ -81,20 +81,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
     });
   }
 
-  const started = performance.now();
-  progress.stage('training', totalWords, 'words');
-  const words = new BigInt64Array(counter);
-  await runWorkers(inputs, () => {
-    const done = Number(Atomics.load(words, 0));
-    const seconds = (performance.now() - started) / 1000;
-    progress.update(done, {
-      'words/s': Math.round(done / Math.max(seconds, 1e-3)),
-      lr: Number(learningRate(params.alpha, done, totalWords).toPrecision(4)),
-    });
-  });
-  const seconds = (performance.now() - started) / 1000;
-  progress.update(totalWords);
-  progress.end();
+  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords);
   return { vectors: readVectors(memory, layout, 'input'), threads, wordsTrained: totalWords, seconds };
 }
 
@@ -132,6 +119,31 @@ function setInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, init:
   for (let i = 0; i < layout.vocabSize; i++) {
     if (init.has[i] === 1) rows.set(init.data.subarray(i * layout.dim, (i + 1) * layout.dim), i * layout.stride);
   }
+}
+
+/**
+ * Run the training threads (runWorkers) under a 'training' progress stage that shows words/s and the
+ * learning rate of the shared word counter; returns the seconds they took. word2vec, fastText and
+ * PV-DBOW train this way.
+ */
+export async function trainOnWorkers<T extends Pick<WorkerInput, 'parts'>>(
+  inputs: readonly T[], progress: Progress, counter: SharedArrayBuffer, alpha: number, totalWords: number, workerUrl?: URL,
+): Promise<number> {
+  const started = performance.now();
+  progress.stage('training', totalWords, 'words');
+  const words = new BigInt64Array(counter);
+  await runWorkers(inputs, () => {
+    const done = Number(Atomics.load(words, 0));
+    const seconds = (performance.now() - started) / 1000;
+    progress.update(done, {
+      'words/s': Math.round(done / Math.max(seconds, 1e-3)),
+      lr: Number(learningRate(alpha, done, totalWords).toPrecision(4)),
+    });
+  }, workerUrl);
+  const seconds = (performance.now() - started) / 1000;
+  progress.update(totalWords);
+  progress.end();
+  return seconds;
 }
 
 /**
