@@ -51,7 +51,12 @@ test('encode cooc --dry-run on a tiny file: exact counts, the token stream, no o
   // 6 token ids and 2 sentence ends in one growable array that starts at 2^16 (trimmed by a copy).
   assert.equal(stage(p, 'reading: token stream')!.bytes, 4 * (65536 + 8));
   assert.equal(stage(p, 'reading: token stream')!.spills, 'no');
-  assert.equal(stage(p, 'counting: pair table')!.spills, 'no');
+  // The bucket counter (it fits): one 64 KiB page, then 16-byte aligned: 8 entries (32 B), row starts
+  // (16), cursors (12 → 16), distinct counts (12 → 16), bitmap (8 → 16), dense row (24 → 32), weights
+  // (2,048) = 67,712; 6 pair occurrences within 2 (5 on line 1, 1 on line 2) × 4 B → 67,744; 4 sorted pairs × 16 B.
+  assert.equal(stage(p, 'counting: pair table'), undefined);
+  assert.equal(stage(p, 'counting: buckets')!.spills, 'no');
+  assert.equal(stage(p, 'counting: buckets')!.bytes, 67_744 + 64);
   assert.equal(p.tempDiskBytes, 0);
   assert.equal(p.output.format, 'mtx');
   assert.equal(p.passes, 2);
@@ -73,13 +78,24 @@ test('the spill and prune decisions flip when --memory is tiny', async () => {
   const roomy = await plan(['encode', 'cooc', path('many.txt'), '--memory', '1G']);
   assert.deepEqual([roomy.corpus.tokens, roomy.corpus.types, roomy.corpus.pairs], [3000, 2000, pairs.size]);
   assert.equal(stage(roomy, 'reading: type table')!.spills, 'no');
-  assert.equal(stage(roomy, 'counting: pair table')!.spills, 'no');
+  assert.equal(stage(roomy, 'counting: buckets')!.spills, 'no');
+  assert.equal(stage(roomy, 'counting: pair table'), undefined);
   assert.equal(roomy.tempDiskBytes, 0);
   // 1M: below the runtime, so the floors apply: 1,024 types (2,000 are pruned), 1,024 pair slots (spill).
   const tiny = await plan(['encode', 'cooc', path('many.txt'), '--memory', '1M']);
   assert.equal(stage(tiny, 'reading: type table')!.spills, 'prune');
+  // 1,024 slots give the bucket counter 48 KiB, less than its first page: the hash table counts, and spills.
+  assert.equal(stage(tiny, 'counting: buckets'), undefined);
   assert.equal(stage(tiny, 'counting: pair table')!.spills, 'spill');
+  assert.match(stage(tiny, 'counting: pair table')!.note!, /the bucket counter would need [\d.]+[KM], over its share of 48K/);
   assert.ok(tiny.tempDiskBytes > 0);
+  // The run itself takes the same paths: spilled runs at 1M, none at 1G.
+  const ran = await runCli(['encode', 'cooc', path('many.txt'), '--memory', '1M', '-o', path('many-1M.mtx')]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(ran.stderr, /sorted runs? spilled/);
+  const roomyRun = await runCli(['encode', 'cooc', path('many.txt'), '--memory', '1G', '-o', path('many-1G.mtx')]);
+  assert.equal(roomyRun.code, 0, roomyRun.stderr);
+  assert.doesNotMatch(roomyRun.stderr, /spilled/);
   assert.ok(stage(tiny, 'merging runs'));
   assert.equal(tiny.passes, 3);
   assert.equal(stage(tiny, 'reading: token stream')!.spills, 'no');

@@ -6,14 +6,9 @@
  */
 import type { TokenStream } from '../corpus/stream.js';
 import { loadWasmModuleSync, WASM_MAX_PAGES as MAX_PAGES, WASM_PAGE_BYTES as PAGE_BYTES } from '../io/wasm-module.js';
+import { BUCKET_MAX_IDS as MAX_IDS, BUCKET_MAX_PAIRS as MAX_PAIRS, BUCKET_MAX_WINDOW, bucketAlign, bucketLayout, bucketPeakBytes } from './bucket-layout.js';
 
-/** The distance sits in the low 8 bits of an entry (assembly/cooc.ts DISTANCE_BITS). */
-export const BUCKET_MAX_WINDOW = 255;
-/** The column sits in the high 24 bits. */
-const MAX_IDS = 1 << 24;
-/** Row offsets are u32. */
-const MAX_PAIRS = 2 ** 32 - 1;
-const ALIGN = 16;
+export { BUCKET_MAX_WINDOW } from './bucket-layout.js';
 
 interface CoocExports {
   memory: WebAssembly.Memory;
@@ -47,21 +42,14 @@ export function bucketCount(stream: TokenStream, vocabSize: number, window: numb
   const n = Math.max(1, vocabSize);
   const reach = Math.min(window, BUCKET_MAX_WINDOW);
   if (window > BUCKET_MAX_WINDOW && longestSentence(stream) > BUCKET_MAX_WINDOW) return undefined;
-  const words = Math.ceil(n / 64);
-  let top = PAGE_BYTES;
+  const length = stream.storedEntries;
+  const { tokensAt, rowStartAt, cursorAt, distinctAt, bitmapAt, denseAt, weightsAt, words, top: fixed } = bucketLayout(length, n);
+  let top = fixed;
   const take = (bytes: number): number => {
     const at = top;
-    top = Math.ceil((top + bytes) / ALIGN) * ALIGN;
+    top = bucketAlign(top + bytes);
     return at;
   };
-  const length = stream.storedEntries;
-  const tokensAt = take(length * 4);
-  const rowStartAt = take((n + 1) * 4);
-  const cursorAt = take(n * 4);
-  const distinctAt = take(n * 4);
-  const bitmapAt = take(words * 8);
-  const denseAt = take(n * 8);
-  const weightsAt = take((BUCKET_MAX_WINDOW + 1) * 8);
   if (pagesFor(top) > MAX_PAGES) return undefined;
   const memory = new WebAssembly.Memory({ initial: pagesFor(top), maximum: MAX_PAGES });
   const kernel = new WebAssembly.Instance(loadWasmModuleSync('cooc', 'co-occurrence counting'), { env: { memory, abort: () => {} } }).exports as unknown as CoocExports;
@@ -78,7 +66,8 @@ export function bucketCount(stream: TokenStream, vocabSize: number, window: numb
   if (pairs > MAX_PAIRS) return undefined;
   const entriesAt = take(pairs * 4);
   // The sorted pairs are at most min(pairs, n(n+1)/2), 16 bytes each.
-  const most = top + 16 * Math.min(pairs, (n * (n + 1)) / 2);
+  const most = bucketPeakBytes(length, n, pairs);
+  if (most !== top + 16 * Math.min(pairs, (n * (n + 1)) / 2)) throw new Error('internal: the bucket counter\'s layout and bucketPeakBytes disagree');
   if (pagesFor(most) > MAX_PAGES || !fits(most)) return undefined;
   grow(memory, top);
   const rowStart = new Uint32Array(memory.buffer, rowStartAt, n + 1);

@@ -3,9 +3,10 @@ import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
-import { maxPairSlots, mergeReadBlock, PAIR_SLOT_BYTES } from '../corpus/budget.js';
+import { maxPairSlots, mergeReadBlock } from '../corpus/budget.js';
 import { SpillingPairCounter, type SpillStats } from '../counts/spill.js';
 import { bucketCount, bucketCountApplies, type SortedPairs } from '../counts/bucket-count.js';
+import { bucketAllowance } from '../counts/bucket-layout.js';
 import { reduceDimensions, SVD_OPTIONS } from './svd-options.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from './types.js';
 
@@ -79,13 +80,6 @@ export function spillOptions(context: Pick<EncodeContext, 'memory' | 'note'>): P
   };
 }
 
-/**
- * Bytes the bucket counter may take per pair slot the budget gives the hash table: the table grows
- * to 2 × slots of PAIR_SLOT_BYTES while it rehashes, and maxPairSlots keeps 1.5× that inside the
- * table's share — the bucket counter lives on the same share.
- */
-const PAIR_TABLE_BYTES_ALLOWED = 3 * PAIR_SLOT_BYTES;
-
 /** Weight of a pair d positions apart (1 ≤ d ≤ window). */
 function distanceWeight(mode: DistanceWeighting, window: number, d: number): number {
   if (mode === 'harmonic') return 1 / d;
@@ -116,7 +110,7 @@ export function countCooccurrences(corpus: Corpus, options: CoocOptions, progres
   if ((options.kernels ?? 'wasm') === 'wasm' && bucketCountApplies(vocab.size, window)) {
     progress?.stage('counting co-occurrences', stream.tokens, 'tokens');
     // The bucket counter may use what the hash table would: its share of the budget (maxPairSlots).
-    const pairs = bucketCount(stream, vocab.size, window, (d) => distanceWeight(distanceWeighting, window, d), (bytes) => bytes <= maxSlots * PAIR_TABLE_BYTES_ALLOWED);
+    const pairs = bucketCount(stream, vocab.size, window, (d) => distanceWeight(distanceWeighting, window, d), (bytes) => bytes <= bucketAllowance(maxSlots));
     if (pairs) {
       progress?.update(stream.tokens);
       progress?.end();

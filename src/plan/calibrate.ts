@@ -131,8 +131,9 @@ function typeGrowth(tokens: Int32Array, types: number, points: number[]): Array<
 }
 
 /** Distinct pairs (a ≤ b) within `window` in a sentence, at growing prefixes of the token stream (what the pair table counts). */
-function pairGrowth(tokens: Int32Array, sentenceStarts: Int32Array, types: number, window: number, points: number[]): { growth: Array<[number, number]>; pairs: number } {
+function pairGrowth(tokens: Int32Array, sentenceStarts: Int32Array, types: number, window: number, points: number[]): { growth: Array<[number, number]>; pairs: number; occurrences: number } {
   const seen = new Set<number>();
+  let occurrences = 0;
   const out: Array<[number, number]> = [];
   let p = 0;
   for (let s = 0; s + 1 < sentenceStarts.length; s++) {
@@ -140,6 +141,7 @@ function pairGrowth(tokens: Int32Array, sentenceStarts: Int32Array, types: numbe
     for (let i = sentenceStarts[s]!; i < end; i++) {
       const u = tokens[i]!;
       const last = Math.min(end - 1, i + window);
+      occurrences += Math.max(0, last - i);
       for (let j = i + 1; j <= last; j++) {
         const v = tokens[j]!;
         seen.add(u <= v ? u * types + v : v * types + u);
@@ -147,7 +149,7 @@ function pairGrowth(tokens: Int32Array, sentenceStarts: Int32Array, types: numbe
       while (p < points.length && i + 1 === points[p]) out.push([points[p++]!, seen.size]);
     }
   }
-  return { growth: out, pairs: seen.size };
+  return { growth: out, pairs: seen.size, occurrences };
 }
 
 export interface CalibrateOptions extends Omit<ReadCorpusOptions, 'keepTokens' | 'minCount' | 'maxVocab' | 'vocabulary' | 'progress' | 'memory' | 'totalBytes' | 'stdin'> {
@@ -196,6 +198,7 @@ export async function calibrate(files: string[], options: CalibrateOptions): Pro
     typeGrowth: typeGrowth(tokens, types, points),
     pairGrowth: pairs?.growth,
     pairs: pairs?.pairs,
+    pairOccurrences: pairs?.occurrences,
     seconds,
   };
 }

@@ -6,6 +6,8 @@
  * renders the plan). Every figure is derived from the real structures' per-item sizes and the shares
  * of src/corpus/budget.ts; what cannot be derived is said to be unknown, not guessed.
  */
+import { formatSize } from '../core/size.js';
+import { BUCKET_MAX_IDS, BUCKET_MAX_WINDOW, BUCKET_PAIR_BYTES, bucketAllowance, bucketFitsWasm, bucketPeakBytes } from '../counts/bucket-layout.js';
 import { BYTES_PER_TYPE, dataBytes, MERGE_FAN_IN, maxPairSlots, maxStreamEntries, maxTypes, mergeReadBlock, PAIR_SLOT_BYTES, RUNTIME_RESERVE } from '../corpus/budget.js';
 
 /** Bytes of one token id in the token stream (Int32Array). */
@@ -52,6 +54,8 @@ export interface Calibration {
   pairGrowth?: Array<[number, number]>;
   /** Distinct pairs in the sample. */
   pairs?: number;
+  /** Pair occurrences in the sample (a token and a later one within the window in its sentence). */
+  pairOccurrences?: number;
   /** Seconds the sample took to read and tokenize. */
   seconds: number;
 }
@@ -285,17 +289,46 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
       passesNote = `one pass over the input (tokenize), one over the token stream ${streamOnDisk ? 'on disk' : 'in memory'} (count pairs)`;
       const pairs = est.pairs;
       const maxSlots = maxPairSlots(memory, held);
-      const slots = pairs === null ? null : pairTableSlots(pairs);
+      // The bucket counter (src/counts/bucket-count.ts) is the path when its memory fits the pair
+      // table's share and 4 GiB; it does not spill, so beyond that the hash table counts and spills.
+      const entries = tokens === null ? null : tokens + (cal && cal.tokens > 0 ? Math.round((cal.sentences / cal.tokens) * tokens) : 0);
+      const occurrences = cal?.pairOccurrences !== undefined && cal.tokens > 0 && tokens !== null ? Math.round((cal.pairOccurrences / cal.tokens) * tokens) : null;
+      const window = options.window ?? 0;
+      const bucketBytes = entries === null || kept === null || occurrences === null || pairs === null ? null : bucketPeakBytes(entries, Math.max(1, kept), occurrences, pairs);
+      const bucketFits = bucketBytes !== null && window >= 1 && window <= BUCKET_MAX_WINDOW && kept! < BUCKET_MAX_IDS && bucketFitsWasm(bucketBytes) && bucketBytes <= bucketAllowance(maxSlots);
+      if (bucketFits) {
+        stages.push({
+          name: 'counting: buckets',
+          structure: `${fmt(entries)} stream entries × 4 B (a copy), ${fmt(occurrences)} pair occurrences × 4 B, ${fmt(pairs)} distinct pairs × ${BUCKET_PAIR_BYTES} B sorted, ${fmt(kept)} rows × 28 B`,
+          bytes: bucketBytes,
+          limit: bucketAllowance(maxSlots),
+          spills: 'no',
+          note: 'WebAssembly bucket counting: pairs sorted by (a, b) without a hash table',
+        });
+        const nnz = pairs === null ? null : 2 * pairs;
+        stages.push({
+          name: 'count matrix (CSR)',
+          structure: `≤ ${fmt(nnz)} non-zeros × ${CSR_NNZ_BYTES} B (twice per pair off the diagonal), built while the sorted pairs are held`,
+          bytes: nnz === null || kept === null ? null : nnz * CSR_NNZ_BYTES + (kept + 1) * 8 + bucketBytes!,
+          limit: null,
+          spills: 'unbounded',
+          note: 'the result, not bounded by --memory',
+        });
+      }
+      const slots = pairs === null || bucketFits ? null : pairTableSlots(pairs);
       const spill = slots !== null && slots > maxSlots;
       const tableSlots = slots === null ? null : Math.min(slots, maxSlots);
-      stages.push({
-        name: 'counting: pair table',
-        structure: `${fmt(pairs)} distinct pairs (a ≤ b), ${fmt(tableSlots)} slots × ${PAIR_SLOT_BYTES} B, ≤ ${PAIR_MAX_LOAD} full`,
-        bytes: tableSlots === null ? null : tableSlots * PAIR_SLOT_BYTES * (tableSlots > 1024 ? 1.5 : 1),
-        limit: maxSlots * PAIR_SLOT_BYTES * 1.5,
-        spills: spill ? 'spill' : 'no',
-        note: spill ? `over ${maxSlots.toLocaleString('en-US')} slots: sorted runs spill to $TMPDIR` : undefined,
-      });
+      if (!bucketFits) {
+        const why = bucketBytes === null ? undefined : window > BUCKET_MAX_WINDOW ? `window over ${BUCKET_MAX_WINDOW}` : !bucketFitsWasm(bucketBytes) ? 'the bucket counter would need over 4 GiB' : `the bucket counter would need ${formatSize(bucketBytes)}, over its share of ${formatSize(bucketAllowance(maxSlots))}`;
+        stages.push({
+          name: 'counting: pair table',
+          structure: `${fmt(pairs)} distinct pairs (a ≤ b), ${fmt(tableSlots)} slots × ${PAIR_SLOT_BYTES} B, ≤ ${PAIR_MAX_LOAD} full`,
+          bytes: tableSlots === null ? null : tableSlots * PAIR_SLOT_BYTES * (tableSlots > 1024 ? 1.5 : 1),
+          limit: maxSlots * PAIR_SLOT_BYTES * 1.5,
+          spills: spill ? 'spill' : 'no',
+          note: [why, spill ? `over ${maxSlots.toLocaleString('en-US')} slots: sorted runs spill to $TMPDIR` : undefined].filter((n) => n !== undefined).join('; ') || undefined,
+        });
+      }
       if (spill && pairs !== null && tokens !== null && cal?.pairGrowth) {
         // Each run holds a full table's pairs; a run is written every time a chunk of text fills it.
         const law = fitPowerLaw(cal.pairGrowth);
@@ -316,7 +349,7 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
         });
       }
       const nnz = pairs === null ? null : 2 * pairs;
-      stages.push({
+      if (!bucketFits) stages.push({
         name: 'count matrix (CSR)',
         structure: `≤ ${fmt(nnz)} non-zeros × ${CSR_NNZ_BYTES} B (twice per pair off the diagonal)` + (spill ? '' : ', plus the pairs copied out of the table (16 B each)'),
         bytes: nnz === null || kept === null ? null : nnz * CSR_NNZ_BYTES + (kept + 1) * 8 + (spill ? 0 : pairs! * RUN_ENTRY_BYTES) + (tableSlots === null || spill ? 0 : tableSlots * PAIR_SLOT_BYTES),
