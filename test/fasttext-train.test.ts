@@ -216,6 +216,18 @@ test('encode fasttext -o X.bin writes fastText\'s model (X.bin.gz gzipped); -f t
   const bad = await runCli(['encode', 'fasttext', corpusFile, '--minn', '4', '--maxn', '3']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--maxn 3 is shorter than --minn 4/);
+  // --bucket 0: word vectors only, the same bytes as --maxn 0 (which has no buckets either); with n-grams it is refused.
+  const none = ['encode', 'fasttext', corpusFile, '--min-count', '1', '--dim', '6', '--epochs', '1', '--threads', '1', '--seed', '3', '--maxn', '0', '-f', 'text'];
+  const zero = await runCli([...none, '--bucket', '0']);
+  const plain = await runCli(none);
+  assert.equal(zero.code, 0, zero.stderr);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(zero.stdout, plain.stdout);
+  assert.equal(zero.stdout.trim().split('\n')[0], '14 6');
+  const refused = await runCli(['encode', 'fasttext', corpusFile, '--bucket', '0']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--bucket 0 leaves the n-grams of --maxn 6 no rows/);
+  assert.doesNotMatch(refused.stderr, /\n\s+at /);
 });
 
 /** `word v1 … vD` lines → word → values. */

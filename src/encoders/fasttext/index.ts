@@ -46,7 +46,7 @@ function fastTextOptions(): OptionSpec[] {
     ...shared,
     { flags: '--minn <n>', description: 'shortest character n-gram (counted in characters, with < and > around the word)', default: FASTTEXT_DEFAULTS.minn, parse: integer('--minn', 1, MAX_NGRAM) },
     { flags: '--maxn <n>', description: 'longest character n-gram; 0: no n-grams (word vectors only)', default: FASTTEXT_DEFAULTS.maxn, parse: integer('--maxn', 0, MAX_NGRAM) },
-    { flags: '--bucket <n>', description: "rows the n-grams are hashed into (fastText's FNV-1a hash, so ids match fastText's)", default: FASTTEXT_DEFAULTS.bucket, parse: integer('--bucket', 1, MAX_BUCKET) },
+    { flags: '--bucket <n>', description: "rows the n-grams are hashed into (fastText's FNV-1a hash, so ids match fastText's); 0 only with --maxn 0", default: FASTTEXT_DEFAULTS.bucket, parse: integer('--bucket', 0, MAX_BUCKET) },
   ];
 }
 
@@ -56,6 +56,8 @@ function params(options: EncoderOptions, corpus: Corpus): FastTextParams {
   const minn = get('minn', FASTTEXT_DEFAULTS.minn);
   const maxn = get('maxn', FASTTEXT_DEFAULTS.maxn);
   if (maxn > 0 && maxn < minn) throw new UsageError(`--maxn ${maxn} is shorter than --minn ${minn}`, 'give --maxn ≥ --minn, or --maxn 0 for no n-grams');
+  // No rows for n-grams that exist: fastText's readers would divide by the bucket count.
+  if (maxn > 0 && get('bucket', FASTTEXT_DEFAULTS.bucket) === 0) throw new UsageError(`--bucket 0 leaves the n-grams of --maxn ${maxn} no rows`, 'give --maxn 0 for word vectors only, or --bucket ≥ 1');
   let minCount = Infinity;
   for (let i = 0; i < corpus.vocab.size; i++) minCount = Math.min(minCount, corpus.vocab.counts[i]!);
   return {
