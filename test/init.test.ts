@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildCorpus } from '../src/corpus/corpus.js';
 import { encode } from '../src/encoders/encode.js';
+import { fastTextModelOf, type FastTextModel } from '../src/encoders/fasttext/model.js';
+import { readMatrix } from '../src/io/formats/index.js';
 import type { TextLine } from '../src/io/input.js';
 import { runCli } from './helpers/cli.js';
 
@@ -93,6 +95,16 @@ test('encode fasttext --init MODEL.bin: matched words, kept words and n-gram row
   const after = await runCli(['vectors', path('cont.bin'), 'cat', 'mat', 'catt']);
   assert.equal(after.stdout, before.stdout);
   assert.equal(before.stdout.trim().split('\n').length, 3);
+  // The output rows (what predicts each word) of the shared words are the model's too; a new word's start at 0.
+  const oldModel = fastTextModelOf(await readMatrix(path('old.bin'), { keepOutput: true }))!;
+  const contModel = fastTextModelOf(await readMatrix(path('cont.bin'), { keepOutput: true }))!;
+  const outputRow = (m: FastTextModel, word: string): number[] => Array.from(m.output!.subarray(m.idOf(word) * 8, m.idOf(word) * 8 + 8));
+  for (const word of ['the', 'sat', 'on', 'cat']) {
+    const was = outputRow(oldModel, word);
+    assert.ok(was.some((x) => Math.abs(x) > 1e-5), `${word}: a trained output row`);
+    outputRow(contModel, word).forEach((x, k) => assert.ok(Math.abs(x - was[k]!) < 1e-9, `${word}[${k}]: ${x} vs ${was[k]}`));
+  }
+  for (const word of ['a', 'bird', 'tree', 'ate']) assert.ok(outputRow(contModel, word).every((x) => Math.abs(x) < 1e-9), word);
   const bucket = await runCli(['encode', 'fasttext', path('other.txt'), '--init', path('old.bin'), '--bucket', '500', '-o', path('x.bin')]);
   assert.equal(bucket.code, 2);
   assert.equal(bucket.stderr.trim(), `wordspace: --bucket 500 differs from the bucket 1000 of --init ${path('old.bin')} (drop --bucket (the model sets it) or give --bucket 1000)`);

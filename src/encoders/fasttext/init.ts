@@ -4,7 +4,8 @@
  * model's, so that every n-gram row means what it meant; the words both have start from the model's
  * word rows, every n-gram bucket row from the model's, new words at random. The vocabulary is the
  * corpus's, or that and the model's words (`--init-vocab union`, the default). The output weights
- * start at zero, as for sgns/cbow: our `.bin` reader does not keep fastText's output matrix.
+ * (what predicts each word) of the matched words start from the model's output matrix, which a
+ * `.bin` keeps; new words' output rows start at zero, as fastText's do.
  */
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Corpus } from '../../corpus/corpus.js';
@@ -22,7 +23,7 @@ export interface FastTextInit {
 }
 
 export async function readFastTextInit(path: string, warn?: (message: string) => void): Promise<FastTextModel> {
-  const model = fastTextModelOf(await readInitVectors(path, warn));
+  const model = fastTextModelOf(await readInitVectors(path, warn, true));
   if (!model) throw new InputError(`--init ${path} is not a fastText .bin model`, 'encode fasttext continues a subword model: give a .bin that encode fasttext or fastText wrote (sgns and cbow start from word vectors)');
   if (model.dictionary.pruneSize >= 0) throw new InputError(`--init ${path} is a pruned (quantized) fastText model`, 'continue from the full .bin model');
   return model;

@@ -185,4 +185,12 @@ function copyModelRows(memory: WebAssembly.Memory, layout: FastTextLayout, init:
   for (let w = 0; w < layout.vocabSize; w++) if (modelWord[w]! >= 0) copy(w, modelWord[w]!);
   const nwords = model.dictionary.nwords;
   for (let b = 0; b < layout.bucket; b++) copy(layout.vocabSize + b, nwords + b);
+  // The output rows of the matched words (the other rows stay at zero).
+  const output = model.output;
+  if (!output) return;
+  const outRows = new Float32Array(memory.buffer, layout.outputVectors, layout.vocabSize * layout.stride);
+  for (let w = 0; w < layout.vocabSize; w++) {
+    const m = modelWord[w]!;
+    if (m >= 0) outRows.set(output.subarray(m * dim, (m + 1) * dim), w * layout.stride);
+  }
 }

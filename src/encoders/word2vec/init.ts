@@ -31,10 +31,10 @@ export interface InitialVectors {
 }
 
 /** Read the vectors of `--init` (any format readMatrix reads; a fastText .bin gives its word vectors). */
-export async function readInitVectors(path: string, warn?: (message: string) => void): Promise<Matrix> {
+export async function readInitVectors(path: string, warn?: (message: string) => void, keepOutput = false): Promise<Matrix> {
   // Loaded here, not with the encoder: `encode sgns --help` must not load the readers (start-up).
   const { readMatrix } = await import('../../io/formats/index.js');
-  const matrix = await readMatrix(path, { finite: true, warn });
+  const matrix = await readMatrix(path, { finite: true, warn, keepOutput });
   if (matrix.nRows === 0) throw new InputError(`--init ${path} has no vectors`);
   return matrix;
 }

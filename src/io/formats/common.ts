@@ -64,6 +64,8 @@ export interface ReadOptions {
    * cosine with NaN in it means nothing. `convert` leaves it off so such files still round-trip.
    */
   finite?: boolean;
+  /** Keep a fastText model's output matrix (continuing training needs it; queries do not). */
+  keepOutput?: boolean;
 }
 
 /** What a format reader gets. */
@@ -72,6 +74,8 @@ export interface ReadContext {
   warn: (message: string) => void;
   /** See ReadOptions.finite. */
   finite?: boolean;
+  /** See ReadOptions.keepOutput. */
+  keepOutput?: boolean;
 }
 
 /** Index of the first NaN or ±Infinity among `count` values from `start`, or -1. */

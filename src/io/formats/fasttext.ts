@@ -236,6 +236,29 @@ async function readMatrixHeader(cursor: Cursor, source: ByteSource, what: string
   return { rows, cols, bytes };
 }
 
+/** rows × cols little-endian float32 values into memory (refusing NaN/±Infinity when ctx.finite). */
+async function readFloatMatrix(cursor: Cursor, source: ByteSource, ctx: ReadContext, shape: { rows: number; cols: number }, what: string): Promise<Float32Array> {
+  let data: Float32Array;
+  try {
+    data = new Float32Array(shape.rows * shape.cols);
+  } catch {
+    throw new InputError(`${source.name}: its ${what} matrix (${shape.rows.toLocaleString('en-US')} × ${shape.cols} float32) is too large to hold in memory`);
+  }
+  if (LITTLE_ENDIAN) await cursor.copyInto(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), `the ${what} matrix`);
+  else {
+    const bytes = new Uint8Array(data.byteLength);
+    await cursor.copyInto(bytes, `the ${what} matrix`);
+    const view = new DataView(bytes.buffer);
+    for (let k = 0; k < data.length; k++) data[k] = view.getFloat32(k * FLOAT32, true);
+  }
+  if (ctx.finite) {
+    for (let k = 0; k < data.length; k++) {
+      if (!Number.isFinite(data[k]!)) throw corrupt(source.name, `${what} row ${Math.floor(k / shape.cols) + 1} holds ${String(data[k])}`);
+    }
+  }
+  return data;
+}
+
 /** Read a fastText `.bin` model (the whole file: a truncated output matrix is reported too). */
 export async function readFastText(source: ByteSource, ctx: ReadContext): Promise<FastTextModel> {
   const cursor = new Cursor(source, source.name);
@@ -262,30 +285,16 @@ export async function readFastText(source: ByteSource, ctx: ReadContext): Promis
     if (input.rows !== dictionary.nwords + args.bucket) {
       throw corrupt(source.name, `the input matrix has ${input.rows} rows, not the ${dictionary.nwords} words + ${args.bucket} buckets`);
     }
-    let data: Float32Array;
-    try {
-      data = new Float32Array(input.rows * input.cols);
-    } catch {
-      throw new InputError(`${source.name}: its input matrix (${input.rows.toLocaleString('en-US')} × ${input.cols} float32) is too large to hold in memory`);
-    }
-    if (LITTLE_ENDIAN) await cursor.copyInto(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 'the input matrix');
-    else {
-      const bytes = new Uint8Array(data.byteLength);
-      await cursor.copyInto(bytes, 'the input matrix');
-      const view = new DataView(bytes.buffer);
-      for (let k = 0; k < data.length; k++) data[k] = view.getFloat32(k * FLOAT32, true);
-    }
-    if (ctx.finite) {
-      for (let k = 0; k < data.length; k++) {
-        if (!Number.isFinite(data[k]!)) throw corrupt(source.name, `input row ${Math.floor(k / input.cols) + 1} holds ${String(data[k])}`);
-      }
-    }
+    const data = await readFloatMatrix(cursor, source, ctx, input, 'input');
     const quantizedOutput = await cursor.byte('the output matrix');
     if (quantizedOutput !== 0) throw corrupt(source.name, 'a quantized output matrix after a full input matrix');
     const output = await readMatrixHeader(cursor, source, 'output');
-    await cursor.skip(output.bytes, 'the output matrix');
+    let outputData: Float32Array | undefined;
+    // Skip-gram and CBOW predict words: one output row per dictionary word (fastText's Model::output).
+    if (ctx.keepOutput && args.model !== SUPERVISED && output.rows === dictionary.nwords && output.cols === args.dim) outputData = await readFloatMatrix(cursor, source, ctx, output, 'output');
+    else await cursor.skip(output.bytes, 'the output matrix');
     if (await cursor.trailing()) ctx.warn(`${source.name}: ignored data after the fastText model`);
-    return new FastTextModel(version, args, dictionary, data, input.rows);
+    return new FastTextModel(version, args, dictionary, data, input.rows, outputData);
   } finally {
     await cursor.close();
   }

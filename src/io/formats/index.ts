@@ -305,7 +305,7 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
   // Warnings about the file are held until it has been read: a file that fails gets its one error
   // line, not a warning about its bytes first.
   const held: string[] = [];
-  const ctx: ReadContext = { name: displayName(path), warn: (message) => held.push(message), ...(options.finite ? { finite: true } : {}) };
+  const ctx: ReadContext = { name: displayName(path), warn: (message) => held.push(message), ...(options.finite ? { finite: true } : {}), ...(options.keepOutput ? { keepOutput: true } : {}) };
   if (source.head.length === 0 || (source.complete && source.head.toString('utf8').trim() === '')) {
     throw new InputError(`${source.name} is empty`, path === '-' ? 'did the command before the pipe fail?' : `expected vectors or a matrix (${FORMATS.join(', ')})`);
   }
