@@ -6,7 +6,7 @@
  * while it waits), never thrown past here.
  */
 import { workerData } from 'node:worker_threads';
-import { ChunkRunner, claimChunk, CONTROL, Op, tag, type SvdExports, type SvdWorkerInput } from './wasm-svd.js';
+import { ChunkRunner, claimChunk, CONTROL, HELPER_SPIN_CHECKS, Op, tag, type SvdExports, type SvdWorkerInput } from './wasm-svd.js';
 
 const input = workerData as SvdWorkerInput | null;
 if (input) {
@@ -22,7 +22,14 @@ if (input) {
   }
   for (;;) {
     if (!runner) break;
-    Atomics.wait(control, CONTROL.request, seen);
+    for (let spin = 0; spin < HELPER_SPIN_CHECKS && Atomics.load(control, CONTROL.request) === seen; spin++);
+    if (Atomics.load(control, CONTROL.request) === seen) {
+      // Say so first: the main thread notifies only a sleeping helper (it stores the request, then
+      // reads this word; Atomics.wait re-reads the request before it sleeps, so no request is missed).
+      Atomics.store(control, CONTROL.sleeping, 1);
+      Atomics.wait(control, CONTROL.request, seen);
+      Atomics.store(control, CONTROL.sleeping, 0);
+    }
     const request = Atomics.load(control, CONTROL.request);
     if (request === seen) continue;
     seen = request;

@@ -38,7 +38,15 @@ export type Op = (typeof Op)[keyof typeof Op];
  * CHUNKS fixed pieces; both threads take the next piece from `claim` (compare-and-swap) until none
  * is left, and the helper stores (request, pieces it ran) in `done` after each (or `failed`).
  */
-export const CONTROL = { request: 0, done: 1, op: 2, claim: 3, args: 4, words: 16, failed: -1 } as const;
+export const CONTROL = { request: 0, done: 1, op: 2, claim: 3, args: 4, sleeping: 15, words: 16, failed: -1 } as const;
+
+/**
+ * After a call the helper polls for the next one this many times before it sleeps (and sets
+ * `sleeping`, so that only then does a request cost the main thread an Atomics.notify): the calls of
+ * a Lanczos step come a fraction of a millisecond apart, and a woken thread starts late (much later
+ * on a loaded machine) — the main thread would have taken every piece by then.
+ */
+export const HELPER_SPIN_CHECKS = 100_000;
 
 /**
  * Pieces per kernel call, whatever the thread count: which rows (vectors, entries) a piece covers
@@ -269,7 +277,7 @@ export class WasmSvdKernels implements LanczosKernels {
     const request = ++this.requests;
     Atomics.store(control, CONTROL.claim, tag(request, 0));
     Atomics.store(control, CONTROL.request, request);
-    Atomics.notify(control, CONTROL.request);
+    if (Atomics.load(control, CONTROL.sleeping) === 1) Atomics.notify(control, CONTROL.request);
   }
 
   /**
