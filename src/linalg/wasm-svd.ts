@@ -44,9 +44,10 @@ export const CONTROL = { request: 0, done: 1, op: 2, claim: 3, args: 4, sleeping
  * After a call the helper polls for the next one this many times before it sleeps (and sets
  * `sleeping`, so that only then does a request cost the main thread an Atomics.notify): the calls of
  * a Lanczos step come a fraction of a millisecond apart, and a woken thread starts late (much later
- * on a loaded machine) — the main thread would have taken every piece by then.
+ * on a loaded machine) — the main thread would have taken every piece by then. 20,000 checks are
+ * ~0.1 ms: more (100,000) cost ~10% more CPU in all, which a loaded machine pays for.
  */
-export const HELPER_SPIN_CHECKS = 100_000;
+export const HELPER_SPIN_CHECKS = 20_000;
 
 /**
  * Pieces per kernel call, whatever the thread count: which rows (vectors, entries) a piece covers
