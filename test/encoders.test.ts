@@ -90,6 +90,12 @@ test('cooc: PPMI with context-distribution smoothing and shift (hand-computed)',
   const shifted = ppmiMatrix(counts, { cds: 0.75, shift: 2 });
   assertClose(rowsOf(shifted), [[0, 0, 0], [0.08456138342551656, 0, 0], [0.08456138342551656, 0, 0]]);
   assert.equal(shifted.nnz, 2);
+  // Written over the counts (reuse): the same matrix, the counts' own arrays reused.
+  const again = countCooccurrences(corpus, { window: 1, distanceWeighting: 'none' });
+  const reused = ppmiMatrix(again, { cds: 0.75, shift: 2 }, true);
+  assert.deepEqual(Array.from(reused.indptr), Array.from(shifted.indptr));
+  assert.deepEqual(Array.from(reused.indices), Array.from(shifted.indices));
+  assert.deepEqual(Array.from(reused.values), Array.from(shifted.values));
   const viaEncoder = (await cooc.encode(corpus, { window: 1, distanceWeighting: 'none', weight: 'ppmi', cds: 0.75, shift: 1 }, context)) as SparseMatrix;
   assert.equal(viaEncoder.meta.method, 'cooc');
   assert.deepEqual(viaEncoder.meta.options, { window: 1, distanceWeighting: 'none', weight: 'ppmi', cds: 0.75, shift: 1 });

@@ -287,10 +287,14 @@ export function ppmiMarginals(counts: SparseMatrix, options: PpmiOptions): PpmiM
   const rowSums = new Float64Array(nRows);
   const contextPower = new Float64Array(nCols);
   for (let i = 0; i < nRows; i++) {
-    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
-      rowSums[i]! += values[p]!;
-      contextPower[indices[p]!]! += values[p]!;
+    const end = indptr[i + 1]!;
+    let sum = 0;
+    for (let p = indptr[i]!; p < end; p++) {
+      const x = values[p]!;
+      sum += x;
+      contextPower[indices[p]!]! += x;
     }
+    rowSums[i] = sum;
   }
   let contextTotal = 0;
   for (let j = 0; j < nCols; j++) {
@@ -308,18 +312,25 @@ export function pmiOf(marginals: PpmiMarginals, i: number, j: number, x: number)
 /**
  * PPMI(w, c) = max(0, log(X_wc · Σ_c' X(c')^α / (X(w) · X(c)^α)) − log k) with X(w) the row sums
  * and X(c) the column sums (Levy, Goldberg & Dagan 2015; DESIGN.md). Zeros are dropped.
+ * `reuse`: write the result over the count matrix's own indices and values (a row's output never
+ * runs ahead of its input), for a caller that drops the counts — half the peak memory of this step.
  */
-export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions): SparseMatrix {
+export function ppmiMatrix(counts: SparseMatrix, options: PpmiOptions, reuse = false): SparseMatrix {
   const { indptr, indices, values, nRows, nCols } = counts;
   const marginals = ppmiMarginals(counts, options);
-  const outPtr = new Float64Array(nRows + 1);
-  const outIdx = new Int32Array(counts.nnz);
-  const outVal = new Float64Array(counts.nnz);
+  const nnz = counts.nnz;
+  const outIdx = reuse ? indices : new Int32Array(nnz);
+  const outVal = reuse && values instanceof Float64Array ? values : new Float64Array(nnz);
+  const outPtr = nnz <= MAX_INT32 ? new Int32Array(nRows + 1) : new Float64Array(nRows + 1);
+  const { rowSums, contextPower, contextTotal, logShift } = marginals;
   let q = 0;
   for (let i = 0; i < nRows; i++) {
-    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+    const end = indptr[i + 1]!;
+    const rowSum = rowSums[i]!;
+    for (let p = indptr[i]!; p < end; p++) {
       const j = indices[p]!;
-      const pmi = pmiOf(marginals, i, j, values[p]!);
+      // pmiOf(marginals, i, j, x), inlined: the same expression, the same doubles.
+      const pmi = Math.log((values[p]! * contextTotal) / (rowSum * contextPower[j]!)) - logShift;
       if (pmi > 0) {
         outIdx[q] = j;
         outVal[q++] = pmi;
@@ -338,7 +349,8 @@ export function coocFromOptions(corpus: Corpus, options: EncoderOptions, progres
     progress,
   );
   if (options.weight === 'count') return counts;
-  return ppmiMatrix(counts, { cds: options.cds as number, shift: options.shift as number });
+  // The counts (a matrix of their own, built above) are dropped here: PPMI is written over them.
+  return ppmiMatrix(counts, { cds: options.cds as number, shift: options.shift as number }, true);
 }
 
 export const cooc: CorpusEncoder = {

@@ -49,8 +49,8 @@ export interface SvdOptions {
   kernels?: SvdKernels;
   /**
    * Lanczos with the wasm kernels: threads sharing each product (1 or 2; default 2 when the machine
-   * has two cores and the matrix has PARALLEL_MIN_NONZEROS or more, else 1). The split is fixed, so a
-   * given thread count gives the same bytes run to run.
+   * has two cores and the matrix has PARALLEL_MIN_NONZEROS or more, else 1). Every call is cut into
+   * the same pieces whatever the thread count, so 1 and 2 threads give the same bytes, run to run.
    */
   threads?: number;
 }

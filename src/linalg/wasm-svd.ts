@@ -34,10 +34,120 @@ export type Op = (typeof Op)[keyof typeof Op];
 
 /**
  * The control block, Int32 words in the shared memory: the main thread writes the op and its
- * arguments, then bumps `request`; the helper runs its share and stores that request number in
- * `done` (or `failed`).
+ * arguments, resets `claim` to (request, chunk 0), then bumps `request`. Each call is cut into
+ * CHUNKS fixed pieces; both threads take the next piece from `claim` (compare-and-swap) until none
+ * is left, and the helper stores (request, pieces it ran) in `done` after each (or `failed`).
  */
-export const CONTROL = { request: 0, done: 1, op: 2, args: 4, words: 16, failed: -1 } as const;
+export const CONTROL = { request: 0, done: 1, op: 2, claim: 3, args: 4, sleeping: 15, words: 16, failed: -1 } as const;
+
+/**
+ * After a call the helper polls for the next one this many times before it sleeps (and sets
+ * `sleeping`, so that only then does a request cost the main thread an Atomics.notify): the calls of
+ * a Lanczos step come a fraction of a millisecond apart, and a woken thread starts late (much later
+ * on a loaded machine) — the main thread would have taken every piece by then. 20,000 checks are
+ * ~0.1 ms: more (100,000) cost ~10% more CPU in all, which a loaded machine pays for.
+ */
+export const HELPER_SPIN_CHECKS = 20_000;
+
+/**
+ * Pieces per kernel call, whatever the thread count: which rows (vectors, entries) a piece covers
+ * depends only on the call, never on which thread runs it, so 1 and 2 threads compute the same
+ * doubles in the same order — the same bytes — and a helper that is slow to wake (a loaded
+ * machine) only means the main thread takes more pieces; it never waits for a piece nobody started.
+ * A Gram product sums its pieces' partial vectors in piece order.
+ */
+export const CHUNKS = 8;
+
+/** `claim` and `done` words: the request number (23 bits) and a count of pieces (8 bits). */
+export const tag = (request: number, count: number): number => ((request & 0x7fffff) << 8) | count;
+
+/**
+ * Take the next piece of `request`: its index, or −1 when all are taken (or the request is no
+ * longer the current one).
+ */
+export function claimChunk(control: Int32Array, request: number): number {
+  for (;;) {
+    const word = Atomics.load(control, CONTROL.claim);
+    const chunk = word & 0xff;
+    if (word >>> 8 !== (request & 0x7fffff) || chunk >= CHUNKS) return -1;
+    if (Atomics.compareExchange(control, CONTROL.claim, word, word + 1) === word) return chunk;
+  }
+}
+
+/** Piece `chunk` of `parts` pieces of [0, length), rounded down to a multiple of `multiple`. */
+function piece(length: number, chunk: number, parts: number, multiple = 1): [number, number] {
+  const at = (c: number): number => (c >= parts ? length : Math.floor((Math.floor((c * length) / parts)) / multiple) * multiple);
+  return [at(chunk), at(chunk + 1)];
+}
+
+/**
+ * Runs one piece of the current call, on either thread: reads the op and its arguments from the
+ * control block. `thread` (0 main, 1 helper) picks the thread's own scratch.
+ */
+export class ChunkRunner {
+  constructor(
+    private readonly kernel: SvdExports,
+    private readonly memory: WebAssembly.Memory,
+    private readonly control: Int32Array,
+  ) {}
+
+  run(chunk: number, thread: number): void {
+    const control = this.control;
+    const a = (i: number): number => control[CONTROL.args + i]!;
+    const kernel = this.kernel;
+    switch (control[CONTROL.op]! as Op) {
+      case Op.Gram: {
+        // args: indptr, indices, values, bounds, x, y, partial sums, n. Piece 0 sums into y, piece c ≥ 1 into partial c − 1.
+        const [r0, r1] = this.bounds(a(3), chunk);
+        let y = a(5);
+        if (chunk > 0) {
+          y = a(6) + (chunk - 1) * a(7) * 8;
+          new Float64Array(this.memory.buffer, y, a(7)).fill(0);
+        }
+        kernel.gramRows(a(0), a(1), a(2), r0, r1, a(4), y);
+        break;
+      }
+      case Op.Multiply: {
+        // args: indptr, indices, values, bounds, x, y.
+        const [r0, r1] = this.bounds(a(3), chunk);
+        kernel.multiplyRows(a(0), a(1), a(2), r0, r1, a(4), a(5));
+        break;
+      }
+      case Op.Block: {
+        // args: indptr, indices, values, bounds, x, stride, y.
+        const [r0, r1] = this.bounds(a(3), chunk);
+        kernel.multiplyBlockRows(a(0), a(1), a(2), r0, r1, a(4), a(5), a(6));
+        break;
+      }
+      case Op.Dots: {
+        // args: basis, n, count, w, out.
+        const [j0, j1] = piece(a(2), chunk, CHUNKS);
+        if (j1 > j0) kernel.basisDots(a(0), a(1), j0, j1, a(3), a(4));
+        break;
+      }
+      case Op.Subtract: {
+        // args: basis, n, count, coefficients, w. Pieces of entries start on even entries (16-byte aligned).
+        const [r0, r1] = piece(a(1), chunk, CHUNKS, 2);
+        if (r1 > r0) kernel.basisSubtract(a(0), a(1), a(2), a(3), a(4), r0, r1);
+        break;
+      }
+      case Op.Rotate: {
+        // args: basis, n, count, y, width, stride, scratch of thread 0, of thread 1, block. Pieces of whole row blocks.
+        const n = a(1);
+        const block = a(8);
+        const [b0, b1] = piece(Math.ceil(n / block), chunk, CHUNKS);
+        if (b1 > b0) kernel.rotateBlocks(a(0), n, a(2), a(3), a(4), a(5), thread === 0 ? a(6) : a(7), b0 * block, Math.min(n, b1 * block), block);
+        break;
+      }
+    }
+  }
+
+  /** Rows [bounds[chunk], bounds[chunk + 1]) (Int32 words at `at`). */
+  private bounds(at: number, chunk: number): [number, number] {
+    const words = new Int32Array(this.memory.buffer, at, CHUNKS + 1);
+    return [words[chunk]!, words[chunk + 1]!];
+  }
+}
 
 export interface SvdWorkerInput {
   module: WebAssembly.Module;
@@ -48,7 +158,7 @@ export interface SvdWorkerInput {
 
 /**
  * The main thread polls the helper's answer this many times before it sleeps in Atomics.wait: a
- * share takes milliseconds, and a sleep/wake-up costs tens of microseconds (more on a loaded machine).
+ * piece takes a millisecond or so, and a sleep/wake-up costs tens of microseconds (more on a loaded machine).
  */
 const SPIN_CHECKS = 2000;
 /** A helper that has not answered in this long is gone (killed, out of memory): fail rather than hang. */
@@ -78,13 +188,15 @@ export class WasmSvdKernels implements LanczosKernels {
   private readonly outputAt: number;
   private readonly n: number;
   private readonly rows: number;
-  /** The helper's Gram accumulator and rotation scratch. */
-  private readonly helperSumAt: number;
+  /** The Gram product's partial sums of pieces 1 .. CHUNKS − 1 (piece 0 sums into y). */
+  private readonly partialsAt: number;
+  /** The helper's rotation scratch. */
   private readonly helperScratchAt: number;
+  /** CHUNKS + 1 row bounds (Int32): the pieces of a product over B's rows, an equal share of non-zeros each. */
+  private readonly boundsAt: number;
   private readonly controlAt: number;
   private readonly control: Int32Array;
-  /** Rows [0, splitRow) of B are the main thread's share of a product, the rest the helper's (half the non-zeros each). */
-  private readonly splitRow: number;
+  private readonly runner: ChunkRunner;
   private worker: Worker | undefined;
   private requests = 0;
   private basisHandedOut = false;
@@ -94,8 +206,8 @@ export class WasmSvdKernels implements LanczosKernels {
   private readonly blockStride: number;
 
   /**
-   * `threads`: 1, or 2 (the main thread and one helper sharing the memory). `blockWidth`: the most
-   * vectors multiplyBlock takes at once.
+   * `threads`: 1, or 2 (the main thread and one helper sharing the memory; the same bytes either
+   * way). `blockWidth`: the most vectors multiplyBlock takes at once.
    */
   constructor(
     b: Csr,
@@ -120,8 +232,9 @@ export class WasmSvdKernels implements LanczosKernels {
     this.rotationScratchAt = planner.take(ROW_BLOCK * stride * 8);
     this.inputAt = planner.take(Math.max(n, b.nRows) * 8);
     this.outputAt = planner.take(Math.max(n, b.nRows) * 8);
-    this.helperSumAt = planner.take(n * 8);
+    this.partialsAt = planner.take((CHUNKS - 1) * n * 8);
     this.helperScratchAt = planner.take(ROW_BLOCK * stride * 8);
+    this.boundsAt = planner.take((CHUNKS + 1) * 4);
     this.controlAt = planner.take(CONTROL.words * 4);
     this.blockStride = blockWidth + (blockWidth & 1);
     this.blockInAt = planner.take(n * this.blockStride * 8);
@@ -134,10 +247,15 @@ export class WasmSvdKernels implements LanczosKernels {
     new Int32Array(buffer, this.indptr, b.nRows + 1).set(b.indptr.subarray(0, b.nRows + 1));
     new Int32Array(buffer, this.indices, nnz).set(b.indices.subarray(0, nnz));
     new Float64Array(buffer, this.values, nnz).set(b.values.subarray(0, nnz));
+    const bounds = new Int32Array(buffer, this.boundsAt, CHUNKS + 1);
+    let row = 0;
+    for (let c = 1; c < CHUNKS; c++) {
+      while (row < b.nRows && b.indptr[row]! < (c * nnz) / CHUNKS) row++;
+      bounds[c] = row;
+    }
+    bounds[CHUNKS] = b.nRows;
     this.control = new Int32Array(buffer, this.controlAt, CONTROL.words);
-    let split = 0;
-    while (split < b.nRows && b.indptr[split]! < nnz / 2) split++;
-    this.splitRow = split;
+    this.runner = new ChunkRunner(this.kernel, this.memory, this.control);
     if (threads > 1) {
       const workerData: SvdWorkerInput = { module: svdModule(), memory: this.memory, control: this.controlAt };
       this.worker = new Worker(new URL('./svd-worker.js', import.meta.url), { workerData });
@@ -157,14 +275,37 @@ export class WasmSvdKernels implements LanczosKernels {
     const control = this.control;
     control[CONTROL.op] = op;
     for (let i = 0; i < args.length; i++) control[CONTROL.args + i] = args[i]!;
-    Atomics.store(control, CONTROL.request, ++this.requests);
-    Atomics.notify(control, CONTROL.request);
+    const request = ++this.requests;
+    Atomics.store(control, CONTROL.claim, tag(request, 0));
+    Atomics.store(control, CONTROL.request, request);
+    if (Atomics.load(control, CONTROL.sleeping) === 1) Atomics.notify(control, CONTROL.request);
   }
 
-  /** Wait until the helper has finished the last request. */
-  private join(): void {
+  /**
+   * One kernel call in CHUNKS pieces: offered to the helper, then taken piece by piece here until
+   * none is left; then wait for the pieces the helper took.
+   */
+  private call(op: Op, args: number[]): void {
+    if (!this.worker) {
+      const control = this.control;
+      control[CONTROL.op] = op;
+      for (let i = 0; i < args.length; i++) control[CONTROL.args + i] = args[i]!;
+      for (let c = 0; c < CHUNKS; c++) this.runner.run(c, 0);
+      return;
+    }
+    this.post(op, args);
+    const request = this.requests;
+    let mine = 0;
+    for (let c = claimChunk(this.control, request); c >= 0; c = claimChunk(this.control, request)) {
+      this.runner.run(c, 0);
+      mine++;
+    }
+    if (mine < CHUNKS) this.join(tag(request, CHUNKS - mine));
+  }
+
+  /** Wait until the helper's `done` word says `want`. */
+  private join(want: number): void {
     const control = this.control;
-    const want = this.requests;
     for (let spin = 0; spin < SPIN_CHECKS; spin++) if (Atomics.load(control, CONTROL.done) === want) return;
     const deadline = Date.now() + HELPER_TIMEOUT_MS;
     for (;;) {
@@ -199,38 +340,20 @@ export class WasmSvdKernels implements LanczosKernels {
     return this.f64(this.workAt, length);
   }
 
-  /** y = BᵀB·x: with a helper, each thread sums its rows' share, then the helper's is added in. */
+  /** y = BᵀB·x: CHUNKS pieces of rows (equal non-zeros), each summed on its own, then added up in piece order. */
   apply = (x: Float64Array, y: Float64Array): void => {
     y.fill(0);
-    const xAt = this.address(x);
     const yAt = this.address(y);
-    if (!this.worker) {
-      this.kernel.gramRows(this.indptr, this.indices, this.values, 0, this.rows, xAt, yAt);
-      return;
-    }
-    this.post(Op.Gram, [this.indptr, this.indices, this.values, this.splitRow, this.rows, xAt, this.helperSumAt, this.n]);
-    this.kernel.gramRows(this.indptr, this.indices, this.values, 0, this.splitRow, xAt, yAt);
-    this.join();
-    this.kernel.addInto(this.helperSumAt, yAt, this.n);
+    this.call(Op.Gram, [this.indptr, this.indices, this.values, this.boundsAt, this.address(x), yAt, this.partialsAt, this.n]);
+    for (let c = 1; c < CHUNKS; c++) this.kernel.addInto(this.partialsAt + (c - 1) * this.n * 8, yAt, this.n);
   };
 
   projectOut(basis: Float64Array, n: number, count: number, w: Float64Array, coefficients: Float64Array, scratch: Float64Array): void {
     const basisAt = this.address(basis);
     const wAt = this.address(w);
-    if (this.worker) {
-      // Dots: each thread a half of the vectors; the update: each thread a half of the entries.
-      const half = count >> 1;
-      this.post(Op.Dots, [basisAt, n, half, count, wAt, this.coefficientsAt]);
-      this.kernel.basisDots(basisAt, n, 0, half, wAt, this.coefficientsAt);
-      this.join();
-      const middle = n >> 1;
-      this.post(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt, middle, n]);
-      this.kernel.basisSubtract(basisAt, n, count, this.coefficientsAt, wAt, 0, middle);
-      this.join();
-    } else {
-      this.kernel.basisDots(basisAt, n, 0, count, wAt, this.coefficientsAt);
-      this.kernel.basisSubtract(basisAt, n, count, this.coefficientsAt, wAt, 0, n);
-    }
+    // Dots: pieces of the vectors; the update: pieces of the entries.
+    this.call(Op.Dots, [basisAt, n, count, wAt, this.coefficientsAt]);
+    this.call(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt]);
     const found = this.f64(this.coefficientsAt, count);
     for (let j = 0; j < count; j++) {
       coefficients[j]! += found[j]!;
@@ -245,15 +368,8 @@ export class WasmSvdKernels implements LanczosKernels {
       rotation.set(y.subarray(j * width, (j + 1) * width), j * stride);
       if (stride > width) rotation[j * stride + width] = 0;
     }
-    const basisAt = this.address(basis);
-    // Whole row blocks to each thread: the first half of the blocks here, the rest on the helper.
-    const blocks = Math.ceil(n / ROW_BLOCK);
-    const middle = this.worker ? Math.ceil(blocks / 2) * ROW_BLOCK : n;
-    if (this.worker && middle < n) {
-      this.post(Op.Rotate, [basisAt, n, count, this.rotationAt, width, stride, this.helperScratchAt, middle, n, ROW_BLOCK]);
-      this.kernel.rotateBlocks(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, 0, middle, ROW_BLOCK);
-      this.join();
-    } else this.kernel.rotateBlocks(basisAt, n, count, this.rotationAt, width, stride, this.rotationScratchAt, 0, n, ROW_BLOCK);
+    // Pieces of whole row blocks (each reads and writes only its own rows).
+    this.call(Op.Rotate, [this.address(basis), n, count, this.rotationAt, width, stride, this.rotationScratchAt, this.helperScratchAt, ROW_BLOCK]);
   }
 
   /** B·X for X = `rows` (B.nCols × width row-major, width ≤ blockWidth): B.nRows × width row-major. */
@@ -265,12 +381,7 @@ export class WasmSvdKernels implements LanczosKernels {
       input.set(rows.subarray(r * width, (r + 1) * width), r * stride);
       if (stride > width) input[r * stride + width] = 0;
     }
-    const args = [this.indptr, this.indices, this.values];
-    if (this.worker) {
-      this.post(Op.Block, [...args, this.splitRow, this.rows, this.blockInAt, stride, this.blockOutAt]);
-      this.kernel.multiplyBlockRows(this.indptr, this.indices, this.values, 0, this.splitRow, this.blockInAt, stride, this.blockOutAt);
-      this.join();
-    } else this.kernel.multiplyBlockRows(this.indptr, this.indices, this.values, 0, this.rows, this.blockInAt, stride, this.blockOutAt);
+    this.call(Op.Block, [this.indptr, this.indices, this.values, this.boundsAt, this.blockInAt, stride, this.blockOutAt]);
     const output = this.f64(this.blockOutAt, this.rows * stride);
     const out = new Float64Array(this.rows * width);
     for (let r = 0; r < this.rows; r++) out.set(output.subarray(r * stride, r * stride + width), r * width);
@@ -280,11 +391,7 @@ export class WasmSvdKernels implements LanczosKernels {
   /** out = B·x (x has B.nCols entries, out B.nRows). */
   multiply(x: Float64Array, out: Float64Array): void {
     this.f64(this.inputAt, this.n).set(x);
-    if (this.worker) {
-      this.post(Op.Multiply, [this.indptr, this.indices, this.values, this.splitRow, this.rows, this.inputAt, this.outputAt]);
-      this.kernel.multiplyRows(this.indptr, this.indices, this.values, 0, this.splitRow, this.inputAt, this.outputAt);
-      this.join();
-    } else this.kernel.multiplyRows(this.indptr, this.indices, this.values, 0, this.rows, this.inputAt, this.outputAt);
+    this.call(Op.Multiply, [this.indptr, this.indices, this.values, this.boundsAt, this.inputAt, this.outputAt]);
     out.set(this.f64(this.outputAt, this.rows));
   }
 }
