@@ -352,12 +352,21 @@ export function adamRows(L: usize, list: usize, from: i32, to: i32, gradA: usize
 }
 
 /**
- * The helper's share of a two-thread Adam step: the entries [from, count) of the main share's list
- * (gradients of both shares summed), then the rows only the helper's share touched.
+ * out_i = (h_i − mean) · P for the codes of the rows [r0, r1) (whitening, whiten.ts): mean has
+ * `stride` floats, P is dim rows of `stride` floats, out rows are `stride` floats.
  */
-export function adamHelperShare(L: usize, A: usize, B: usize, from: i32): void {
-  const gradA = field(A, S_GRADIENT);
-  const gradB = field(B, S_GRADIENT);
-  adamRows(L, field(A, S_LIST), from, load<i32>(A + (<usize>S_COUNT << 2)), gradA, gradB, 0, 0);
-  adamRows(L, field(B, S_LIST), 0, load<i32>(B + (<usize>S_COUNT << 2)), gradB, gradA, field(A, S_STAMP), load<i32>(A + (<usize>S_CURRENT << 2)));
+export function whitenRows(L: usize, r0: i32, r1: i32, mean: usize, projection: usize, out: usize): void {
+  const codes = field(L, L_CODES);
+  const dim = <i32>field(L, L_DIM);
+  const rowBytes = field(L, L_STRIDE) << 2;
+  for (let i = r0; i < r1; i++) {
+    const h = codes + <usize>i * rowBytes;
+    const o = out + <usize>i * rowBytes;
+    memory.fill(o, 0, rowBytes);
+    for (let k = 0; k < dim; k++) {
+      const c = f32x4.splat(load<f32>(h + (<usize>k << 2)) - load<f32>(mean + (<usize>k << 2)));
+      const p = projection + <usize>k * rowBytes;
+      for (let q: usize = 0; q < rowBytes; q += 16) v128.store(o + q, f32x4.add(v128.load(o + q), f32x4.mul(c, v128.load(p + q))));
+    }
+  }
 }

@@ -7,7 +7,6 @@ import type { Corpus } from '../corpus/corpus.js';
 import { availableParallelism } from 'node:os';
 import { ACTIVATIONS, type Activation } from './autoencoder/model.js';
 import { roundLoss, trainAutoencoder } from './autoencoder/train.js';
-import { whiten } from './autoencoder/whiten.js';
 import { coocFromOptions, PPMI_OPTIONS, spillOptions, WINDOW_OPTIONS } from './cooc.js';
 import { documentTermMatrix } from './doc.js';
 import type { CorpusEncoder, EncoderOptions } from './types.js';
@@ -101,11 +100,12 @@ export const autoencoder: CorpusEncoder = {
       activation: options.activation as Activation,
       seed: options.seed as number,
       threads: options.threads as number | undefined,
+      whiten: options.whiten !== false,
     };
-    const { lossPerEpoch, codes, threads } = trainAutoencoder(rows, train, context.progress);
+    const { lossPerEpoch, codes, whitened: white, threads } = trainAutoencoder(rows, train, context.progress);
 
     const whitened = options.whiten !== false;
-    const data = whitened ? whiten(codes, rows.nRows, train.dim).data : codes;
+    const data = white ? white.data : codes;
     const effective = {
       input,
       dim: train.dim,

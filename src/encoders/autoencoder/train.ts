@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Progress } from '../../core/progress.js';
 import { Random } from '../../core/random.js';
 import { AutoencoderModel, encodeAll, Scratch, solveDecoder, trainBatch, type Activation, type SparseRows } from './model.js';
+import { whiten, type Whitened } from './whiten.js';
 import { AUTOENCODER_PARALLEL_MIN_NONZEROS, WasmAutoencoder } from './wasm.js';
 
 export const AUTOENCODER_KERNELS = ['wasm', 'typescript'] as const;
@@ -16,6 +17,8 @@ export interface TrainOptions {
   seed: number;
   /** wasm (default): the SIMD kernels of assembly/autoencoder.ts; typescript: model.ts, the reference. */
   kernels?: AutoencoderKernels;
+  /** Also whiten the final codes (whiten.ts): TrainResult.whitened. */
+  whiten?: boolean;
   /** Threads of the wasm kernels, 1 or 2 (default: 2 when there are two cores and enough non-zeros). */
   threads?: number;
 }
@@ -28,6 +31,8 @@ export interface TrainResult {
   secondsPerEpoch: number[];
   /** The codes h of every row with the final encoder (rows × dim, row-major). */
   codes: Float32Array;
+  /** The codes whitened, when options.whiten. */
+  whitened?: Whitened;
   /** Threads the kernels ran on (1 for the TypeScript reference). */
   threads: number;
 }
@@ -84,11 +89,16 @@ export function trainAutoencoder(rows: SparseRows, options: TrainOptions, progre
       secondsPerEpoch.push(seconds);
     }
     let codes: Float32Array;
+    let whitened: Whitened | undefined;
     if (wasm) {
       wasm.writeBack();
       codes = wasm.codes();
-    } else codes = encodeAll(model, rows);
-    return { model, lossPerEpoch, secondsPerEpoch, codes, threads: wasm ? wasm.threads : 1 };
+      if (options.whiten) whitened = wasm.whiten();
+    } else {
+      codes = encodeAll(model, rows);
+      if (options.whiten) whitened = whiten(codes, rows.nRows, options.dim);
+    }
+    return { model, lossPerEpoch, secondsPerEpoch, codes, whitened, threads: wasm ? wasm.threads : 1 };
   } finally {
     wasm?.close();
   }

@@ -13,6 +13,7 @@
 import { loadWasmModuleSync } from '../../io/wasm-module.js';
 import { CONTROL_BYTES, WasmHelperThread } from '../../linalg/wasm-helper.js';
 import { createSharedMemory, MemoryPlanner, paddedStride } from '../wasm/memory.js';
+import { whiteningProjection, type Whitened } from './whiten.js';
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, AutoencoderModel, pseudoInverse, type SparseRows } from './model.js';
 
 /** v128 loads of f32x4 rows and f64x2 accumulators: 16-byte aligned blocks. */
@@ -20,7 +21,15 @@ const ALIGN = 16;
 /** Below this many non-zeros the helper thread costs more (starting it, a hand-over per minibatch) than it saves. */
 export const AUTOENCODER_PARALLEL_MIN_NONZEROS = 200_000;
 
-const HELPER_KERNELS = ['encodeRows', 'codeGram', 'solveColumns', 'trainRows', 'adamHelperShare'] as const;
+const HELPER_KERNELS = ['encodeRows', 'codeGram', 'solveColumns', 'trainRows', 'adamRows', 'whitenRows'] as const;
+
+/**
+ * Work of a row in the training pass, in units of one non-zero (three f32x4 sweeps of a row: encode,
+ * Σ x_j D̃_j, gradient): the non-zeros plus G·h̃ (dim + 1 sweeps ≈ 100 / 3 non-zeros at dim 100).
+ */
+const TRAIN_ROW_COST = 34;
+/** Work of an output in the decoder solve, same units for the gather P_j: the non-zeros plus P_j·(H̃ᵀH̃)⁺ and D̃_j D̃_jᵀ (≈ 200 at dim 100). */
+const SOLVE_COLUMN_COST = 200;
 
 interface AutoencoderExports {
   encodeRows(L: number, r0: number, r1: number): void;
@@ -28,7 +37,7 @@ interface AutoencoderExports {
   solveColumns(L: number, S: number, c0: number, c1: number): void;
   trainRows(L: number, S: number, b0: number, b1: number): number;
   adamRows(L: number, list: number, from: number, to: number, gradA: number, gradB: number, skipStamp: number, skipCurrent: number): void;
-  adamHelperShare(L: number, A: number, B: number, from: number): void;
+  whitenRows(L: number, r0: number, r1: number, mean: number, projection: number, out: number): void;
 }
 
 /** Field indices of the layout block (assembly/autoencoder.ts L_*). */
@@ -81,6 +90,12 @@ export class WasmAutoencoder {
   private readonly columnSplit: number[];
   private readonly rowSplit: number[];
   private readonly countSplit: number[];
+  private readonly listA: Int32Array;
+  private readonly stampA: Int32Array;
+  private readonly listB: Int32Array;
+  private readonly whitening: { mean: number; projection: number; out: number };
+  /** H̃ᵀH̃ of the last solveDecoder's codes (float64, width × width). */
+  private codeGram: Float64Array | undefined;
   private current = 1;
   private step = 0;
 
@@ -118,6 +133,9 @@ export class WasmAutoencoder {
       inverse: planner.take(stride * rowBytes),
       codes: planner.take(nRows * rowBytes),
       order: planner.take(nRows * 4),
+      mean: planner.take(rowBytes),
+      projection: planner.take(dim * rowBytes),
+      whitened: planner.take(nRows * rowBytes),
     };
     const shareAt: { block: number; gradient: number; stamp: number; list: number; scratch: number; gram: number }[] = [];
     for (let s = 0; s < shareCount; s++) {
@@ -197,9 +215,13 @@ export class WasmAutoencoder {
       return { at: s.block, words, gradient: s.gradient, stamp: s.stamp, list: s.list, gram: new Float64Array(buffer, s.gram, stride * stride) };
     });
 
+    this.whitening = { mean: at.mean, projection: at.projection, out: at.whitened };
+    this.listA = new Int32Array(buffer, shareAt[0]!.list, inputSize + 1);
+    this.stampA = new Int32Array(buffer, shareAt[0]!.stamp, inputSize + 1);
+    this.listB = new Int32Array(buffer, shareAt[shareCount - 1]!.list, inputSize + 1);
     this.rowSplit = splitByWeight((i) => indptr[i]!, nRows, shareCount);
     this.countSplit = splitByWeight((i) => i, nRows, shareCount);
-    this.columnSplit = splitByWeight((j) => tindptr[j]!, inputSize, shareCount);
+    this.columnSplit = splitByWeight((j) => tindptr[j]! + SOLVE_COLUMN_COST * j, inputSize, shareCount);
     this.helper = parallel ? new WasmHelperThread(autoencoderModule(), this.memory, controlAt, HELPER_KERNELS, 'autoencoder') : undefined;
   }
 
@@ -233,6 +255,7 @@ export class WasmAutoencoder {
     for (const share of this.shares) share.gram.fill(0);
     this.split('codeGram', true, this.countSplit);
     const codeGram = this.sumGrams();
+    this.codeGram = codeGram;
     const inverse = pseudoInverse(codeGram, width);
     const padded = new Float32Array(this.memory.buffer, this.layout[L.inverse]!, stride * stride);
     for (let a = 0; a < width; a++) for (let b = 0; b < width; b++) padded[a * stride + b] = inverse[a * width + b]!;
@@ -283,19 +306,31 @@ export class WasmAutoencoder {
     const [a, b] = this.shares;
     let loss: number;
     if (this.helper && b) {
+      // The minibatch's rows in two runs of about equal work.
       const indptr = this.rowIndptr;
       const order = this.order;
+      const cost = (r: number): number => indptr[order[r]! + 1]! - indptr[order[r]!]! + TRAIN_ROW_COST;
       let half = 0;
-      for (let r = start; r < end; r++) half += indptr[order[r]! + 1]! - indptr[order[r]!]!;
+      for (let r = start; r < end; r++) half += cost(r);
       half /= 2;
       let middle = start;
-      for (let sum = 0; middle < end && sum < half; middle++) sum += indptr[order[middle]! + 1]! - indptr[order[middle]!]!;
+      for (let sum = 0; middle < end && sum < half; middle++) sum += cost(middle);
       this.helper.post('trainRows', [this.layoutAt, b.at, middle, end]);
       const mine = this.kernel.trainRows(this.layoutAt, a!.at, start, middle);
       loss = mine + this.helper.join();
-      const count = a!.words[S.count]!;
+      // One list of the touched rows: share a's, then the rows only share b touched; each thread
+      // updates half of it, with the two gradients summed (a's first).
+      const list = this.listA;
+      const stampA = this.stampA;
+      let count = a!.words[S.count]!;
+      const listB = this.listB;
+      const countB = b.words[S.count]!;
+      for (let t = 0; t < countB; t++) {
+        const j = listB[t]!;
+        if (stampA[j] !== current) list[count++] = j;
+      }
       const from = count >> 1;
-      this.helper.post('adamHelperShare', [this.layoutAt, a!.at, b.at, from]);
+      this.helper.post('adamRows', [this.layoutAt, a!.list, from, count, a!.gradient, b.gradient, 0, 0]);
       this.kernel.adamRows(this.layoutAt, a!.list, 0, from, a!.gradient, b.gradient, 0, 0);
       this.helper.join();
     } else {
@@ -314,6 +349,37 @@ export class WasmAutoencoder {
     const out = new Float32Array(n * dim);
     for (let i = 0; i < n; i++) out.set(codes.subarray(i * stride, i * stride + dim), i * dim);
     return out;
+  }
+
+  /**
+   * PCA whitening of the last solveDecoder's codes (whiten.ts whiten): the covariance comes from
+   * their Gramian H̃ᵀH̃ (its last column holds the sums of the codes), (1/n) Σ h hᵀ − μ μᵀ; the
+   * projection is whiten.ts's; (h − μ)·P runs on the kernels.
+   */
+  whiten(): Whitened {
+    const { stride, width } = this;
+    const dim = this.model.dim;
+    const n = this.rows.nRows;
+    const gram = this.codeGram!;
+    const count = Math.max(n, 1);
+    const mean = new Float64Array(dim);
+    for (let k = 0; k < dim; k++) mean[k] = gram[k * width + dim]! / count;
+    const covariance = new Float64Array(dim * dim);
+    for (let k = 0; k < dim; k++) for (let l = 0; l < dim; l++) covariance[k * dim + l] = gram[k * width + l]! / count - mean[k]! * mean[l]!;
+    const { projection, variances, rank } = whiteningProjection(covariance, dim);
+    const buffer = this.memory.buffer;
+    new Float32Array(buffer, this.whitening.mean, dim).set(mean);
+    const padded = new Float32Array(buffer, this.whitening.projection, dim * stride);
+    for (let k = 0; k < dim; k++) padded.set(projection.subarray(k * dim, (k + 1) * dim), k * stride);
+    const { mean: meanAt, projection: projectionAt, out } = this.whitening;
+    const kernel = this.kernel.whitenRows;
+    if (this.helper) this.helper.post('whitenRows', [this.layoutAt, this.countSplit[1]!, this.countSplit[2]!, meanAt, projectionAt, out]);
+    kernel(this.layoutAt, 0, this.countSplit[1]!, meanAt, projectionAt, out);
+    if (this.helper) this.helper.join();
+    const rows = new Float32Array(buffer, out, n * stride);
+    const data = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++) data.set(rows.subarray(i * stride, i * stride + dim), i * dim);
+    return { data, variances, rank };
   }
 
   /** Copy the encoder (weights, bias, Adam moments) and the decoder back into the model. */
