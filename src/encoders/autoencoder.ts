@@ -7,6 +7,7 @@ import type { Corpus } from '../corpus/corpus.js';
 import { availableParallelism } from 'node:os';
 import { ACTIVATIONS, type Activation } from './autoencoder/model.js';
 import { roundLoss, trainAutoencoder } from './autoencoder/train.js';
+import { AUTOENCODER_PARALLEL_MIN_NONZEROS } from './autoencoder/wasm.js';
 import { coocFromOptions, PPMI_OPTIONS, spillOptions, WINDOW_OPTIONS } from './cooc.js';
 import { documentTermMatrix } from './doc.js';
 import type { CorpusEncoder, EncoderOptions } from './types.js';
@@ -81,8 +82,7 @@ export const autoencoder: CorpusEncoder = {
     {
       flags: '--threads <n>',
       description: 'threads of the training kernels, 1 or 2 (each count gives the same vectors on every run; 1 and 2 differ by float32 rounding)',
-      default: Math.min(2, availableParallelism()),
-      defaultDescription: `2 when there are two cores, ${Math.min(2, availableParallelism())} here`,
+      defaultDescription: `2 when there are two cores and ≥ ${AUTOENCODER_PARALLEL_MIN_NONZEROS.toLocaleString('en-US')} input non-zeros, else 1 (${Math.min(2, availableParallelism())} cores here)`,
       parse: integer('--threads', 1, 2),
       aliases: ['--thread'],
     },
