@@ -229,6 +229,7 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
   const decoder = field(L, L_DECODER);
   const gram = field(L, L_GRAM);
   const order = field(L, L_ORDER);
+  const encoder = field(L, L_ENCODER);
   const dim = <i32>field(L, L_DIM);
   const width = dim + 1;
   const tanh = load<i32>(L + (<usize>L_TANH << 2)) != 0;
@@ -247,16 +248,8 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
   let loss: f64 = 0;
   for (let b = b0; b < b1; b++) {
     const row = load<i32>(order + (<usize>b << 2));
-    encodeInto(L, row, code);
-    // G h̃ (G symmetric: a combination of its rows) and h̃ᵀ G h̃ = Σ_j x̂_j².
-    memory.fill(gramCode, 0, rowBytes);
-    for (let a = 0; a < width; a++) {
-      const ca = v128.load32_splat(code + (<usize>a << 2));
-      const g = gram + <usize>a * rowBytes;
-      for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gramCode + k, f32x4.add(v128.load(gramCode + k), f32x4.mul(ca, v128.load(g + k))));
-    }
-    const outputEnergy = dot(code, gramCode, rowBytes);
-    // r = Σ_nz x_j D̃_j.
+    // One sweep over the row's non-zeros gathers both E_j (the code) and D̃_j (r = Σ_nz x_j D̃_j).
+    memory.copy(code, encoder + biasRow * rowBytes, rowBytes);
     memory.fill(combined, 0, rowBytes);
     const begin = <usize>load<i32>(indptr + (<usize>row << 2));
     const end = <usize>load<i32>(indptr + (<usize>(row + 1) << 2));
@@ -268,9 +261,14 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
       targetEnergy += <f64>v0 * <f64>v0 + <f64>v1 * <f64>v1;
       const x0 = f32x4.splat(v0);
       const x1 = f32x4.splat(v1);
-      const d0 = decoder + <usize>load<i32>(indices + (p << 2)) * rowBytes;
-      const d1 = decoder + <usize>load<i32>(indices + (p << 2), 4) * rowBytes;
+      const j0 = <usize>load<i32>(indices + (p << 2)) * rowBytes;
+      const j1 = <usize>load<i32>(indices + (p << 2), 4) * rowBytes;
+      const w0 = encoder + j0;
+      const w1 = encoder + j1;
+      const d0 = decoder + j0;
+      const d1 = decoder + j1;
       for (let k: usize = 0; k < rowBytes; k += 16) {
+        v128.store(code + k, f32x4.add(v128.load(code + k), f32x4.add(f32x4.mul(x0, v128.load(w0 + k)), f32x4.mul(x1, v128.load(w1 + k)))));
         v128.store(combined + k, f32x4.add(v128.load(combined + k), f32x4.add(f32x4.mul(x0, v128.load(d0 + k)), f32x4.mul(x1, v128.load(d1 + k)))));
       }
     }
@@ -278,9 +276,29 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
       const v0 = load<f32>(values + (p << 2));
       targetEnergy += <f64>v0 * <f64>v0;
       const x0 = f32x4.splat(v0);
-      const d0 = decoder + <usize>load<i32>(indices + (p << 2)) * rowBytes;
-      for (let k: usize = 0; k < rowBytes; k += 16) v128.store(combined + k, f32x4.add(v128.load(combined + k), f32x4.mul(x0, v128.load(d0 + k))));
+      const j0 = <usize>load<i32>(indices + (p << 2)) * rowBytes;
+      const w0 = encoder + j0;
+      const d0 = decoder + j0;
+      for (let k: usize = 0; k < rowBytes; k += 16) {
+        v128.store(code + k, f32x4.add(v128.load(code + k), f32x4.mul(x0, v128.load(w0 + k))));
+        v128.store(combined + k, f32x4.add(v128.load(combined + k), f32x4.mul(x0, v128.load(d0 + k))));
+      }
     }
+    if (tanh) {
+      for (let k = 0; k < dim; k++) {
+        const at = code + (<usize>k << 2);
+        store<f32>(at, <f32>Math.tanh(<f64>load<f32>(at)));
+      }
+    }
+    store<f32>(code + (<usize>dim << 2), 1);
+    // G h̃ (G symmetric: a combination of its rows) and h̃ᵀ G h̃ = Σ_j x̂_j².
+    memory.fill(gramCode, 0, rowBytes);
+    for (let a = 0; a < width; a++) {
+      const ca = v128.load32_splat(code + (<usize>a << 2));
+      const g = gram + <usize>a * rowBytes;
+      for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gramCode + k, f32x4.add(v128.load(gramCode + k), f32x4.mul(ca, v128.load(g + k))));
+    }
+    const outputEnergy = dot(code, gramCode, rowBytes);
     const cross = dot(code, combined, rowBytes);
     loss += outputEnergy - 2 * cross + targetEnergy;
 
