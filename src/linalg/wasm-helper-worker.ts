@@ -35,6 +35,8 @@ if (input) {
     seen = request;
     const op = control[HELPER_CONTROL.op]!;
     if (op === 0) break;
+    // The main thread may have taken this call back already (it runs it itself then).
+    if (Atomics.compareExchange(control, HELPER_CONTROL.claim, request - 1, request) !== request - 1) continue;
     let answer = request;
     try {
       const kernel = kernels[op - 1]!;

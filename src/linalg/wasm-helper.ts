@@ -7,17 +7,24 @@
  * by name (wasm-helper-worker.ts), so a new kernel module needs no worker file of its own.
  *
  * Float arguments travel through the memory (the caller writes them and passes their address); a
- * kernel's numeric return value comes back as a double (`result()`).
+ * kernel's numeric return value comes back as a double.
+ *
+ * A posted call is run by whichever thread claims it first (a compare-and-swap on `claim`): the
+ * helper when it wakes up, or the main thread itself in `join()` when the helper has not started it
+ * yet — on a loaded machine the helper may not be scheduled for many milliseconds, and waiting for it
+ * at every hand-over cost more than the second core gave (measured: docs/autoencoder.md). Which
+ * thread runs a share does not change what it computes, so results stay the same bytes.
  */
 import { Worker } from 'node:worker_threads';
 
 /**
  * The control block: `CONTROL_BYTES` bytes at a 16-byte aligned offset of the shared memory. Int32
  * words: `request` (bumped by the main thread), `done` (the request the helper finished, or
- * `failed`), `op` (1 + the kernel's index in `functions`; 0 = exit), `args` (up to MAX_ARGS words);
+ * `failed`), `op` (1 + the kernel's index in `functions`; 0 = exit), `claim` (the last request a
+ * thread took on: request n is claimed by swapping n − 1 for n), `args` (up to MAX_ARGS words);
  * then the kernel's return value as a double at byte `RESULT_BYTE`.
  */
-export const HELPER_CONTROL = { request: 0, done: 1, op: 2, args: 4, maxArgs: 24, failed: -1 } as const;
+export const HELPER_CONTROL = { request: 0, done: 1, op: 2, claim: 3, args: 4, maxArgs: 24, failed: -1 } as const;
 const RESULT_BYTE = 112;
 export const CONTROL_BYTES = 128;
 
@@ -40,13 +47,19 @@ export class WasmHelperThread {
   private readonly control: Int32Array;
   private readonly resultView: Float64Array;
   private requests = 0;
+  /** The last posted call, for running it here when the helper has not claimed it. */
+  private pending: { kernel: (...args: number[]) => unknown; args: readonly number[] } | undefined;
+  /** Calls the helper ran and calls this thread took back (for reports and tests). */
+  readonly counts = { helper: 0, main: 0 };
 
+  /** `local`: this thread's instance of the same module on the same memory. */
   constructor(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     controlAt: number,
     private readonly functions: readonly string[],
     private readonly label: string,
+    private readonly local: WebAssembly.Exports,
   ) {
     if (controlAt % 16 !== 0) throw new Error('internal: the helper control block must be 16-byte aligned');
     this.control = new Int32Array(memory.buffer, controlAt, CONTROL_BYTES / 4);
@@ -64,14 +77,25 @@ export class WasmHelperThread {
     const control = this.control;
     control[HELPER_CONTROL.op] = index + 1;
     for (let i = 0; i < args.length; i++) control[HELPER_CONTROL.args + i] = args[i]!;
+    this.pending = { kernel: this.local[name] as (...args: number[]) => unknown, args };
     Atomics.store(control, HELPER_CONTROL.request, ++this.requests);
     Atomics.notify(control, HELPER_CONTROL.request);
   }
 
-  /** Wait for the last request; returns the kernel's return value (0 for void kernels). */
+  /**
+   * The last call's return value (0 for void kernels): run here if the helper has not claimed it
+   * yet, else waited for.
+   */
   join(): number {
     const control = this.control;
     const want = this.requests;
+    const pending = this.pending!;
+    this.pending = undefined;
+    if (Atomics.compareExchange(control, HELPER_CONTROL.claim, want - 1, want) === want - 1) {
+      this.counts.main++;
+      return Number(pending.kernel(...pending.args) ?? 0);
+    }
+    this.counts.helper++;
     let spin = 0;
     for (; spin < SPIN_CHECKS; spin++) if (Atomics.load(control, HELPER_CONTROL.done) === want) break;
     if (spin === SPIN_CHECKS) {
@@ -94,6 +118,8 @@ export class WasmHelperThread {
     if (!this.worker) return;
     const control = this.control;
     control[HELPER_CONTROL.op] = 0;
+    // The exit request is the helper's alone: claimed in its name, so it needs no swap.
+    Atomics.store(control, HELPER_CONTROL.claim, this.requests + 1);
     Atomics.store(control, HELPER_CONTROL.request, ++this.requests);
     Atomics.notify(control, HELPER_CONTROL.request);
     this.worker = undefined;

@@ -91,6 +91,10 @@ export function trainAutoencoder(rows: SparseRows, options: TrainOptions, progre
     let codes: Float32Array;
     let whitened: Whitened | undefined;
     if (wasm) {
+      if (wasm.threads > 1) {
+        const { helper, main } = wasm.handOvers;
+        progress.log(`autoencoder: the helper thread ran ${helper} of ${helper + main} shares handed to it (the main thread ran the others, the helper not having started them)`);
+      }
       wasm.writeBack();
       codes = wasm.codes();
       if (options.whiten) whitened = wasm.whiten();

@@ -151,7 +151,8 @@ export class WasmAutoencoder {
     const pages = planner.pages(`the autoencoder on ${nRows} rows × ${inputSize} columns with ${nnz} non-zeros at --dim ${dim}`, 'lower --dim, or raise --min-count');
     this.memory = createSharedMemory(pages);
     const buffer = this.memory.buffer;
-    this.kernel = new WebAssembly.Instance(autoencoderModule(), { env: { memory: this.memory, abort: () => {} } }).exports as unknown as AutoencoderExports;
+    const instance = new WebAssembly.Instance(autoencoderModule(), { env: { memory: this.memory, abort: () => {} } });
+    this.kernel = instance.exports as unknown as AutoencoderExports;
 
     // The rows, float32 values, and their transpose (for the decoder solve's gather by output).
     const indptr = new Int32Array(buffer, at.indptr, nRows + 1);
@@ -222,12 +223,17 @@ export class WasmAutoencoder {
     this.rowSplit = splitByWeight((i) => indptr[i]!, nRows, shareCount);
     this.countSplit = splitByWeight((i) => i, nRows, shareCount);
     this.columnSplit = splitByWeight((j) => tindptr[j]! + SOLVE_COLUMN_COST * j, inputSize, shareCount);
-    this.helper = parallel ? new WasmHelperThread(autoencoderModule(), this.memory, controlAt, HELPER_KERNELS, 'autoencoder') : undefined;
+    this.helper = parallel ? new WasmHelperThread(autoencoderModule(), this.memory, controlAt, HELPER_KERNELS, 'autoencoder', instance.exports) : undefined;
   }
 
   /** Threads the kernels run on. */
   get threads(): number {
     return this.shares.length;
+  }
+
+  /** Shares handed to the helper that it ran, and that the main thread took back (it had not started them). */
+  get handOvers(): { helper: number; main: number } {
+    return this.helper ? { ...this.helper.counts } : { helper: 0, main: 0 };
   }
 
   /** Stop the helper thread. */
