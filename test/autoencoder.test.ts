@@ -160,6 +160,62 @@ test('autoencoder: the loss goes down epoch after epoch on a toy set', () => {
   }
 });
 
+/** A random sparse matrix (density 0.3, values in [0, 1)), rows with and without non-zeros, odd sizes. */
+function randomRows(nRows: number, nCols: number, seed: number): SparseMatrix {
+  const random = new Random(seed);
+  return sparseRows(Array.from({ length: nRows }, () => Array.from({ length: nCols }, () => (random.next() < 0.3 ? random.next() : 0))));
+}
+
+const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};
+
+// The WebAssembly kernels against the TypeScript reference, training and whitening included, on
+// rows of every length (dim 7: rows of 8 floats, the bias lane and no padding; dim 6: one padding
+// lane). The kernels sum in float32 within a row (the reference in float64), so values agree to a
+// few float32 ulps of their size (~1e-7 relative per sum); three epochs of Adam at lr 3e-3 carry
+// that into the weights at ~1e-6, the codes (sums of ~10 weights × values < 1) at ~1e-5, and the
+// whitening (divided by standard deviations ~0.1) at ~1e-4. A wrong index or a missed term is
+// O(0.01–1) off.
+test('autoencoder kernels: wasm on 1 and 2 threads matches the TypeScript reference', () => {
+  const rows = randomRows(45, 31, 11);
+  for (const [activation, dim] of [['linear', 7], ['tanh', 6]] as const) {
+    const options = { dim, epochs: 3, learningRate: 3e-3, batchSize: 8, activation, seed: 4, whiten: true };
+    const reference = trainAutoencoder(rows, { ...options, kernels: 'typescript' }, silentProgress);
+    assert.equal(reference.threads, 1);
+    for (const threads of [1, 2]) {
+      const fast = trainAutoencoder(rows, { ...options, kernels: 'wasm', threads }, silentProgress);
+      const what = `${activation}, ${threads} thread(s)`;
+      assert.equal(fast.threads, threads, what);
+      assertClose(fast.lossPerEpoch, reference.lossPerEpoch, 1e-5 * reference.lossPerEpoch[0]!, `${what}: loss`);
+      assert.ok(maxDifference(fast.model.encoderWeights.values, reference.model.encoderWeights.values) < 1e-5, `${what}: encoder`);
+      assert.ok(maxDifference(fast.model.encoderBias.values, reference.model.encoderBias.values) < 1e-5, `${what}: encoder bias`);
+      assert.ok(maxDifference(fast.model.encoderWeights.secondMoment, reference.model.encoderWeights.secondMoment) < 1e-6, `${what}: Adam moments`);
+      assert.ok(maxDifference(fast.model.decoder, reference.model.decoder) < 1e-4, `${what}: decoder`);
+      assert.ok(maxDifference(fast.model.gram, reference.model.gram) < 1e-4, `${what}: decoder Gramian`);
+      assert.ok(maxDifference(fast.codes, reference.codes) < 1e-5, `${what}: codes`);
+      assert.equal(fast.whitened!.rank, reference.whitened!.rank, `${what}: rank`);
+      assert.ok(maxDifference(fast.whitened!.data, reference.whitened!.data) < 1e-3, `${what}: whitened codes`);
+      assert.equal(fast.model.step, reference.model.step);
+    }
+  }
+});
+
+test('autoencoder kernels: each thread count gives the same bytes run to run', () => {
+  const rows = randomRows(60, 23, 5);
+  for (const threads of [1, 2]) {
+    const run = () => trainAutoencoder(rows, { dim: 5, epochs: 2, learningRate: 1e-2, batchSize: 7, activation: 'tanh', seed: 9, threads, whiten: true }, silentProgress);
+    const first = run();
+    const second = run();
+    assert.deepEqual(second.codes, first.codes, `${threads} thread(s): codes`);
+    assert.deepEqual(second.whitened!.data, first.whitened!.data, `${threads} thread(s): whitened`);
+    assert.deepEqual(second.lossPerEpoch, first.lossPerEpoch, `${threads} thread(s): loss`);
+  }
+});
+
 test('whitening: zero mean and identity covariance; the rows\' Gram matrix matches numpy', () => {
   const data = [
     [1.0, 2.0, 0.5],
@@ -305,4 +361,6 @@ test('autoencoder options: defaults and validation', () => {
   assert.throws(() => spec('--lr').parse!('0'), UsageError);
   assert.throws(() => spec('--batch-size').parse!('0'), UsageError);
   assert.equal(spec('--epochs').parse!('7'), 7);
+  assert.equal(spec('--threads').parse!('1'), 1);
+  assert.throws(() => spec('--threads').parse!('3'), UsageError);
 });

@@ -4,9 +4,10 @@ import { choice, integer, number } from '../core/parse.js';
 import { DEFAULT_SEED } from '../core/random.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
-import { encodeAll, ACTIVATIONS, type Activation } from './autoencoder/model.js';
+import { availableParallelism } from 'node:os';
+import { ACTIVATIONS, type Activation } from './autoencoder/model.js';
 import { roundLoss, trainAutoencoder } from './autoencoder/train.js';
-import { whiten } from './autoencoder/whiten.js';
+import { AUTOENCODER_PARALLEL_MIN_NONZEROS } from './autoencoder/wasm.js';
 import { coocFromOptions, PPMI_OPTIONS, spillOptions, WINDOW_OPTIONS } from './cooc.js';
 import { documentTermMatrix } from './doc.js';
 import type { CorpusEncoder, EncoderOptions } from './types.js';
@@ -78,6 +79,13 @@ export const autoencoder: CorpusEncoder = {
       parse: choice('--row-scaling', ROW_SCALINGS),
     },
     { flags: '--seed <n>', description: 'random seed (initial encoder weights, row order)', default: DEFAULT_SEED, parse: integer('--seed', 0) },
+    {
+      flags: '--threads <n>',
+      description: 'threads of the training kernels, 1 or 2 (each count gives the same vectors on every run; 1 and 2 differ by float32 rounding)',
+      defaultDescription: `2 when there are two cores and ≥ ${AUTOENCODER_PARALLEL_MIN_NONZEROS.toLocaleString('en-US')} input non-zeros, else 1 (${Math.min(2, availableParallelism())} cores here)`,
+      parse: integer('--threads', 1, 2),
+      aliases: ['--thread'],
+    },
   ],
   async encode(corpus, options, context) {
     const input = options.input as AutoencoderInput;
@@ -91,12 +99,13 @@ export const autoencoder: CorpusEncoder = {
       batchSize: options.batchSize as number,
       activation: options.activation as Activation,
       seed: options.seed as number,
+      threads: options.threads as number | undefined,
+      whiten: options.whiten !== false,
     };
-    const { model, lossPerEpoch } = trainAutoencoder(rows, train, context.progress);
+    const { lossPerEpoch, codes, whitened: white, threads } = trainAutoencoder(rows, train, context.progress);
 
-    const codes = encodeAll(model, rows);
     const whitened = options.whiten !== false;
-    const data = whitened ? whiten(codes, rows.nRows, train.dim).data : codes;
+    const data = white ? white.data : codes;
     const effective = {
       input,
       dim: train.dim,
@@ -113,6 +122,7 @@ export const autoencoder: CorpusEncoder = {
       lossPerEpoch: lossPerEpoch.map(roundLoss),
       postprocess: whitened ? WHITENED : 'none (raw bottleneck codes)',
       inputNonZeros: rows.nnz,
+      threadsUsed: threads,
     });
     return new DenseMatrix(rows.rows.slice(), null, train.dim, data, meta);
   },

@@ -48,18 +48,7 @@ export function whiten(codes: Float32Array | Float64Array, n: number, dim: numbe
     }
   }
 
-  const { values, vectors } = symmetricEigen(covariance, dim);
-  const floor = Math.max(values[0]!, 0) * dim * FLOAT32_EPSILON;
-  // Projection matrix P = Q Λ^(−1/2): P[k][m] = Q[k][m] / √λ_m, zero for empty directions.
-  const projection = new Float64Array(dim * dim);
-  let rank = 0;
-  for (let m = 0; m < dim; m++) {
-    if (!(values[m]! > floor)) continue;
-    rank++;
-    const inverseStd = 1 / Math.sqrt(values[m]!);
-    for (let k = 0; k < dim; k++) projection[k * dim + m] = vectors[k * dim + m]! * inverseStd;
-  }
-
+  const { projection, variances, rank } = whiteningProjection(covariance, dim);
   const data = new Float32Array(n * dim);
   const out = new Float64Array(dim);
   for (let i = 0; i < n; i++) {
@@ -71,5 +60,21 @@ export function whiten(codes: Float32Array | Float64Array, n: number, dim: numbe
     }
     data.set(out, i * dim);
   }
-  return { data, variances: values, rank };
+  return { data, variances, rank };
+}
+
+/** The whitening of a covariance matrix (dim × dim): P = Q Λ^(−1/2) (dim × dim, row k = code entry k), empty directions zero. */
+export function whiteningProjection(covariance: Float64Array, dim: number): { projection: Float64Array; variances: Float64Array; rank: number } {
+  const { values, vectors } = symmetricEigen(covariance, dim);
+  const floor = Math.max(values[0]!, 0) * dim * FLOAT32_EPSILON;
+  // Projection matrix P = Q Λ^(−1/2): P[k][m] = Q[k][m] / √λ_m, zero for empty directions.
+  const projection = new Float64Array(dim * dim);
+  let rank = 0;
+  for (let m = 0; m < dim; m++) {
+    if (!(values[m]! > floor)) continue;
+    rank++;
+    const inverseStd = 1 / Math.sqrt(values[m]!);
+    for (let k = 0; k < dim; k++) projection[k * dim + m] = vectors[k * dim + m]! * inverseStd;
+  }
+  return { projection, variances: values, rank };
 }
