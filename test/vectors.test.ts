@@ -167,6 +167,13 @@ test('cosines: the first queries (read from the raw rows) equal those read from 
   let expected = 0;
   for (let j = 0; j < dim; j++) expected += Math.fround(data[9 * dim + j]! / norm9) * (q[j]! / qn);
   assert.ok(Math.abs(new WordVectors(words, data, dim).cosines(q)[9]! - expected) < 1e-12);
+  // unitInto writes the unit copy's values, made (cached) or not.
+  const fresh = new WordVectors(words, data, dim);
+  const into = new Float32Array(120 * dim);
+  fresh.unitInto(into, 120);
+  assert.deepEqual(into, cached.unit().subarray(0, 120 * dim));
+  cached.unitInto(into.fill(0), 120);
+  assert.deepEqual(into, cached.unit().subarray(0, 120 * dim));
   assert.equal(direct.hasRepeatedWords, false);
   assert.equal(new WordVectors(['a', 'b', 'a'], new Float32Array(6), 2).hasRepeatedWords, true);
 });

@@ -152,6 +152,20 @@ export class WordVectors {
     return out;
   }
 
+  /**
+   * The unit-normalised rows 0..rows−1 (dense: `rows × dim` values) written into `out`: the values
+   * of the unit copy, without making that copy when it does not exist yet.
+   */
+  unitInto(out: Float32Array, rows = this.size): void {
+    const n = clampRestrict(rows, this.size);
+    if (this.unitCache || !this.dense) {
+      if (!this.dense) throw new Error('unitInto: the vectors are sparse');
+      out.set(this.unitCache!.subarray(0, n * this.dim));
+      return;
+    }
+    for (let i = 0, base = 0; i < n; i++, base += this.dim) normaliseRow(this.dense, base, this.dim, out, base);
+  }
+
   /** The sparse rows with unit-normalised values (sparse vectors only). */
   unitSparse(): SparseRows {
     if (!this.sparse) throw new Error('unitSparse: the vectors are dense');

@@ -146,7 +146,8 @@ export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: 
   if (kernel) {
     // The unit rows are the first block of every chunk's layout, so they are copied once.
     const [unitAt] = layout(kernel, [rows * vectors.dim * FLOAT32_BYTES]) as [number];
-    new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim).set(vectors.unit().subarray(0, rows * vectors.dim));
+    // Normalised straight into the kernel's memory (no unit copy of all the vectors beside it).
+    vectors.unitInto(new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim), rows);
   }
   for (let start = 0; start < asked.length; ) {
     const columnOf = new Map<number, number>();
@@ -208,7 +209,8 @@ function answerWithKernel(
   const groups = Math.ceil(columns.length / COLUMN_GROUP);
   const packedLength = groups * dim * COLUMN_GROUP;
   const [unitAt, packedAt, scoresAt] = layout(kernel, [rows * dim * FLOAT32_BYTES, packedLength * FLOAT64_BYTES, groups * COLUMN_GROUP * rows * FLOAT32_BYTES]) as [number, number, number];
-  const unit = vectors.unit();
+  // The unit rows in the kernel's memory (every column is a row below `rows`: see answerAnalogies).
+  const unit = new Float32Array(kernel.memory.buffer, unitAt, rows * dim);
   const packed = new Float64Array(kernel.memory.buffer, packedAt, packedLength);
   packed.fill(0);
   columns.forEach((column, u) => {
