@@ -17,14 +17,16 @@ const GROUP: i32 = 8;
 
 /**
  * out[(g·8 + t)·rows + r] = f32(Σ_j unit[r·dim + j] · packed[(g·dim + j)·8 + t]) for every row r
- * below `rows` and every group g below `groups`; rows are taken two at a time so every packed load
- * feeds two rows, in blocks of `block` rows so a block stays in cache across the groups.
+ * from `from` below `to` (of `rows`) and every group g below `groups`; rows are taken two at a time
+ * so every packed load feeds two rows, in blocks of `block` rows so a block stays in cache across
+ * the groups. (The caller hands over a block or so per call: V8 runs a call to its end in the code
+ * it started with, and only a later call gets the optimised code of its dynamic tiering.)
  */
-export function cosineColumns(unit: usize, rows: i32, dim: i32, packed: usize, groups: i32, out: usize, block: i32): void {
+export function cosineColumns(unit: usize, rows: i32, dim: i32, packed: usize, groups: i32, out: usize, block: i32, from: i32, to: i32): void {
   const rowBytes = (<usize>dim) << 2;
   const columnBytes = (<usize>rows) << 2;
-  for (let r0 = 0; r0 < rows; r0 += block) {
-    const r1 = min(rows, r0 + block);
+  for (let r0 = from; r0 < to; r0 += block) {
+    const r1 = min(to, r0 + block);
     for (let g = 0; g < groups; g++) {
       const first = packed + ((<usize>(g * dim * GROUP)) << 3);
       const column0 = out + ((<usize>(g * GROUP)) * columnBytes);

@@ -3,7 +3,10 @@
  * timed as whole processes and in-process (from the command's start to its output, without Node's
  * and the CLI's start-up), beside gensim's load_word2vec_format + most_similar in the same run.
  *
- *   npm run build && node dist/bench/query.js --vectors V.txt [--bin V.bin] [--word freedom] [--repeat 3]
+ *   npm run build && node dist/bench/query.js --vectors V.txt [--bin V.bin] [--word freedom] [--repeat 3] [--against DIR]
+ *
+ * --against DIR times another build of wordspace too (DIR holds its bin/ and dist/, e.g. a copy of
+ * main's), in the same rounds, interleaved with ours: the "before" column of a change.
  *
  * V.bin defaults to V.txt converted with `wordspace convert` into a temporary directory. Each figure
  * is the best of --repeat runs (the machines are shared: compare ratios). gensim is skipped, and the
@@ -69,7 +72,7 @@ function best(repeat: number, measure: () => { wall: number; inner?: number }): 
 
 function main(): void {
   const { values } = parseArgs({
-    options: { vectors: { type: 'string' }, bin: { type: 'string' }, word: { type: 'string', default: 'freedom' }, repeat: { type: 'string', default: '3' }, json: { type: 'string' } },
+    options: { vectors: { type: 'string' }, bin: { type: 'string' }, word: { type: 'string', default: 'freedom' }, repeat: { type: 'string', default: '3' }, json: { type: 'string' }, against: { type: 'string' } },
   });
   if (!values.vectors) throw new Error('give --vectors FILE (word2vec text)');
   const repeat = Math.max(1, Number(values.repeat));
@@ -82,15 +85,29 @@ function main(): void {
       seconds(process.execPath, [WORDSPACE, 'convert', values.vectors, bin]);
     }
     const gensim = spawnSync(PYTHON, ['-c', 'import gensim'], { encoding: 'utf8' }).status === 0;
-    const rows: string[][] = [['job', 'wordspace s', 'in-process s', 'gensim s (load+query)', 'gensim process s', 'ratio (gensim/ours)', 'target', 'pass']];
+    const against = values.against ? join(values.against, 'bin', 'wordspace') : undefined;
+    const rows: string[][] = [['job', 'wordspace s', ...(against ? ['before s'] : []), 'in-process s', 'gensim s (load+query)', 'gensim process s', 'ratio (gensim/ours)', 'target', 'pass']];
     const jobs: { name: string; argv: string[]; file?: string; kind?: string }[] = [
       { name: 'similar text', argv: ['similar', values.vectors, word], file: values.vectors, kind: 'text' },
       { name: 'similar bin', argv: ['similar', bin, word], file: bin, kind: 'bin' },
       { name: 'evaluate', argv: ['evaluate', values.vectors] },
     ];
     const targetRows: TargetRow[] = [];
+    /** A bare `node -e 0`, timed in the same rounds: what no command can go below. */
+    let nodeBare = Infinity;
     for (const job of jobs) {
-      const ours = best(repeat, () => seconds(process.execPath, [WORDSPACE, ...job.argv]));
+      // With --against, each round runs ours then the other build, so both see the same load.
+      let before: { wall: number } | undefined;
+      const ours = best(repeat, () => {
+        const bare = seconds(process.execPath, ['-e', '0']).wall;
+        nodeBare = Math.min(nodeBare, bare);
+        const m = seconds(process.execPath, [WORDSPACE, ...job.argv]);
+        if (against) {
+          const o = seconds(process.execPath, [against, ...job.argv]);
+          if (!before || o.wall < before.wall) before = o;
+        }
+        return m;
+      });
       const inner = best(repeat, () => seconds(process.execPath, ['--input-type=module', '-e', IN_PROCESS, MAIN, JSON.stringify(job.argv)]));
       let peer = '-';
       let peerWall = '-';
@@ -102,7 +119,7 @@ function main(): void {
         ratio = `${(g.wall / ours.wall).toFixed(2)}×`;
       } else if (job.file) peer = 'gensim not importable';
       const target = TARGETS[job.name]!;
-      rows.push([job.name, ours.wall.toFixed(3), inner.inner!.toFixed(3), peer, peerWall, ratio, `< ${target}`, ours.wall < target ? 'pass' : 'miss']);
+      rows.push([job.name, ours.wall.toFixed(3), ...(before ? [before.wall.toFixed(3)] : []), inner.inner!.toFixed(3), peer, peerWall, ratio, `< ${target}`, ours.wall < target ? 'pass' : 'miss']);
       targetRows.push({
         job: `${job.argv[0]} (${job.name === 'evaluate' ? 'every bundled set' : job.kind === 'bin' ? 'word2vec .bin' : 'word2vec text'}), whole process`,
         ours: `${ours.wall.toFixed(3)} s`,
@@ -115,6 +132,7 @@ function main(): void {
     const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
     for (const r of rows) console.log(r.map((cell, k) => cell.padEnd(widths[k]!)).join('  '));
     writeRows(values.json, targetRows);
+    console.log(`node -e 0: ${nodeBare.toFixed(3)} s (same rounds)`);
     console.log(`node ${process.version}, ${existsSync('/proc/cpuinfo') ? spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() : '?'} cores, best of ${repeat}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

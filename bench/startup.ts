@@ -3,7 +3,10 @@
  * in the same run, interleaved (one round runs every command once), so that a loaded machine slows
  * both sides alike — the ratio is the figure. Target: --version ≤ 1.5 × node -e 0.
  *
- *   npm run build && node dist/bench/startup.js [--rounds 20]
+ *   npm run build && node dist/bench/startup.js [--rounds 20] [--against DIR]
+ *
+ * --against DIR adds `--version` and `--help` of another build (DIR holds its bin/ and dist/, e.g.
+ * a copy of main's) to the same interleaved rounds: the "before" rows of a change.
  *
  * Prints, per command, the median and the fastest wall time over the rounds and the ratio of each to
  * node's. `vocab` and `similar` run on a tiny corpus and its vectors (made here), so that the time is
@@ -16,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ratioText, writeRows } from './rows.js';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, json: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '20' }, json: { type: 'string' }, against: { type: 'string' } } });
 const rounds = Math.max(3, Number(values.rounds));
 const TARGET = 1.5;
 const bin = resolve(new URL('../../bin/wordspace', import.meta.url).pathname);
@@ -35,6 +38,10 @@ const jobs: { name: string; args: string[] }[] = [
   { name: 'wordspace vocab tiny.txt', args: [bin, 'vocab', corpus, '--quiet'] },
   { name: 'wordspace similar tiny.vec cat', args: [bin, 'similar', vectors, 'cat'] },
 ];
+if (values.against) {
+  const other = resolve(values.against, 'bin', 'wordspace');
+  jobs.push({ name: 'before: wordspace --version', args: [other, '--version'] }, { name: 'before: wordspace --help', args: [other, '--help'] });
+}
 
 function once(args: string[]): number {
   const start = process.hrtime.bigint();
@@ -61,15 +68,20 @@ jobs.forEach((job, i) => {
   const med = median(times[i]!);
   const min = Math.min(...times[i]!);
   const ratio = med / base.median;
-  const verdict = job.name === 'wordspace --version' ? (ratio <= TARGET ? `  pass (≤ ${TARGET}×)` : `  miss (> ${TARGET}×)`) : '';
+  const verdict = job.name === 'wordspace --version' || job.name === 'wordspace --help' ? (ratio <= TARGET ? `  pass (≤ ${TARGET}×)` : `  miss (> ${TARGET}×)`) : '';
   process.stdout.write(`${job.name.padEnd(34)}${med.toFixed(1).padStart(10)}${min.toFixed(1).padStart(9)}${ratio.toFixed(2).padStart(17)}${(min / base.min).toFixed(2).padStart(14)}${verdict}\n`);
 });
-const version = median(times[1]!);
-writeRows(values.json, [{
-  job: 'wordspace --version (median of interleaved rounds)',
-  ours: `${version.toFixed(0)} ms`,
-  reference: `node -e 0: ${base.median.toFixed(0)} ms`,
-  ratio: ratioText(version / base.median),
-  target: `≤ ${TARGET}× node -e 0`,
-  pass: version / base.median <= TARGET,
-}]);
+writeRows(
+  values.json,
+  ['--version', '--help'].map((flag, k) => {
+    const ms = median(times[1 + k]!);
+    return {
+      job: `wordspace ${flag} (median of interleaved rounds)`,
+      ours: `${ms.toFixed(0)} ms`,
+      reference: `node -e 0: ${base.median.toFixed(0)} ms`,
+      ratio: ratioText(ms / base.median),
+      target: `≤ ${TARGET}× node -e 0`,
+      pass: ms / base.median <= TARGET,
+    };
+  }),
+);

@@ -111,7 +111,8 @@ test('the WebAssembly analogy kernel answers every question as the TypeScript re
   const random = new Random(7);
   // Odd sizes (row and column tails), duplicated rows (exact ties: the first row must win), and
   // questions repeating a word (a = b, b = c), over several chunk sizes.
-  for (const [n, dim] of [[37, 7], [64, 16], [101, 3]] as const) {
+  // 1101 rows: several row blocks, one kernel call each (the last one odd).
+  for (const [n, dim] of [[37, 7], [64, 16], [101, 3], [1101, 5]] as const) {
     const data = new Float32Array(n * dim);
     for (let i = 0; i < data.length; i++) data[i] = random.next() * 2 - 1;
     for (let i = 5; i < n; i += 9) data.copyWithin(i * dim, (i - 3) * dim, (i - 2) * dim);

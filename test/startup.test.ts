@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Writable } from 'node:stream';
 import type { CliIO } from '../src/cli/context.js';
-import { buildProgram } from '../src/cli/main.js';
+import { buildProgram, runProgram } from '../src/cli/program.js';
+import { programHelp, quickAnswer } from '../src/cli/quick.js';
 import { loadAllCommands } from '../src/cli/commands/index.js';
 import { ENCODER_CATALOG } from '../src/encoders/catalog.js';
 import { encoders } from '../src/encoders/registry.js';
@@ -55,11 +56,12 @@ function loaded(args: string[]): Promise<{ src: Set<string>; packages: Set<strin
 
 const commandModules = (src: Set<string>): string[] => [...src].filter((p) => p.startsWith('cli/commands/') && p !== 'cli/commands/index.js').sort();
 
-test('--version and --help load commander and the program, no command, encoder, reader or package', async () => {
+test('--version and --help load neither commander nor the program: main, quick, the catalog and the version', async () => {
   for (const args of [['--version'], ['--help'], []]) {
     const { src, packages, stdout } = await loaded(args);
     assert.ok(stdout.length > 0, `wordspace ${args.join(' ')} printed nothing`);
-    assert.deepEqual([...packages], ['commander'], `wordspace ${args.join(' ')}`);
+    assert.deepEqual([...packages], [], `wordspace ${args.join(' ')}`);
+    assert.deepEqual([...src].sort(), ['cli/commands/index.js', 'cli/main.js', 'cli/quick.js', 'version.js'], `wordspace ${args.join(' ')}`);
     assert.deepEqual(commandModules(src), [], `wordspace ${args.join(' ')}`);
     const heavy = [...src].filter((p) => /^(encoders|io\/formats|io\/read-corpus|query\/(?!suggest)|text\/tokenize|corpus)/.test(p));
     assert.deepEqual(heavy, [], `wordspace ${args.join(' ')}`);
@@ -87,6 +89,35 @@ class Sink extends Writable {
     callback();
   }
 }
+
+class Collected extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+test('the quick answers are what commander prints for the same arguments', async () => {
+  for (const args of [[], ['--help'], ['-h'], ['help'], ['--version'], ['-V']]) {
+    const out = new Collected();
+    const code = await runProgram(args, { stdin: process.stdin, stdout: out, stderr: new Sink(), env: {} });
+    assert.equal(code, 0);
+    // (commander wraps to the terminal's width; under the test runner standard output is a pipe: 80.)
+    assert.equal(quickAnswer(args, undefined), out.text, `wordspace ${args.join(' ')}`);
+  }
+  assert.equal(quickAnswer(['--help', '--debug'], undefined), undefined);
+  assert.equal(quickAnswer(['similar'], undefined), undefined);
+});
+
+test('the quick help wraps as commander does, at every width', async () => {
+  const io: CliIO = { stdin: process.stdin, stdout: new Sink(), stderr: new Sink(), env: {} };
+  const program = buildProgram(io, await loadAllCommands());
+  for (const width of [0, 20, 39, 40, 41, 60, 79, 80, 81, 100, 120, 157, 200, 1000]) {
+    program.configureOutput({ getOutHelpWidth: () => width });
+    assert.equal(programHelp(width), program.helpInformation(), `width ${width}`);
+  }
+});
 
 test('the command list without loading matches the loaded commands', async () => {
   const io: CliIO = { stdin: process.stdin, stdout: new Sink(), stderr: new Sink(), env: {} };

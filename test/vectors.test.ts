@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
 import { makeMeta, SparseMatrix } from '../src/core/matrix.js';
+import { Random } from '../src/core/random.js';
 import { topK, WordVectors } from '../src/core/vectors.js';
 import { closeWords, editDistance } from '../src/query/suggest.js';
 import { tinySparse, tinyVectors } from './helpers/query-fixtures.js';
@@ -138,4 +139,41 @@ test('suggestions scale with word length: a two-character query is not close to 
   assert.deepEqual(closeWords('xy', ['of', 'to', 'ab']), []);
   // "teh" (3 letters) allows one edit: "the" is two substitutions away, "ten" one.
   assert.deepEqual(closeWords('teh', ['the', 'ten']), ['ten']);
+});
+
+test('cosines: the first queries (read from the raw rows) equal those read from the unit copy, bit for bit', () => {
+  const random = new Random(8);
+  const rows = 300;
+  const dim = 37; // not a multiple of 4: the unrolled loop's tail too
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < data.length; i++) data[i] = random.normal() * (i % 11 === 0 ? 1e-3 : 1);
+  data.fill(0, 5 * dim, 6 * dim); // a zero row (its norm is taken as 1)
+  const words = Array.from({ length: rows }, (_, i) => `w${i}`);
+  const direct = new WordVectors(words, data, dim);
+  const cached = new WordVectors(words, data, dim);
+  cached.unit(); // the unit copy first: every query reads it
+  for (const [query, restrict] of [['w3', rows], ['w7', 120], ['w5', rows]] as const) {
+    // unitRow before the copy exists is computed alone: the same float32 values as the copy's row.
+    assert.deepEqual(direct.unitRow(direct.lookup(query)), cached.unitRow(cached.lookup(query)));
+    const a = direct.cosines(direct.unitRow(direct.lookup(query)), restrict);
+    const b = cached.cosines(cached.unitRow(cached.lookup(query)), restrict);
+    assert.deepEqual(a, b, query);
+    assert.deepEqual(direct.nearest(query, 10), cached.nearest(query, 10));
+  }
+  // The reference: cos = Σ fround(x_j / |x|) · q̂_j over the unit copy computed here independently.
+  const q = cached.unitRow(3);
+  const qn = Math.sqrt(q.reduce((s, x) => s + x * x, 0));
+  const norm9 = Math.sqrt(data.subarray(9 * dim, 10 * dim).reduce((s, x) => s + x * x, 0));
+  let expected = 0;
+  for (let j = 0; j < dim; j++) expected += Math.fround(data[9 * dim + j]! / norm9) * (q[j]! / qn);
+  assert.ok(Math.abs(new WordVectors(words, data, dim).cosines(q)[9]! - expected) < 1e-12);
+  // unitInto writes the unit copy's values, made (cached) or not.
+  const fresh = new WordVectors(words, data, dim);
+  const into = new Float32Array(120 * dim);
+  fresh.unitInto(into, 120);
+  assert.deepEqual(into, cached.unit().subarray(0, 120 * dim));
+  cached.unitInto(into.fill(0), 120);
+  assert.deepEqual(into, cached.unit().subarray(0, 120 * dim));
+  assert.equal(direct.hasRepeatedWords, false);
+  assert.equal(new WordVectors(['a', 'b', 'a'], new Float32Array(6), 2).hasRepeatedWords, true);
 });

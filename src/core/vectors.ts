@@ -54,6 +54,8 @@ export class WordVectors {
   private readonly dense: Float32Array | undefined;
   private readonly sparse: SparseRows | undefined;
   private unitCache: Float32Array | undefined;
+  /** Dense cosine queries answered without the unit copy so far (see `cosines`). */
+  private directQueries = 0;
 
   /**
    * @param words row labels; a word appearing twice is looked up at its first row
@@ -150,15 +152,42 @@ export class WordVectors {
     return out;
   }
 
+  /**
+   * The unit-normalised rows 0..rows−1 (dense: `rows × dim` values) written into `out`: the values
+   * of the unit copy, without making that copy when it does not exist yet.
+   */
+  unitInto(out: Float32Array, rows = this.size): void {
+    const n = clampRestrict(rows, this.size);
+    if (this.unitCache || !this.dense) {
+      if (!this.dense) throw new Error('unitInto: the vectors are sparse');
+      out.set(this.unitCache!.subarray(0, n * this.dim));
+      return;
+    }
+    for (let i = 0, base = 0; i < n; i++, base += this.dim) normaliseRow(this.dense, base, this.dim, out, base);
+  }
+
   /** The sparse rows with unit-normalised values (sparse vectors only). */
   unitSparse(): SparseRows {
     if (!this.sparse) throw new Error('unitSparse: the vectors are dense');
     return { indptr: this.sparse.indptr, indices: this.sparse.indices, values: this.unit() };
   }
 
-  /** Row i of the unit-normalised vectors: a view when dense, a dense copy when sparse. */
+  /** True when some word labels more than one row (lookups find its first). */
+  get hasRepeatedWords(): boolean {
+    return this.index.size !== this.words.length;
+  }
+
+  /**
+   * Row i of the unit-normalised vectors: a view of the unit copy when dense and that copy exists,
+   * else a copy of the row alone (the same float32 values: normaliseRow).
+   */
   unitRow(i: number): Float32Array {
-    if (this.dense) return this.unit().subarray(i * this.dim, (i + 1) * this.dim);
+    if (this.dense) {
+      if (this.unitCache) return this.unitCache.subarray(i * this.dim, (i + 1) * this.dim);
+      const out = new Float32Array(this.dim);
+      normaliseRow(this.dense, i * this.dim, this.dim, out, 0);
+      return out;
+    }
     return densify(this.sparse!, this.unit(), i, this.dim);
   }
 
@@ -187,9 +216,33 @@ export class WordVectors {
       }
       return scores;
     }
-    const unit = this.unit();
     const dim = this.dim;
     const unrolled = dim - (dim % 4);
+    if (!this.unitCache && this.directQueries < DIRECT_QUERIES) {
+      // The first queries read the raw rows and divide by each row's norm on the way, the same
+      // float32 values the unit copy would hold (normaliseRow): a query or two (`similar WORD`)
+      // never allocates and fills that copy, the size of the vectors (issue 8).
+      this.directQueries++;
+      const data = this.dense!;
+      for (let i = 0, base = 0; i < n; i++, base += dim) {
+        const norm = rowNorm(data, base, dim);
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let j = 0;
+        for (; j < unrolled; j += 4) {
+          s0 += Math.fround(data[base + j]! / norm) * q[j]!;
+          s1 += Math.fround(data[base + j + 1]! / norm) * q[j + 1]!;
+          s2 += Math.fround(data[base + j + 2]! / norm) * q[j + 2]!;
+          s3 += Math.fround(data[base + j + 3]! / norm) * q[j + 3]!;
+        }
+        for (; j < dim; j++) s0 += Math.fround(data[base + j]! / norm) * q[j]!;
+        scores[i] = s0 + s1 + s2 + s3;
+      }
+      return scores;
+    }
+    const unit = this.unit();
     for (let i = 0, base = 0; i < n; i++, base += dim) {
       // Four independent sums, so the additions do not wait on each other.
       let s0 = 0;
@@ -310,14 +363,25 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
   return s;
 }
 
+/** Dense cosine queries answered from the raw rows before the unit copy is made (see `cosines`). */
+const DIRECT_QUERIES = 2;
+
+/** The norm a row is divided by: its Euclidean length (summed in float64, in order), 1 for a zero row. */
+function rowNorm(data: Float32Array, base: number, dim: number): number {
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += data[base + j]! * data[base + j]!;
+  return s > 0 ? Math.sqrt(s) : 1;
+}
+
+/** One row divided by its norm, into out[at..at + dim). */
+function normaliseRow(data: Float32Array, base: number, dim: number, out: Float32Array, at: number): void {
+  const norm = rowNorm(data, base, dim);
+  for (let j = 0; j < dim; j++) out[at + j] = data[base + j]! / norm;
+}
+
 function normaliseDense(data: Float32Array, rows: number, dim: number): Float32Array {
   const out = new Float32Array(data.length);
-  for (let i = 0, base = 0; i < rows; i++, base += dim) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += data[base + j]! * data[base + j]!;
-    const norm = s > 0 ? Math.sqrt(s) : 1;
-    for (let j = 0; j < dim; j++) out[base + j] = data[base + j]! / norm;
-  }
+  for (let i = 0, base = 0; i < rows; i++, base += dim) normaliseRow(data, base, dim, out, base);
   return out;
 }
 

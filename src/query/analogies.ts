@@ -85,10 +85,13 @@ export async function readAnalogySet(path: string, stdin?: NodeJS.ReadableStream
 }
 
 /**
- * Similarity matrix cells held at once while evaluating (16M float32 = 64 MB): the questions are
- * processed in chunks whose distinct question words fit in this many columns of R rows.
+ * Similarity matrix cells held at once while evaluating (4M float32 = 16 MB): the questions are
+ * processed in chunks whose distinct question words fit in this many columns of R rows. Memory
+ * touched for the first time costs more than recomputing a few columns (issue 8, questions-words
+ * on 28.8k rows: 16 MB took 620 ms of CPU, 32 MB 670, 64 MB 760, though its 145-column chunks
+ * compute 783 columns where 582-column ones compute 683).
  */
-export const ANALOGY_CELL_BUDGET = 1 << 24;
+export const ANALOGY_CELL_BUDGET = 1 << 22;
 /** Rows per block of the similarity computation (512 rows × 100 dims × 4 bytes = 200 KB, about an L2 cache). */
 const ROW_BLOCK = 512;
 
@@ -146,7 +149,8 @@ export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: 
   if (kernel) {
     // The unit rows are the first block of every chunk's layout, so they are copied once.
     const [unitAt] = layout(kernel, [rows * vectors.dim * FLOAT32_BYTES]) as [number];
-    new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim).set(vectors.unit().subarray(0, rows * vectors.dim));
+    // Normalised straight into the kernel's memory (no unit copy of all the vectors beside it).
+    vectors.unitInto(new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim), rows);
   }
   for (let start = 0; start < asked.length; ) {
     const columnOf = new Map<number, number>();
@@ -208,7 +212,8 @@ function answerWithKernel(
   const groups = Math.ceil(columns.length / COLUMN_GROUP);
   const packedLength = groups * dim * COLUMN_GROUP;
   const [unitAt, packedAt, scoresAt] = layout(kernel, [rows * dim * FLOAT32_BYTES, packedLength * FLOAT64_BYTES, groups * COLUMN_GROUP * rows * FLOAT32_BYTES]) as [number, number, number];
-  const unit = vectors.unit();
+  // The unit rows in the kernel's memory (every column is a row below `rows`: see answerAnalogies).
+  const unit = new Float32Array(kernel.memory.buffer, unitAt, rows * dim);
   const packed = new Float64Array(kernel.memory.buffer, packedAt, packedLength);
   packed.fill(0);
   columns.forEach((column, u) => {
@@ -216,7 +221,9 @@ function answerWithKernel(
     const t = u % COLUMN_GROUP;
     for (let j = 0; j < dim; j++) packed[(g * dim + j) * COLUMN_GROUP + t] = unit[column * dim + j]!;
   });
-  kernel.cosineColumns(unitAt, rows, dim, packedAt, groups, scoresAt, ROW_BLOCK);
+  // One row block per call: a single call of the whole matrix ran to its end in V8's baseline
+  // (Liftoff) code, 2–3× slower than the optimised code later calls get (issue 8's profile).
+  for (let from = 0; from < rows; from += ROW_BLOCK) kernel.cosineColumns(unitAt, rows, dim, packedAt, groups, scoresAt, ROW_BLOCK, from, Math.min(rows, from + ROW_BLOCK));
   const epsilon = Math.fround(COSMUL_EPSILON);
   const columnBytes = rows * FLOAT32_BYTES;
   for (let q = start; q < end; q++) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  */
 interface QueryExports {
   memory: WebAssembly.Memory;
-  cosineColumns(unit: number, rows: number, dim: number, packed: number, groups: number, out: number, block: number): void;
+  cosineColumns(unit: number, rows: number, dim: number, packed: number, groups: number, out: number, block: number, from: number, to: number): void;
   argmaxAdd(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number): number;
   argmaxMul(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number, epsilon: number): number;
 }

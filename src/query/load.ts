@@ -135,6 +135,7 @@ function checkQueryable(matrix: Matrix, name: string): void {
 
 /** The vectors with every later copy of a repeated word dropped (a warning says which were kept). */
 function withoutDuplicates(vectors: WordVectors, name: string, warn: (message: string) => void): WordVectors {
+  if (!vectors.hasRepeatedWords) return vectors;
   const first = new Map<string, number>();
   const dropped: { word: string; kept: number; row: number }[] = [];
   const keep: number[] = [];

@@ -15,7 +15,6 @@ import type { Matrix, MatrixMeta } from '../../core/matrix.js';
 import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
 import { checkDenseSize, FILE_ONLY_FORMATS, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
-import { readDelimited, writeCsv, writeTsv } from './delimited.js';
 import { isFastTextHead, readFastTextMatrix, writeFastText } from './fasttext.js';
 import type { FastTextModel } from '../../encoders/fasttext/model.js';
 import { readJson, writeJson } from './json.js';
@@ -35,8 +34,9 @@ export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
 const WRITERS: Record<Format, MatrixWriter> = {
   json: writeJson,
   jsonl: writeJsonl,
-  csv: writeCsv,
-  tsv: writeTsv,
+  // The CSV stack (csv-parse, csv-stringify) loads only when a CSV/TSV file is read or written.
+  csv: async (matrix, sink, options) => (await import('./delimited.js')).writeCsv(matrix, sink, options),
+  tsv: async (matrix, sink, options) => (await import('./delimited.js')).writeTsv(matrix, sink, options),
   text: writeText,
   binary: writeBinary,
   mtx: writeMtx,
@@ -325,10 +325,10 @@ export async function readMatrix(path: string, options: ReadOptions = {}): Promi
       matrix = await readJsonl(source, ctx);
       break;
     case 'csv':
-      matrix = await readDelimited(source, ctx, ',');
+      matrix = await (await import('./delimited.js')).readDelimited(source, ctx, ',');
       break;
     case 'tsv':
-      matrix = await readDelimited(source, ctx, '\t');
+      matrix = await (await import('./delimited.js')).readDelimited(source, ctx, '\t');
       break;
     case 'text':
       matrix = await readText(source, ctx);

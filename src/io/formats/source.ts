@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { close, open, promises as fs, read } from 'node:fs';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
 import { decodeUtf8, displayName, openBytes } from '../input.js';
@@ -26,8 +27,13 @@ export interface ByteSource {
    * pipes and gzip, where readers grow their buffers as the data arrives instead.
    */
   size?: number;
-  /** All the content, `head` first. Call once. */
-  chunks(): AsyncGenerator<Buffer>;
+  /**
+   * All the content, `head` first. Call once. With `reuse`, a reader that copies what it keeps
+   * before asking for the next chunk may be handed the same buffer again and again (a regular file
+   * is then read into one buffer: memory touched for the first time is what costs most on a
+   * loaded machine, issue 8); without it every chunk is a buffer of its own.
+   */
+  chunks(reuse?: boolean): AsyncGenerator<Buffer>;
 }
 
 function gunzipError(name: string, err: unknown): unknown {
@@ -43,6 +49,10 @@ function gunzipError(name: string, err: unknown): unknown {
  */
 export async function openSource(path: string, stdin?: NodeJS.ReadableStream): Promise<ByteSource> {
   const name = displayName(path);
+  if (path !== '-') {
+    const plain = await openPlainFile(path, name);
+    if (plain) return plain;
+  }
   const raw = (await openBytes(path, stdin))[Symbol.asyncIterator]();
   const first = await raw.next();
   let gzipped = false;
@@ -102,7 +112,7 @@ export async function openSource(path: string, stdin?: NodeJS.ReadableStream): P
     complete: complete && head.length <= SNIFF_BYTES,
     gzipped,
     ...(knownSize === undefined ? {} : { size: knownSize }),
-    async *chunks() {
+    async *chunks(_reuse?: boolean) {
       if (used) throw new Error('ByteSource.chunks() called twice');
       used = true;
       try {
@@ -116,6 +126,68 @@ export async function openSource(path: string, stdin?: NodeJS.ReadableStream): P
       }
     },
   };
+}
+
+const openFile = promisify(open);
+const readFile = promisify(read);
+const closeFile = promisify(close);
+/** How much a read of a plain file asks for: a fresh chunk, a reused one. */
+const FRESH_CHUNK = 1 << 20;
+const REUSED_CHUNK = 1 << 18;
+
+/**
+ * A regular file that does not start with the gzip magic number, read by position from its file
+ * descriptor (no stream). Undefined for anything else, or when the file cannot be opened: the
+ * stream path (openBytes) then reads it or reports the error as it always has.
+ */
+async function openPlainFile(path: string, name: string): Promise<ByteSource | undefined> {
+  let fd: number;
+  try {
+    fd = await openFile(path, 'r');
+  } catch {
+    return undefined;
+  }
+  let handedOn = false;
+  try {
+    const stat = await fs.stat(path);
+    if (!stat.isFile()) return undefined;
+    const first = Buffer.allocUnsafe(SNIFF_BYTES);
+    let filled = 0;
+    for (let n = -1; filled < first.length && n !== 0; filled += n) n = (await readFile(fd, first, filled, first.length - filled, filled)).bytesRead;
+    const head = first.subarray(0, filled);
+    if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return undefined;
+    const complete = head.length < SNIFF_BYTES;
+    let used = false;
+    handedOn = true;
+    return {
+      path,
+      name,
+      head,
+      complete,
+      gzipped: false,
+      size: complete ? head.length : stat.size,
+      async *chunks(reuse = false) {
+        if (used) throw new Error('ByteSource.chunks() called twice');
+        used = true;
+        try {
+          if (head.length > 0) yield head;
+          if (complete) return;
+          const reused = reuse ? Buffer.allocUnsafe(REUSED_CHUNK) : undefined;
+          for (let position = head.length; ; ) {
+            const target = reused ?? Buffer.allocUnsafe(FRESH_CHUNK);
+            const { bytesRead } = await readFile(fd, target, 0, target.length, position);
+            if (bytesRead === 0) return;
+            position += bytesRead;
+            yield target.subarray(0, bytesRead);
+          }
+        } finally {
+          await closeFile(fd).catch(() => undefined);
+        }
+      },
+    };
+  } finally {
+    if (!handedOn) await closeFile(fd).catch(() => undefined);
+  }
 }
 
 /** The length of a regular file (undefined for `-`, FIFOs, devices, or when it cannot be read). */
@@ -166,14 +238,26 @@ export async function forEachLine(source: ByteSource, warn: ((message: string) =
 export async function forEachByteLine(source: ByteSource, onLine: (buffer: Buffer, start: number, end: number, lineNo: number) => void): Promise<void> {
   let carry: Buffer | undefined;
   let lineNo = 0;
-  for await (const chunk of source.chunks()) {
-    const buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+  for await (const chunk of source.chunks(true)) {
     let start = 0;
-    for (let nl = buffer.indexOf(NEWLINE); nl !== -1; nl = buffer.indexOf(NEWLINE, start)) {
-      onLine(buffer, start, nl > start && buffer[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
+    if (carry) {
+      // Only the line cut by the chunk boundary is joined (copying every chunk onto its carry cost
+      // a fresh buffer per chunk: issue 8's profile of `similar` on a text file).
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+      const end = line.length - 1;
+      onLine(line, 0, end > 0 && line[end - 1] === CARRIAGE_RETURN ? end - 1 : end, ++lineNo);
       start = nl + 1;
     }
-    carry = start < buffer.length ? Buffer.from(buffer.subarray(start)) : undefined;
+    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      onLine(chunk, start, nl > start && chunk[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
+      start = nl + 1;
+    }
+    carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
   }
   if (carry) {
     const last = Buffer.concat([carry, Buffer.from([NEWLINE])]);
