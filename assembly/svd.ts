@@ -199,7 +199,7 @@ export function rotateBlocks(basis: usize, n: i32, count: i32, y: usize, width: 
   for (let r = r0; r < r1; r += block) rotateRows(basis, n, count, y, width, stride, scratch, r, min(n, r + block));
 }
 
-/** y[i] += x[i] for i ∈ [0, n) (the helper thread's share of a Gram product). */
+/** y[i] += x[i] for i ∈ [0, n) (a piece's partial sum of a Gram product, added in piece order). */
 export function addInto(x: usize, y: usize, n: i32): void {
   const bytes = <usize>n << 3;
   const simd = bytes & ~(<usize>15);
