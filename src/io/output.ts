@@ -1,6 +1,5 @@
 import { promises as fs, rmSync, unlinkSync, write, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../core/errors.js';
 
@@ -296,6 +295,8 @@ interface OpenOutput {
 async function openOutput(path: string, target: OutputTarget): Promise<OpenOutput> {
   if (target.kind === 'direct') return { path, handle: await fs.open(path, 'w'), temp: undefined, file: undefined };
   if (target.kind !== 'atomic') throw new Error('standard output has no file');
+  // node:crypto loads here, when a file is written, not with every command (issue 8's start-up).
+  const { randomBytes } = await import('node:crypto');
   const temp = join(dirname(target.file), `.${basename(target.file)}.${randomBytes(6).toString('hex')}.tmp`);
   liveTemporaryFiles.add(temp);
   try {

@@ -12,7 +12,6 @@
  * files (an earlier output) gets the three files replaced together; an existing one holding other
  * files is refused unless `force`.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -112,6 +111,7 @@ export async function writeProjector(matrix: Matrix, dir: string, options: { pre
     await withOutputs(projectorJobs(matrix, dir, options.precision, options.warn), unused, { force: options.force });
     return;
   }
+  const { randomBytes } = await import('node:crypto'); // when writing only (start-up of the readers)
   const temp = join(dirname(dir), `.${basename(dir)}.${randomBytes(6).toString('hex')}.tmp`);
   await fs.mkdir(temp);
   registerTemporaryDirectory(temp);

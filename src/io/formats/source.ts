@@ -141,16 +141,18 @@ const REUSED_CHUNK = 1 << 18;
  * stream path (openBytes) then reads it or reports the error as it always has.
  */
 async function openPlainFile(path: string, name: string): Promise<ByteSource | undefined> {
+  // stat before open: opening a FIFO would wait for its writer, and it must be opened once only.
+  let stat;
   let fd: number;
   try {
+    stat = await fs.stat(path);
+    if (!stat.isFile()) return undefined;
     fd = await openFile(path, 'r');
   } catch {
     return undefined;
   }
   let handedOn = false;
   try {
-    const stat = await fs.stat(path);
-    if (!stat.isFile()) return undefined;
     const first = Buffer.allocUnsafe(SNIFF_BYTES);
     let filled = 0;
     for (let n = -1; filled < first.length && n !== 0; filled += n) n = (await readFile(fd, first, filled, first.length - filled, filled)).bytesRead;
