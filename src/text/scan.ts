@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
-import { makeTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize.js';
+import { makeLinesTokenizer, makeTokenizer, type LinesTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize.js';
 
 /** The exports of dist/wasm/scan.wasm (assembly/scan.ts). */
 interface ScanKernel {
@@ -177,6 +177,13 @@ export class TokenTable {
 /** A decoder for one line at a time: a U+FEFF inside the text is kept (only a file's first one is a BOM). */
 const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+const NO_TOKENS: string[] = [];
+
+/** Decodes one line of bytes (see lineDecoder). */
+export function decodeLine(bytes: Uint8Array, start: number, end: number): string {
+  return lineDecoder.decode(bytes.subarray(start, end));
+}
+
 /** Tokenizes lines of bytes into ids of a TokenTable, counting each token. */
 export class LineScanner {
   /** The ids of the last line's tokens: ids[0 .. n) where n is what `line` returned. */
@@ -186,6 +193,7 @@ export class LineScanner {
   /** Whether the last line was blank (whitespace only, as String.prototype.trim sees it). */
   blank = false;
   private readonly tokenize: Tokenizer;
+  private readonly tokenizeLines: LinesTokenizer;
 
   constructor(
     readonly table: TokenTable,
@@ -193,6 +201,7 @@ export class LineScanner {
   ) {
     table.configure(options.tokenizer === 'word' ? 0 : options.tokenizer === 'whitespace' ? 1 : 2, options.keepCase ? 0 : 1);
     this.tokenize = makeTokenizer(options);
+    this.tokenizeLines = makeLinesTokenizer(options);
   }
 
   /**
@@ -222,7 +231,32 @@ export class LineScanner {
     for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) this.replaced++;
     this.blank = text.trim() === '';
     if (this.blank) return 0;
-    const words = this.tokenize(text);
+    return this.count(this.tokenize(text));
+  }
+
+  /**
+   * Decoded lines (with non-ASCII bytes, each decoded on its own) tokenized at once — one native
+   * call for the Han runs of all of them (makeLinesTokenizer) — nothing counted yet: the tokens
+   * of each line, for `count` line by line. U+FFFD characters are counted in `replaced`.
+   */
+  unicodeLines(texts: string[]): string[][] {
+    const tokenize: string[] = [];
+    const which: number[] = [];
+    for (let k = 0; k < texts.length; k++) {
+      const text = texts[k]!;
+      for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) this.replaced++;
+      if (text.trim() === '') continue;
+      which.push(k);
+      tokenize.push(text);
+    }
+    const tokens: string[][] = texts.map(() => NO_TOKENS);
+    const cut = this.tokenizeLines(tokenize);
+    for (let j = 0; j < which.length; j++) tokens[which[j]!] = cut[j]!;
+    return tokens;
+  }
+
+  /** Look up and count a line's tokens: their ids go to ids[0 .. n); returns n. */
+  count(words: readonly string[]): number {
     if (words.length > this.ids.length) this.ids = new Int32Array(Math.max(words.length, this.ids.length * 2));
     for (let k = 0; k < words.length; k++) this.ids[k] = this.table.idOfString(words[k]!, true);
     return words.length;
