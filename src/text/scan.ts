@@ -76,6 +76,8 @@ export class TokenTable {
   private bytes: Uint8Array;
   private settings: [tokenizer: number, lower: number] = [1, 0];
   private static readonly encoder = new TextEncoder();
+  /** Ids of token strings of the regex path seen before (LineScanner.count); emptied when the ids change (prune). */
+  readonly knownIds = new Map<string, number>();
 
   constructor() {
     this.kernel = TokenTable.newKernel();
@@ -117,6 +119,7 @@ export class TokenTable {
       // At most `room` candidates may stay: those counted more than the (length − room)-th smallest count.
       threshold = Math.max(from, sorted[sorted.length - room - 1]!);
     }
+    this.knownIds.clear();
     this.kernel = TokenTable.newKernel();
     this.kernel.configure(...this.settings);
     this.bytes = new Uint8Array(this.kernel.memory.buffer);
@@ -178,6 +181,8 @@ export class TokenTable {
 const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 const NO_TOKENS: string[] = [];
+/** The most token strings TokenTable.knownIds holds (it is emptied when full). */
+const KNOWN_IDS = 1 << 18;
 
 /** Decodes one line of bytes (see lineDecoder). */
 export function decodeLine(bytes: Uint8Array, start: number, end: number): string {
@@ -255,10 +260,30 @@ export class LineScanner {
     return tokens;
   }
 
-  /** Look up and count a line's tokens: their ids go to ids[0 .. n); returns n. */
+  /**
+   * Look up and count a line's tokens: their ids go to ids[0 .. n); returns n. A token string seen
+   * before is found in the table's JavaScript map (no encoding, no call into the kernel), its
+   * count raised through a view on the kernel's counts.
+   */
   count(words: readonly string[]): number {
+    const table = this.table;
+    const known = table.knownIds;
     if (words.length > this.ids.length) this.ids = new Int32Array(Math.max(words.length, this.ids.length * 2));
-    for (let k = 0; k < words.length; k++) this.ids[k] = this.table.idOfString(words[k]!, true);
+    let counts: Float64Array | undefined;
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k]!;
+      let id = known.get(word);
+      if (id === undefined) {
+        id = table.idOfString(word, true);
+        if (known.size >= KNOWN_IDS) known.clear();
+        known.set(word, id);
+        counts = undefined; // a new type may have moved the counts
+      } else {
+        counts ??= table.counts;
+        counts[id]!++;
+      }
+      this.ids[k] = id;
+    }
     return words.length;
   }
 }
