@@ -11,7 +11,8 @@ import { readCorpusLines, type DocUnit, type InputOptions } from '../src/io/inpu
 import { LineScanner, TokenTable } from '../src/text/scan.js';
 import { runCli } from './helpers/cli.js';
 import { resolveSegmenter } from '../src/text/segment.js';
-import { makeTokenizer, type TokenizerName } from '../src/text/tokenize.js';
+import { makeLinesTokenizer, makeTokenizer, type TokenizerName } from '../src/text/tokenize.js';
+import { Random } from '../src/core/random.js';
 import { flatten } from './helpers/stream.js';
 
 // The byte reader must give exactly what buildCorpus gives over readCorpusLines (the reference).
@@ -208,4 +209,69 @@ test('CLI: --segmenter picks how Chinese is cut and is recorded in meta (jieba b
     assert.deepEqual(JSON.parse(byDefault.stdout).rows, ['人工智能', '和', '三国演义']);
     assert.equal(JSON.parse(byDefault.stdout).meta.options.segmenter, 'jieba');
   } else assert.equal(JSON.parse(byDefault.stdout).meta.options.segmenter, 'icu');
+});
+
+/**
+ * Many consecutive non-ASCII lines (more than one batch of 64 KiB): Chinese, accented, lines of
+ * spaces only, empty lines, \r\n, an ASCII line between them, a long line — in a random order.
+ */
+function batchFixture(): string {
+  const pieces = [
+    ...chinese.split('\n').filter((l) => l !== ''),
+    ...accented.split('\n').filter((l) => l !== ''),
+    '人工智能和三国演义。自然语言处理\r',
+    '   ',
+    '\u3000 \u00A0',
+    '',
+    'plain ascii between them',
+    '中文 English 混合 text_中文',
+    `${'长句子测试'.repeat(3000)}`,
+  ];
+  const random = new Random(7);
+  const lines: string[] = [];
+  for (let bytes = 0; bytes < 200_000; ) {
+    const line = pieces[random.below(pieces.length)]!;
+    lines.push(line);
+    bytes += Buffer.byteLength(line) + 1;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('batched tokenizer: many lines at once give the tokens of makeTokenizer line by line (jieba, icu, every tokenizer)', () => {
+  const lines = batchFixture().split('\n').slice(0, 400).map((l) => l.replace(/\r$/, ''));
+  for (const line of Object.values(fixtures).flatMap((c) => c.toString().split('\n'))) lines.push(line);
+  const settings = [
+    ...tokenizers.map((tokenizer) => ({ tokenizer })),
+    { tokenizer: 'word' as TokenizerName, segmenter: 'icu' as const },
+    ...(jieba ? [{ tokenizer: 'word' as TokenizerName, segmenter: 'jieba' as const }] : []),
+  ];
+  for (const setting of settings) {
+    for (const keepCase of [false, true]) {
+      const options = { ...setting, keepCase };
+      const single = makeTokenizer(options);
+      assert.deepEqual(makeLinesTokenizer(options)(lines), lines.map(single), JSON.stringify(options));
+      assert.deepEqual(makeLinesTokenizer(options)([]), []);
+    }
+  }
+});
+
+test('byte reader = line reader on runs of non-ASCII lines tokenized in batches (chunk cuts, threads, pruning inside a batch)', async () => {
+  const path = file('batches.txt', batchFixture());
+  const segmenters = jieba ? (['jieba', 'icu'] as const) : (['icu'] as const);
+  for (const segmenter of segmenters) {
+    const options: CorpusOptions = { tokenizer: 'word', segmenter, keepCase: false, minCount: 1 };
+    await same({ inputs: [path] }, options, { threads: 1 }, `${segmenter}, one thread`);
+    await same({ inputs: [path] }, options, { threads: 1, chunkBytes: 333 }, `${segmenter}, chunks of 333 bytes`);
+    await same({ inputs: [path] }, options, { threads: 2, minParallelBytes: 0, chunkBytes: 4096 }, `${segmenter}, two threads`);
+    // The line reader does not prune: the reference is the byte reader line by line (`--docs line`
+    // takes LineFeeder, one line per call, no batch), compared on types, counts and tokens.
+    const pruned = { ...options, maxTypes: 40 };
+    const tokensOf = (c: Corpus): unknown => ({ words: c.vocab.words, counts: Array.from(c.vocab.counts), tokens: flatten(c), pruned: c.pruned });
+    const lineByLine = await readCorpus({ inputs: [path], docs: 'line' }, pruned, { threads: 1 });
+    assert.ok(lineByLine.pruned && lineByLine.pruned.types > 0, 'pruned');
+    for (const chunkBytes of [undefined, 1000]) {
+      assert.deepEqual(tokensOf(await readCorpus({ inputs: [path] }, pruned, { threads: 1, chunkBytes })), tokensOf(lineByLine), `${segmenter}, pruning, chunk ${chunkBytes}`);
+    }
+  }
+  await same({ inputs: [path] }, { tokenizer: 'whitespace', keepCase: true, minCount: 1 }, { threads: 1 }, 'whitespace');
 });

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.js';
 import { decompressedBytes, displayName, isCsvPath, readCorpusLines, type InputOptions } from '../io/input.js';
-import { CHUNK_DONE, CHUNK_UNICODE, LineScanner, TokenTable } from '../text/scan.js';
+import { CHUNK_DONE, CHUNK_UNICODE, decodeLine, LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
 import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { GrowableFloat64, GrowableInt32 } from './growable.js';
@@ -20,6 +20,9 @@ import { TokenSink, type SpilledGroup } from './stream.js';
 import { MIN_TYPES, PRUNE_TARGET } from './budget.js';
 
 const CHUNK = 4 << 20;
+/** Bytes of consecutive non-ASCII lines tokenized in one batch (one jieba call for their Han runs). */
+const UNICODE_BATCH = 64 << 10;
+const NON_ASCII_RE = /[^\x00-\x7f]/;
 /** Below this a file is scanned on the calling thread (a worker costs ~40 ms to start). */
 const DEFAULT_MIN_PARALLEL_BYTES = 16 << 20;
 const GZIP_MAGIC_0 = 0x1f;
@@ -235,12 +238,44 @@ class Accumulator {
       if (status === CHUNK_DONE) break;
       from = kernel.resumeFrom();
       if (status === CHUNK_UNICODE) {
+        // This line and the non-ASCII lines right after it (up to UNICODE_BATCH bytes) are decoded
+        // and tokenized at once (one jieba call for all their Han runs), then counted line by line,
+        // pruning where the line-by-line reading would.
         const scanner = this.scanner;
-        const n = scanner.unicodeLine(table.memory(), at + kernel.stopLine(), at + kernel.stopLineEnd());
-        lines++;
-        if (n > 0) {
-          if (this.keepTokens) this.sink.sentence(scanner.ids, n);
-          this.tokensRead += n;
+        const bytes = table.memory();
+        const texts = [decodeLine(bytes, at + kernel.stopLine(), at + kernel.stopLineEnd())];
+        let batch = kernel.stopLineEnd() - kernel.stopLine();
+        while (from < length && batch < UNICODE_BATCH) {
+          const nl = bytes.indexOf(10, at + from);
+          const end = nl > at + from && bytes[nl - 1] === 13 ? nl - 1 : nl;
+          const text = decodeLine(bytes, at + from, end);
+          if (!NON_ASCII_RE.test(text)) break;
+          texts.push(text);
+          batch += nl + 1 - (at + from);
+          from = nl + 1 - at;
+        }
+        let rest: Buffer | undefined;
+        for (const words of scanner.unicodeLines(texts)) {
+          lines++;
+          const n = words.length === 0 ? 0 : scanner.count(words);
+          if (n > 0) {
+            if (this.keepTokens) this.sink.sentence(scanner.ids, n);
+            this.tokensRead += n;
+          }
+          if (table.size > this.limit) {
+            // Pruning starts a new kernel: the rest of the chunk moves to it (below).
+            rest ??= Buffer.from(table.memory().subarray(at + from, at + length));
+            this.pruneIfFull();
+          }
+        }
+        if (rest) {
+          kernel = table.kernel;
+          length = rest.length;
+          if (length === 0) break;
+          at = kernel.chunkBuffer(length);
+          memory = table.memory();
+          memory.set(rest, at);
+          from = 0;
         }
       }
       if (table.size > this.limit) {

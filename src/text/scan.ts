@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
-import { makeTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize.js';
+import { makeLinesTokenizer, makeTokenizer, type LinesTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize.js';
 
 /** The exports of dist/wasm/scan.wasm (assembly/scan.ts). */
 interface ScanKernel {
@@ -76,6 +76,8 @@ export class TokenTable {
   private bytes: Uint8Array;
   private settings: [tokenizer: number, lower: number] = [1, 0];
   private static readonly encoder = new TextEncoder();
+  /** Ids of token strings of the regex path seen before (LineScanner.count); emptied when the ids change (prune). */
+  readonly knownIds = new Map<string, number>();
 
   constructor() {
     this.kernel = TokenTable.newKernel();
@@ -117,6 +119,7 @@ export class TokenTable {
       // At most `room` candidates may stay: those counted more than the (length − room)-th smallest count.
       threshold = Math.max(from, sorted[sorted.length - room - 1]!);
     }
+    this.knownIds.clear();
     this.kernel = TokenTable.newKernel();
     this.kernel.configure(...this.settings);
     this.bytes = new Uint8Array(this.kernel.memory.buffer);
@@ -177,6 +180,15 @@ export class TokenTable {
 /** A decoder for one line at a time: a U+FEFF inside the text is kept (only a file's first one is a BOM). */
 const lineDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+const NO_TOKENS: string[] = [];
+/** The most token strings TokenTable.knownIds holds (it is emptied when full). */
+const KNOWN_IDS = 1 << 18;
+
+/** Decodes one line of bytes (see lineDecoder). */
+export function decodeLine(bytes: Uint8Array, start: number, end: number): string {
+  return lineDecoder.decode(bytes.subarray(start, end));
+}
+
 /** Tokenizes lines of bytes into ids of a TokenTable, counting each token. */
 export class LineScanner {
   /** The ids of the last line's tokens: ids[0 .. n) where n is what `line` returned. */
@@ -186,6 +198,7 @@ export class LineScanner {
   /** Whether the last line was blank (whitespace only, as String.prototype.trim sees it). */
   blank = false;
   private readonly tokenize: Tokenizer;
+  private readonly tokenizeLines: LinesTokenizer;
 
   constructor(
     readonly table: TokenTable,
@@ -193,6 +206,7 @@ export class LineScanner {
   ) {
     table.configure(options.tokenizer === 'word' ? 0 : options.tokenizer === 'whitespace' ? 1 : 2, options.keepCase ? 0 : 1);
     this.tokenize = makeTokenizer(options);
+    this.tokenizeLines = makeLinesTokenizer(options);
   }
 
   /**
@@ -222,9 +236,54 @@ export class LineScanner {
     for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) this.replaced++;
     this.blank = text.trim() === '';
     if (this.blank) return 0;
-    const words = this.tokenize(text);
+    return this.count(this.tokenize(text));
+  }
+
+  /**
+   * Decoded lines (with non-ASCII bytes, each decoded on its own) tokenized at once — one native
+   * call for the Han runs of all of them (makeLinesTokenizer) — nothing counted yet: the tokens
+   * of each line, for `count` line by line. U+FFFD characters are counted in `replaced`.
+   */
+  unicodeLines(texts: string[]): string[][] {
+    const tokenize: string[] = [];
+    const which: number[] = [];
+    for (let k = 0; k < texts.length; k++) {
+      const text = texts[k]!;
+      for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) this.replaced++;
+      if (text.trim() === '') continue;
+      which.push(k);
+      tokenize.push(text);
+    }
+    const tokens: string[][] = texts.map(() => NO_TOKENS);
+    const cut = this.tokenizeLines(tokenize);
+    for (let j = 0; j < which.length; j++) tokens[which[j]!] = cut[j]!;
+    return tokens;
+  }
+
+  /**
+   * Look up and count a line's tokens: their ids go to ids[0 .. n); returns n. A token string seen
+   * before is found in the table's JavaScript map (no encoding, no call into the kernel), its
+   * count raised through a view on the kernel's counts.
+   */
+  count(words: readonly string[]): number {
+    const table = this.table;
+    const known = table.knownIds;
     if (words.length > this.ids.length) this.ids = new Int32Array(Math.max(words.length, this.ids.length * 2));
-    for (let k = 0; k < words.length; k++) this.ids[k] = this.table.idOfString(words[k]!, true);
+    let counts: Float64Array | undefined;
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k]!;
+      let id = known.get(word);
+      if (id === undefined) {
+        id = table.idOfString(word, true);
+        if (known.size >= KNOWN_IDS) known.clear();
+        known.set(word, id);
+        counts = undefined; // a new type may have moved the counts
+      } else {
+        counts ??= table.counts;
+        counts[id]!++;
+      }
+      this.ids[k] = id;
+    }
     return words.length;
   }
 }

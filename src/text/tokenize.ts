@@ -68,34 +68,46 @@ function segmentRun(run: string, out: string[], useJieba: boolean): void {
   }
 }
 
+/**
+ * The tokens of `line` with a placeholder ('') for each run of Han that jieba is to cut: the runs go
+ * to `hanRuns`, the placeholders' indexes in the returned array to `hanSlots`. Without jieba (or
+ * when it cannot load) every run is segmented here and no placeholder is left.
+ */
+function mixedTokens(line: string, useJieba: boolean, hanRuns: string[], hanSlots: number[]): string[] {
+  const out: string[] = [];
+  MIXED_RE.lastIndex = 0;
+  for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
+    if (m[1] === undefined) out.push(m[0]);
+    else if (useJieba && HAN_RUN_RE.test(m[1]) && loadJieba()) {
+      hanSlots.push(out.length);
+      hanRuns.push(m[1]);
+      out.push('');
+    } else segmentRun(m[1], out, useJieba);
+  }
+  return out;
+}
+
 function wordTokensWith(useJieba: boolean): Tokenizer {
   return (line) => {
     if (!HAS_NO_SPACE_RE.test(line)) return line.match(WORD_RE) ?? [];
-    const out: string[] = [];
     // With jieba, the Han runs of a line are cut in one call (a native call per run cost more than
     // the cutting): out holds a placeholder per run, filled from the joined cut below.
     const hanRuns: string[] = [];
     const hanSlots: number[] = [];
-    MIXED_RE.lastIndex = 0;
-    for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
-      if (m[1] === undefined) out.push(m[0]);
-      else if (useJieba && HAN_RUN_RE.test(m[1]) && loadJieba()) {
-        hanSlots.push(out.length);
-        hanRuns.push(m[1]);
-        out.push('');
-      } else segmentRun(m[1], out, useJieba);
-    }
-    return hanRuns.length === 0 ? out : fillHanRuns(out, hanRuns, hanSlots);
+    const out = mixedTokens(line, useJieba, hanRuns, hanSlots);
+    if (hanRuns.length === 0) return out;
+    const perRun = cutHanRuns(hanRuns);
+    return fillSlots(out, hanSlots, perRun, 0);
   };
 }
 
 /**
- * Replace the placeholders of `out` by the jieba words of each Han run. The runs are joined with a
- * newline, which jieba never joins to a word (it cuts blocks of Han and ASCII word characters
- * apart at anything else), so the joined cut is the runs' cuts one after the other; should that
- * ever not hold, every run is cut on its own.
+ * The jieba words of each Han run, cut in one native call: the runs are joined with a newline, which
+ * jieba never joins to a word (it cuts blocks of Han and ASCII word characters apart at anything
+ * else), so the joined cut is the runs' cuts one after the other; should that ever not hold, every
+ * run is cut on its own.
  */
-function fillHanRuns(out: string[], hanRuns: string[], hanSlots: number[]): string[] {
+function cutHanRuns(hanRuns: string[]): string[][] {
   const jieba = loadJieba()!;
   const perRun: string[][] = [[]];
   for (const piece of jieba.cut(hanRuns.join('\n'), true)) {
@@ -106,13 +118,46 @@ function fillHanRuns(out: string[], hanRuns: string[], hanSlots: number[]): stri
     perRun.length = 0;
     for (const run of hanRuns) perRun.push(jieba.cut(run, true).filter((piece) => WORDLIKE_RE.test(piece)));
   }
+  return perRun;
+}
+
+/** `out` with its placeholders (at `hanSlots`) replaced by the words of perRun[first], perRun[first + 1], …. */
+function fillSlots(out: string[], hanSlots: number[], perRun: string[][], first: number): string[] {
   const result: string[] = [];
   let next = 0;
-  out.forEach((token, i) => {
-    if (i === hanSlots[next]) result.push(...perRun[next++]!);
-    else result.push(token);
-  });
+  for (let i = 0; i < out.length; i++) {
+    if (i === hanSlots[next]) {
+      for (const word of perRun[first + next]!) result.push(word);
+      next++;
+    } else result.push(out[i]!);
+  }
   return result;
+}
+
+/** Tokenizes many lines at once: the same tokens as the line tokenizer on each line. */
+export type LinesTokenizer = (lines: readonly string[]) => string[][];
+
+/**
+ * `word` with jieba over many lines: the Han runs of all the lines are cut in one native call
+ * (one call per line cost more than the cutting on short lines, docs/input-speed.md).
+ */
+function wordLinesJieba(lower: boolean): LinesTokenizer {
+  return (lines) => {
+    const hanRuns: string[] = [];
+    const slots: number[][] = [];
+    const firstRun: number[] = [];
+    const outs: string[][] = [];
+    for (const raw of lines) {
+      const line = lower ? raw.toLowerCase() : raw;
+      const hanSlots: number[] = [];
+      firstRun.push(hanRuns.length);
+      outs.push(HAS_NO_SPACE_RE.test(line) ? mixedTokens(line, true, hanRuns, hanSlots) : (line.match(WORD_RE) ?? []));
+      slots.push(hanSlots);
+    }
+    if (hanRuns.length === 0) return outs;
+    const perRun = cutHanRuns(hanRuns);
+    return outs.map((out, k) => (slots[k]!.length === 0 ? out : fillSlots(out, slots[k]!, perRun, firstRun[k]!)));
+  };
 }
 
 function whitespaceTokens(line: string): string[] {
@@ -127,6 +172,13 @@ function charTokens(line: string): string[] {
 
 const BASE: Record<TokenizerName, Tokenizer> = { word: wordTokensWith(false), whitespace: whitespaceTokens, char: charTokens };
 const WORD_JIEBA = wordTokensWith(true);
+
+/** A tokenizer of many lines at once, giving what makeTokenizer gives line by line (test/fast-count.test.ts). */
+export function makeLinesTokenizer(options: TokenizerOptions): LinesTokenizer {
+  if (options.tokenizer === 'word' && options.segmenter === 'jieba') return wordLinesJieba(!options.keepCase);
+  const tokenize = makeTokenizer(options);
+  return (lines) => lines.map(tokenize);
+}
 
 export function makeTokenizer(options: TokenizerOptions): Tokenizer {
   const base = options.tokenizer === 'word' && options.segmenter === 'jieba' ? WORD_JIEBA : BASE[options.tokenizer];
