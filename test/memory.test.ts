@@ -11,6 +11,9 @@ import { readCorpus } from '../src/io/read-corpus.js';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wordspace-memory-'));
+// This process's spills go to a directory of its own (os.tmpdir() follows $TMPDIR), so that counting
+// wordspace-spill-* directories is not disturbed by other test files spilling at the same time.
+process.env.TMPDIR = mkdtempSync(join(dir, 'tmp-'));
 const path = (name: string): string => join(dir, name);
 
 /** A seeded generator (LCG), so the corpora are the same on every run. */
