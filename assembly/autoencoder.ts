@@ -40,13 +40,19 @@ const L_BETA1 = 22;
 const L_BETA2 = 23;
 const L_EPSILON = 24;
 const L_SCALE = 25; // 1 / batch size
+// The minibatch (written per minibatch by wasm.ts; built by batchColumns).
+const L_DELTA = 26; // δ of each row of the minibatch: batch size × stride f32
+const L_BATCH_START = 27; // first position of the minibatch in order
+const L_BATCH_COUNT = 28; // rows in the minibatch
+const L_COLUMN_START = 29; // per column j: its first entry
+const L_COLUMN_END = 30; // per column j: one past its last entry
+const L_ENTRY_ROW = 31; // per entry: the row's position in the minibatch
+const L_ENTRY_VALUE = 32; // per entry: x_ij
+const L_TOUCHED = 33; // the touched encoder rows, in order of first touch, then the bias row
+const L_STAMP = 34; // per column: the minibatch that last touched it
+const L_CURRENT = 35; // this minibatch's stamp
 
 // Share block fields (i32 word index).
-const S_GRADIENT = 0;
-const S_STAMP = 1;
-const S_LIST = 2;
-const S_COUNT = 3;
-const S_CURRENT = 4;
 const S_SCRATCH = 5;
 const S_GRAM = 6;
 
@@ -203,24 +209,11 @@ export function solveColumns(L: usize, S: usize, c0: i32, c1: i32): void {
   }
 }
 
-/** Mark row j of the share's gradient as touched (once per minibatch). */
-// @ts-ignore: decorator
-@inline
-function touch(stamp: usize, list: usize, count: i32, current: i32, j: usize): i32 {
-  const at = stamp + (j << 2);
-  if (load<i32>(at) != current) {
-    store<i32>(at, current);
-    store<i32>(list + (<usize>count << 2), <i32>j);
-    count++;
-  }
-  return count;
-}
-
 /**
  * Forward and backward pass of the rows order[b0..b1) (model.ts rowForwardBackward): each row's
- * exact loss h̃ᵀGh̃ − 2 h̃·r + ‖x‖² (r = Σ_nz x_j D̃_j) is summed and returned; scale × its gradient
- * δ = 2 (G h̃ − r)[0..dim) ⊙ act' is added to the share's gradient rows (x_j δ into row j, δ into
- * the bias row), each touched row listed once.
+ * exact loss h̃ᵀGh̃ − 2 h̃·r + ‖x‖² (r = Σ_nz x_j D̃_j) is summed and returned; scale × its code
+ * gradient δ = 2 (G h̃ − r)[0..dim) ⊙ act' is stored as the row's δ in the minibatch (the encoder
+ * rows' gradients x_j δ are summed from there by adamRows, column by column: no scatter).
  */
 export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
   const indptr = field(L, L_INDPTR);
@@ -236,15 +229,11 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
   const rowBytes = field(L, L_STRIDE) << 2;
   const biasRow = field(L, L_COLS);
   const twice = f32x4.splat(2 * fieldF32(L, L_SCALE));
-  const gradient = field(S, S_GRADIENT);
-  const stamp = field(S, S_STAMP);
-  const list = field(S, S_LIST);
-  const current = load<i32>(S + (<usize>S_CURRENT << 2));
-  let count = load<i32>(S + (<usize>S_COUNT << 2));
+  const deltas = field(L, L_DELTA);
+  const batchStart = <i32>field(L, L_BATCH_START);
   const code = field(S, S_SCRATCH);
   const gramCode = code + rowBytes;
   const combined = gramCode + rowBytes;
-  const delta = combined + rowBytes;
   let loss: f64 = 0;
   for (let b = b0; b < b1; b++) {
     const row = load<i32>(order + (<usize>b << 2));
@@ -303,6 +292,7 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
     loss += outputEnergy - 2 * cross + targetEnergy;
 
     // δ = 2 · scale · (G h̃ − r), lanes ≥ dim zero (the padding already is), ⊙ (1 − h²) for tanh.
+    const delta = deltas + <usize>(b - batchStart) * rowBytes;
     for (let k: usize = 0; k < rowBytes; k += 16) v128.store(delta + k, f32x4.mul(twice, f32x4.sub(v128.load(gramCode + k), v128.load(combined + k))));
     store<f32>(delta + (<usize>dim << 2), 0);
     if (tanh) {
@@ -312,32 +302,91 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
         store<f32>(at, load<f32>(at) * (1 - h * h));
       }
     }
-    const bias = gradient + biasRow * rowBytes;
-    for (let k: usize = 0; k < rowBytes; k += 16) v128.store(bias + k, f32x4.add(v128.load(bias + k), v128.load(delta + k)));
-    count = touch(stamp, list, count, current, biasRow);
-    for (p = begin; p < end; p++) {
-      const x = v128.load32_splat(values + (p << 2));
-      const j = <usize>load<i32>(indices + (p << 2));
-      const g = gradient + j * rowBytes;
-      for (let k: usize = 0; k < rowBytes; k += 16) v128.store(g + k, f32x4.add(v128.load(g + k), f32x4.mul(x, v128.load(delta + k))));
-      count = touch(stamp, list, count, current, j);
-    }
   }
-  store<i32>(S + (<usize>S_COUNT << 2), count);
   return loss;
 }
 
 /**
- * Adam on the encoder rows list[from..to) (model.ts adamRows): g = gradA_j (+ gradB_j when gradB ≠ 0),
- * m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g², θ ← θ − lr' m / (√(v c2) + ε), gradients zeroed.
- * Rows with skipStamp[j] == skipCurrent are left out (skipStamp 0: none): the other share's list
- * already had them.
+ * The minibatch's columns (serial, before adamRows; may run while trainRows does): every encoder
+ * row the minibatch touches, listed once in order of first touch, with its entries (row position,
+ * x_ij) in row order; the bias row last. Returns the number of listed rows.
  */
-export function adamRows(L: usize, list: usize, from: i32, to: i32, gradA: usize, gradB: usize, skipStamp: usize, skipCurrent: i32): void {
+export function batchColumns(L: usize): i32 {
+  const indptr = field(L, L_INDPTR);
+  const indices = field(L, L_INDICES);
+  const values = field(L, L_VALUES);
+  const order = field(L, L_ORDER);
+  const start = <i32>field(L, L_BATCH_START);
+  const end = start + <i32>field(L, L_BATCH_COUNT);
+  const columnStart = field(L, L_COLUMN_START);
+  const columnEnd = field(L, L_COLUMN_END);
+  const entryRow = field(L, L_ENTRY_ROW);
+  const entryValue = field(L, L_ENTRY_VALUE);
+  const touched = field(L, L_TOUCHED);
+  const stamp = field(L, L_STAMP);
+  const current = load<i32>(L + (<usize>L_CURRENT << 2));
+  let count = 0;
+  // Entries per column (counted in columnEnd).
+  for (let b = start; b < end; b++) {
+    const row = load<i32>(order + (<usize>b << 2));
+    const stop = <usize>load<i32>(indptr + (<usize>(row + 1) << 2));
+    for (let p = <usize>load<i32>(indptr + (<usize>row << 2)); p < stop; p++) {
+      const j = <usize>load<i32>(indices + (p << 2));
+      const at = stamp + (j << 2);
+      if (load<i32>(at) != current) {
+        store<i32>(at, current);
+        store<i32>(touched + (<usize>count << 2), <i32>j);
+        count++;
+        store<i32>(columnEnd + (j << 2), 0);
+      }
+      store<i32>(columnEnd + (j << 2), load<i32>(columnEnd + (j << 2)) + 1);
+    }
+  }
+  // Offsets in list order.
+  let offset = 0;
+  for (let t = 0; t < count; t++) {
+    const j = <usize>load<i32>(touched + (<usize>t << 2));
+    const n = load<i32>(columnEnd + (j << 2));
+    store<i32>(columnStart + (j << 2), offset);
+    store<i32>(columnEnd + (j << 2), offset);
+    offset += n;
+  }
+  // Entries, in row order within each column.
+  for (let b = start; b < end; b++) {
+    const row = load<i32>(order + (<usize>b << 2));
+    const stop = <usize>load<i32>(indptr + (<usize>(row + 1) << 2));
+    for (let p = <usize>load<i32>(indptr + (<usize>row << 2)); p < stop; p++) {
+      const j = <usize>load<i32>(indices + (p << 2));
+      const at = columnEnd + (j << 2);
+      const q = <usize>load<i32>(at);
+      store<i32>(at, <i32>q + 1);
+      store<i32>(entryRow + (q << 2), b - start);
+      store<f32>(entryValue + (q << 2), load<f32>(values + (p << 2)));
+    }
+  }
+  store<i32>(touched + (<usize>count << 2), <i32>field(L, L_COLS));
+  return count + 1;
+}
+
+/**
+ * Adam on the listed encoder rows touched[t0..t1) (model.ts adamRows): each row's gradient is
+ * summed here from the minibatch's δ, g_j = Σ_i x_ij δ_i in row order (the bias row: Σ_i δ_i), then
+ * m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g², θ ← θ − lr' m / (√(v c2) + ε).
+ */
+export function adamRows(L: usize, S: usize, t0: i32, t1: i32): void {
   const weights = field(L, L_ENCODER);
   const first = field(L, L_FIRST);
   const second = field(L, L_SECOND);
   const rowBytes = field(L, L_STRIDE) << 2;
+  const deltas = field(L, L_DELTA);
+  const batchCount = <i32>field(L, L_BATCH_COUNT);
+  const columnStart = field(L, L_COLUMN_START);
+  const columnEnd = field(L, L_COLUMN_END);
+  const entryRow = field(L, L_ENTRY_ROW);
+  const entryValue = field(L, L_ENTRY_VALUE);
+  const touched = field(L, L_TOUCHED);
+  const biasRow = field(L, L_COLS);
+  const gradient = field(S, S_SCRATCH);
   const lr = f32x4.splat(fieldF32(L, L_LR));
   const correction = f32x4.splat(fieldF32(L, L_SECOND_CORRECTION));
   const beta1 = fieldF32(L, L_BETA1);
@@ -347,24 +396,32 @@ export function adamRows(L: usize, list: usize, from: i32, to: i32, gradA: usize
   const c1 = f32x4.splat(1 - beta1);
   const c2 = f32x4.splat(1 - beta2);
   const epsilon = f32x4.splat(fieldF32(L, L_EPSILON));
-  const zero = f32x4.splat(0);
-  for (let t = from; t < to; t++) {
-    const j = <usize>load<i32>(list + (<usize>t << 2));
-    if (skipStamp != 0 && load<i32>(skipStamp + (j << 2)) == skipCurrent) continue;
-    const base = j * rowBytes;
-    for (let k: usize = base; k < base + rowBytes; k += 16) {
-      let g = v128.load(gradA + k);
-      v128.store(gradA + k, zero);
-      if (gradB != 0) {
-        g = f32x4.add(g, v128.load(gradB + k));
-        v128.store(gradB + k, zero);
+  for (let t = t0; t < t1; t++) {
+    const j = <usize>load<i32>(touched + (<usize>t << 2));
+    memory.fill(gradient, 0, rowBytes);
+    if (j == biasRow) {
+      for (let b = 0; b < batchCount; b++) {
+        const d = deltas + <usize>b * rowBytes;
+        for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gradient + k, f32x4.add(v128.load(gradient + k), v128.load(d + k)));
       }
-      const m = f32x4.add(f32x4.mul(b1, v128.load(first + k)), f32x4.mul(c1, g));
-      const v = f32x4.add(f32x4.mul(b2, v128.load(second + k)), f32x4.mul(c2, f32x4.mul(g, g)));
-      v128.store(first + k, m);
-      v128.store(second + k, v);
+    } else {
+      const stop = <usize>load<i32>(columnEnd + (j << 2));
+      for (let q = <usize>load<i32>(columnStart + (j << 2)); q < stop; q++) {
+        const x = v128.load32_splat(entryValue + (q << 2));
+        const d = deltas + <usize>load<i32>(entryRow + (q << 2)) * rowBytes;
+        for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gradient + k, f32x4.add(v128.load(gradient + k), f32x4.mul(x, v128.load(d + k))));
+      }
+    }
+    const base = j * rowBytes;
+    for (let k: usize = 0; k < rowBytes; k += 16) {
+      const g = v128.load(gradient + k);
+      const at = base + k;
+      const m = f32x4.add(f32x4.mul(b1, v128.load(first + at)), f32x4.mul(c1, g));
+      const v = f32x4.add(f32x4.mul(b2, v128.load(second + at)), f32x4.mul(c2, f32x4.mul(g, g)));
+      v128.store(first + at, m);
+      v128.store(second + at, v);
       const step = f32x4.div(f32x4.mul(lr, m), f32x4.add(f32x4.sqrt(f32x4.mul(v, correction)), epsilon));
-      v128.store(weights + k, f32x4.sub(v128.load(weights + k), step));
+      v128.store(weights + at, f32x4.sub(v128.load(weights + at), step));
     }
   }
 }

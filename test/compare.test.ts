@@ -60,7 +60,7 @@ describe('compare: methods and settings', () => {
     assert.deepEqual(methodOptions(byName('ppmi-svd'), settings, 7), { weight: 'ppmi', eig: 0.5, dim: 50, window: 3, seed: 7 });
     assert.deepEqual(methodOptions(byName('sgns'), settings, 9), { negative: 5, sample: 1e-3, dim: 50, window: 3, epochs: 5, threads: 2, seed: 9 });
     assert.deepEqual(methodOptions(byName('glove'), { ...settings, epochs: 2 }, 7), { xMax: 10, dim: 50, window: 3, epochs: 2, threads: 2, seed: 7 });
-    // The autoencoder's --threads (1 or 2) is matched too; its epochs are its encoder's default unless --epochs.
+    // The autoencoder's epochs are its encoder's default unless --epochs; its --threads is matched too.
     assert.deepEqual(methodOptions(byName('autoencoder'), settings, 7), { dim: 50, window: 3, threads: 2, seed: 7 });
   });
 

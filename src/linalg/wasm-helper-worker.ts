@@ -7,6 +7,9 @@
 import { workerData } from 'node:worker_threads';
 import { CONTROL_BYTES, HELPER_CONTROL, HELPER_RESULT_BYTE, type HelperWorkerInput } from './wasm-helper.js';
 
+/** Polls of the request word before sleeping in Atomics.wait. */
+const SPIN_CHECKS = 2000;
+
 type Kernel = (...args: number[]) => number | undefined;
 
 const input = workerData as HelperWorkerInput | null;
@@ -29,6 +32,9 @@ if (input) {
   const args: number[] = [];
   for (;;) {
     if (!kernels) break;
+    // The next call usually follows within microseconds (the main thread combines the shares and
+    // hands over the next): poll a little before sleeping, a wake-up costs tens of microseconds.
+    for (let spin = 0; spin < SPIN_CHECKS && Atomics.load(control, HELPER_CONTROL.request) === seen; spin++);
     Atomics.wait(control, HELPER_CONTROL.request, seen);
     const request = Atomics.load(control, HELPER_CONTROL.request);
     if (request === seen) continue;

@@ -52,7 +52,7 @@ export function trainAutoencoder(rows: SparseRows, options: TrainOptions, progre
   model.initialize(random);
   const nnz = rows.indptr[rows.nRows]!;
   const threads = Math.min(2, Math.max(1, options.threads ?? (nnz >= AUTOENCODER_PARALLEL_MIN_NONZEROS ? availableParallelism() : 1)));
-  const wasm = (options.kernels ?? 'wasm') === 'wasm' ? new WasmAutoencoder(model, rows, threads) : undefined;
+  const wasm = (options.kernels ?? 'wasm') === 'wasm' ? new WasmAutoencoder(model, rows, threads, options.batchSize) : undefined;
   try {
     const scratch = new Scratch(options.dim);
     const solve = (): void => (wasm ? wasm.solveDecoder() : solveDecoder(model, rows));

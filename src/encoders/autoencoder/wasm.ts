@@ -36,7 +36,8 @@ interface AutoencoderExports {
   codeGram(L: number, S: number, r0: number, r1: number): void;
   solveColumns(L: number, S: number, c0: number, c1: number): void;
   trainRows(L: number, S: number, b0: number, b1: number): number;
-  adamRows(L: number, list: number, from: number, to: number, gradA: number, gradB: number, skipStamp: number, skipCurrent: number): void;
+  batchColumns(L: number): number;
+  adamRows(L: number, S: number, t0: number, t1: number): void;
   whitenRows(L: number, r0: number, r1: number, mean: number, projection: number, out: number): void;
 }
 
@@ -44,17 +45,14 @@ interface AutoencoderExports {
 const L = {
   indptr: 0, indices: 1, values: 2, tindptr: 3, tindices: 4, tvalues: 5, encoder: 6, first: 7, second: 8, decoder: 9, gram: 10, codes: 11,
   stride: 12, dim: 13, tanh: 14, cols: 16, order: 17, inverse: 18, lr: 20, secondCorrection: 21, beta1: 22, beta2: 23, epsilon: 24, scale: 25,
-  words: 32,
+  delta: 26, batchStart: 27, batchCount: 28, columnStart: 29, columnEnd: 30, entryRow: 31, entryValue: 32, touched: 33, stamp: 34, current: 35,
+  words: 40,
 } as const;
 /** Field indices of a share block (S_*). */
-const S = { gradient: 0, stamp: 1, list: 2, count: 3, current: 4, scratch: 5, gram: 6, words: 8 } as const;
+const S = { scratch: 5, gram: 6, words: 8 } as const;
 
 interface Share {
   at: number;
-  words: Int32Array;
-  gradient: number;
-  stamp: number;
-  list: number;
   gram: Float64Array;
 }
 
@@ -90,9 +88,6 @@ export class WasmAutoencoder {
   private readonly columnSplit: number[];
   private readonly rowSplit: number[];
   private readonly countSplit: number[];
-  private readonly listA: Int32Array;
-  private readonly stampA: Int32Array;
-  private readonly listB: Int32Array;
   private readonly whitening: { mean: number; projection: number; out: number };
   /** H̃ᵀH̃ of the last solveDecoder's codes (float64, width × width). */
   private codeGram: Float64Array | undefined;
@@ -103,6 +98,7 @@ export class WasmAutoencoder {
     private readonly model: AutoencoderModel,
     private readonly rows: SparseRows,
     threads: number,
+    batchSize: number,
   ) {
     const { dim, inputSize } = model;
     if (rows.nCols !== inputSize) throw new Error('internal: the rows do not match the model');
@@ -114,6 +110,13 @@ export class WasmAutoencoder {
     const rowBytes = stride * 4;
     const parallel = threads > 1 && nRows > 1;
     const shareCount = parallel ? 2 : 1;
+
+    // The most entries a minibatch can have: its rows' non-zeros, at most the batchSize longest rows'.
+    const lengths = new Int32Array(nRows);
+    for (let i = 0; i < nRows; i++) lengths[i] = rows.indptr[i + 1]! - rows.indptr[i]!;
+    lengths.sort();
+    let maxEntries = 0;
+    for (let i = nRows - 1; i >= Math.max(0, nRows - batchSize); i--) maxEntries += lengths[i]!;
 
     const planner = new MemoryPlanner(ALIGN);
     this.layoutAt = planner.take(L.words * 4);
@@ -133,17 +136,21 @@ export class WasmAutoencoder {
       inverse: planner.take(stride * rowBytes),
       codes: planner.take(nRows * rowBytes),
       order: planner.take(nRows * 4),
+      delta: planner.take(Math.min(batchSize, nRows) * rowBytes),
+      columnStart: planner.take((inputSize + 1) * 4),
+      columnEnd: planner.take((inputSize + 1) * 4),
+      entryRow: planner.take(maxEntries * 4),
+      entryValue: planner.take(maxEntries * 4),
+      touched: planner.take((inputSize + 1) * 4),
+      stamp: planner.take((inputSize + 1) * 4),
       mean: planner.take(rowBytes),
       projection: planner.take(dim * rowBytes),
       whitened: planner.take(nRows * rowBytes),
     };
-    const shareAt: { block: number; gradient: number; stamp: number; list: number; scratch: number; gram: number }[] = [];
+    const shareAt: { block: number; scratch: number; gram: number }[] = [];
     for (let s = 0; s < shareCount; s++) {
       shareAt.push({
         block: planner.take(S.words * 4),
-        gradient: planner.take((inputSize + 1) * rowBytes),
-        stamp: planner.take((inputSize + 1) * 4),
-        list: planner.take((inputSize + 1) * 4),
         scratch: planner.take(4 * rowBytes),
         gram: planner.take(stride * stride * 8),
       });
@@ -202,24 +209,25 @@ export class WasmAutoencoder {
     layout[L.cols] = inputSize;
     layout[L.order] = at.order;
     layout[L.inverse] = at.inverse;
+    layout[L.delta] = at.delta;
+    layout[L.columnStart] = at.columnStart;
+    layout[L.columnEnd] = at.columnEnd;
+    layout[L.entryRow] = at.entryRow;
+    layout[L.entryValue] = at.entryValue;
+    layout[L.touched] = at.touched;
+    layout[L.stamp] = at.stamp;
     this.layoutF32[L.beta1] = ADAM_BETA1;
     this.layoutF32[L.beta2] = ADAM_BETA2;
     this.layoutF32[L.epsilon] = ADAM_EPSILON;
 
     this.shares = shareAt.map((s) => {
       const words = new Int32Array(buffer, s.block, S.words);
-      words[S.gradient] = s.gradient;
-      words[S.stamp] = s.stamp;
-      words[S.list] = s.list;
       words[S.scratch] = s.scratch;
       words[S.gram] = s.gram;
-      return { at: s.block, words, gradient: s.gradient, stamp: s.stamp, list: s.list, gram: new Float64Array(buffer, s.gram, stride * stride) };
+      return { at: s.block, gram: new Float64Array(buffer, s.gram, stride * stride) };
     });
 
     this.whitening = { mean: at.mean, projection: at.projection, out: at.whitened };
-    this.listA = new Int32Array(buffer, shareAt[0]!.list, inputSize + 1);
-    this.stampA = new Int32Array(buffer, shareAt[0]!.stamp, inputSize + 1);
-    this.listB = new Int32Array(buffer, shareAt[shareCount - 1]!.list, inputSize + 1);
     this.rowSplit = splitByWeight((i) => indptr[i]!, nRows, shareCount);
     this.countSplit = splitByWeight((i) => i, nRows, shareCount);
     this.columnSplit = splitByWeight((j) => tindptr[j]! + SOLVE_COLUMN_COST * j, inputSize, shareCount);
@@ -304,15 +312,15 @@ export class WasmAutoencoder {
     f32[L.scale] = 1 / (end - start);
     f32[L.lr] = learningRate / (1 - Math.pow(ADAM_BETA1, t));
     f32[L.secondCorrection] = 1 / (1 - Math.pow(ADAM_BETA2, t));
-    const current = this.current++;
-    for (const share of this.shares) {
-      share.words[S.count] = 0;
-      share.words[S.current] = current;
-    }
+    const layout = this.layout;
+    layout[L.current] = this.current++;
+    layout[L.batchStart] = start;
+    layout[L.batchCount] = end - start;
     const [a, b] = this.shares;
-    let loss: number;
+    const L0 = this.layoutAt;
     if (this.helper && b) {
-      // The minibatch's rows in two runs of about equal work.
+      // The minibatch's rows in two runs of about equal work; the main thread lists the
+      // minibatch's columns first (trainRows does not read what batchColumns writes).
       const indptr = this.rowIndptr;
       const order = this.order;
       const cost = (r: number): number => indptr[order[r]! + 1]! - indptr[order[r]!]! + TRAIN_ROW_COST;
@@ -321,28 +329,21 @@ export class WasmAutoencoder {
       half /= 2;
       let middle = start;
       for (let sum = 0; middle < end && sum < half; middle++) sum += cost(middle);
-      this.helper.post('trainRows', [this.layoutAt, b.at, middle, end]);
-      const mine = this.kernel.trainRows(this.layoutAt, a!.at, start, middle);
-      loss = mine + this.helper.join();
-      // One list of the touched rows: share a's, then the rows only share b touched; each thread
-      // updates half of it, with the two gradients summed (a's first).
-      const list = this.listA;
-      const stampA = this.stampA;
-      let count = a!.words[S.count]!;
-      const listB = this.listB;
-      const countB = b.words[S.count]!;
-      for (let t = 0; t < countB; t++) {
-        const j = listB[t]!;
-        if (stampA[j] !== current) list[count++] = j;
-      }
+      this.helper.post('trainRows', [L0, b.at, middle, end]);
+      const count = this.kernel.batchColumns(L0);
+      const mine = this.kernel.trainRows(L0, a!.at, start, middle);
+      const loss = mine + this.helper.join();
+      // Adam: each thread half of the touched rows (disjoint rows; each gradient is summed from
+      // the minibatch's δ in row order, whoever computes it).
       const from = count >> 1;
-      this.helper.post('adamRows', [this.layoutAt, a!.list, from, count, a!.gradient, b.gradient, 0, 0]);
-      this.kernel.adamRows(this.layoutAt, a!.list, 0, from, a!.gradient, b.gradient, 0, 0);
+      this.helper.post('adamRows', [L0, b.at, from, count]);
+      this.kernel.adamRows(L0, a!.at, 0, from);
       this.helper.join();
-    } else {
-      loss = this.kernel.trainRows(this.layoutAt, a!.at, start, end);
-      this.kernel.adamRows(this.layoutAt, a!.list, 0, a!.words[S.count]!, a!.gradient, 0, 0, 0);
+      return loss;
     }
+    const count = this.kernel.batchColumns(L0);
+    const loss = this.kernel.trainRows(L0, a!.at, start, end);
+    this.kernel.adamRows(L0, a!.at, 0, count);
     return loss;
   }
 
