@@ -40,6 +40,13 @@ let aliasIndex: usize = 0;
 let sentence: usize = 0;
 let hidden: usize = 0;
 let hiddenGradient: usize = 0;
+// Window scratch (configureWindow): row pointers of a window's context words, the targets of a
+// shared-negatives window, its gradient signals and its context gradients. 0 = not configured.
+let contextRows: usize = 0;
+let targetRows: usize = 0;
+let signals: usize = 0;
+let contextDeltas: usize = 0;
+let sharedNegatives: bool = false;
 
 /** Where the shared tables and this instance's scratch buffers live (byte offsets), and the model. */
 export function configure(
@@ -73,6 +80,20 @@ export function configure(
   sentence = sentencePtr;
   hidden = hiddenPtr;
   hiddenGradient = hiddenGradientPtr;
+}
+
+/**
+ * The window scratch of this instance (byte offsets; src/encoders/word2vec/kernel.ts planLayout
+ * sizes them for the window and negative count): `contexts` ≥ min(2·window, MAX_SENTENCE_LENGTH − 1)
+ * pointers, `targets` ≥ negative + 1 pointers, `scores` ≥ contexts × targets floats, `deltas`
+ * ≥ contexts rows. `shared` 1: skip-gram draws one set of negatives per window (trainWindowShared).
+ */
+export function configureWindow(contextsPtr: usize, targetsPtr: usize, scoresPtr: usize, deltasPtr: usize, shared: i32): void {
+  contextRows = contextsPtr;
+  targetRows = targetsPtr;
+  signals = scoresPtr;
+  contextDeltas = deltasPtr;
+  sharedNegatives = shared != 0;
 }
 
 /** Seed this instance's generator. */
@@ -151,6 +172,110 @@ function negativeSampling(h: usize, word: i32, alpha: f32): void {
   }
 }
 
+/** Collect the input-row pointers of the window [from, to] minus its centre `a` into contextRows; returns how many. */
+// @ts-ignore: decorator
+@inline
+function gatherContexts(a: i32, from: i32, to: i32): i32 {
+  let n = 0;
+  for (let c = from; c <= to; c++) {
+    if (c == a) continue;
+    const context = load<i32>(sentence + (<usize>c << 2));
+    store<usize>(contextRows + (<usize>n << 2), inputVectors + <usize>context * <usize>rowBytes);
+    n++;
+  }
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline
+function contextRow(j: i32): usize {
+  return load<usize>(contextRows + (<usize>j << 2));
+}
+
+/**
+ * CBOW for one centre word with the window's rows gathered once: the context mean in one pass
+ * over the row (each f32x4 lane sums the contexts in window order, so the result is the same,
+ * bit for bit, as adding them row by row), negative sampling, then ∂h added to every context row
+ * in one pass (a word twice in the window gets it twice, in order, as before).
+ */
+function cbowWindow(a: i32, word: i32, from: i32, to: i32, alpha: f32): void {
+  const n = gatherContexts(a, from, to);
+  if (n == 0) return;
+  const scale = f32x4.splat(1 / <f32>n);
+  for (let k: usize = 0; k < <usize>rowBytes; k += 16) {
+    let acc = f32x4.splat(0);
+    for (let j = 0; j < n; j++) acc = f32x4.add(acc, v128.load(contextRow(j) + k));
+    v128.store(hidden + k, f32x4.mul(acc, scale));
+  }
+  zero(hiddenGradient);
+  negativeSampling(hidden, word, alpha);
+  for (let k: usize = 0; k < <usize>rowBytes; k += 16) {
+    const g = v128.load(hiddenGradient + k);
+    for (let j = 0; j < n; j++) {
+      const p = contextRow(j) + k;
+      v128.store(p, f32x4.add(v128.load(p), g));
+    }
+  }
+}
+
+/**
+ * Skip-gram for one centre word with negatives shared by its whole window (Ji et al. 2016,
+ * "Parallelizing Word2Vec in Shared and Distributed Memory"): the targets are the centre word
+ * (label 1) and `negative` draws (a draw equal to the centre word is skipped), the same for every
+ * context word of the window. With H the context input rows and O the target output rows:
+ * G = (labels − σ(H·Oᵀ))·alpha, then ∂H = G·O and O += Gᵀ·H from the values before the window,
+ * then H += ∂H. Every output row is read once per window instead of once per context word.
+ */
+function trainWindowShared(a: i32, word: i32, from: i32, to: i32, alpha: f32): void {
+  const n = gatherContexts(a, from, to);
+  if (n == 0) return;
+  let m = 0;
+  store<usize>(targetRows, outputVectors + <usize>word * <usize>rowBytes);
+  m++;
+  for (let d = 0; d < negative; d++) {
+    const target = drawNegative();
+    if (target == word) continue;
+    store<usize>(targetRows + (<usize>m << 2), outputVectors + <usize>target * <usize>rowBytes);
+    m++;
+  }
+  // G[j][t], row-major n × m.
+  for (let j = 0; j < n; j++) {
+    const h = contextRow(j);
+    const gRow = signals + ((<usize>(j * m)) << 2);
+    for (let t = 0; t < m; t++) {
+      const o = load<usize>(targetRows + (<usize>t << 2));
+      store<f32>(gRow + (<usize>t << 2), gradient(dot(h, o), t == 0 ? 1 : 0, alpha));
+    }
+  }
+  // ∂h_j = Σ_t G[j][t]·o_t (old output rows).
+  for (let j = 0; j < n; j++) {
+    const gRow = signals + ((<usize>(j * m)) << 2);
+    const delta = contextDeltas + <usize>j * <usize>rowBytes;
+    for (let k: usize = 0; k < <usize>rowBytes; k += 16) {
+      let acc = f32x4.splat(0);
+      for (let t = 0; t < m; t++) {
+        const o = load<usize>(targetRows + (<usize>t << 2));
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(gRow + (<usize>t << 2))), v128.load(o + k)));
+      }
+      v128.store(delta + k, acc);
+    }
+  }
+  // o_t += Σ_j G[j][t]·h_j (old input rows).
+  for (let t = 0; t < m; t++) {
+    const o = load<usize>(targetRows + (<usize>t << 2));
+    for (let k: usize = 0; k < <usize>rowBytes; k += 16) {
+      let acc = v128.load(o + k);
+      for (let j = 0; j < n; j++) {
+        const g = load<f32>(signals + ((<usize>(j * m + t)) << 2));
+        acc = f32x4.add(acc, f32x4.mul(f32x4.splat(g), v128.load(contextRow(j) + k)));
+      }
+      v128.store(o + k, acc);
+    }
+  }
+  // h_j += ∂h_j.
+  for (let j = 0; j < n; j++) axpy(1, contextDeltas + <usize>j * <usize>rowBytes, contextRow(j));
+}
+
 /** Train on the `length` ids at `sentence` (already subsampled). */
 function trainSentence(length: i32, alpha: f32): void {
   for (let a = 0; a < length; a++) {
@@ -160,6 +285,10 @@ function trainSentence(length: i32, alpha: f32): void {
     const from = max(0, a - span);
     const to = min(length - 1, a + span);
     if (cbow) {
+      if (contextRows != 0) {
+        cbowWindow(a, word, from, to, alpha);
+        continue;
+      }
       zero(hidden);
       let count = 0;
       for (let c = from; c <= to; c++) {
@@ -180,6 +309,8 @@ function trainSentence(length: i32, alpha: f32): void {
         const context = load<i32>(sentence + (<usize>c << 2));
         axpy(1, hiddenGradient, inputVectors + <usize>context * <usize>rowBytes);
       }
+    } else if (sharedNegatives) {
+      trainWindowShared(a, word, from, to, alpha);
     } else {
       for (let c = from; c <= to; c++) {
         if (c == a) continue;

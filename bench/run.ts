@@ -49,6 +49,7 @@ interface Method {
 const METHODS: Method[] = [
   { name: 'sgns', encoder: 'sgns', epochs: 5, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '5', '--negative', '5', '--sample', '1e-3'], baseline: 'gensim-sg' },
   { name: 'gensim-sg', peer: 'gensim-sg', epochs: 5 },
+  { name: 'sgns-pair', encoder: 'sgns', epochs: 5, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '5', '--negative', '5', '--sample', '1e-3', '--negative-sharing', 'pair'], baseline: 'gensim-sg' },
   { name: 'cbow', encoder: 'cbow', epochs: 5, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '5', '--negative', '5', '--sample', '1e-3'], baseline: 'gensim-cbow' },
   { name: 'gensim-cbow', peer: 'gensim-cbow', epochs: 5 },
   { name: 'sgns-1ep', encoder: 'sgns', epochs: 1, threads: true, flags: ['--dim', '100', '--window', '5', '--epochs', '1', '--negative', '5', '--sample', '1e-3'], baseline: 'gensim-sg-1ep' },

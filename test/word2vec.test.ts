@@ -10,6 +10,7 @@ import { cbow, sgns } from '../src/encoders/word2vec/index.js';
 import {
   createSharedMemory, Kernel, kernelConstants, loadKernelModule, planLayout, readVectors, writeTables, writeVectors,
 } from '../src/encoders/word2vec/kernel.js';
+import { trainEpochs } from '../src/encoders/word2vec/epochs.js';
 import { learningRate } from '../src/encoders/word2vec/schedule.js';
 import { aliasDistribution, aliasTable, keepProbability, negativeWeights, sigmoidTable } from '../src/encoders/word2vec/tables.js';
 import { runWorkers } from '../src/encoders/word2vec/train.js';
@@ -27,12 +28,12 @@ function assertClose(actual: ArrayLike<number>, expected: number[], tolerance = 
  * A kernel on a toy model: the given input and output vectors, every word kept (no subsampling),
  * negative samples always `negativeWord` (an alias table built from weights that are 0 elsewhere).
  */
-async function toyKernel(input: number[][], output: number[][], negativeWord: number, shape: { window: number; negative: number; cbow: boolean }) {
+async function toyKernel(input: number[][], output: number[][], negativeWord: number, shape: { window: number; negative: number; cbow: boolean; sharedNegatives?: boolean }, windowScratch = false) {
   const module = await loadKernelModule();
   const constants = kernelConstants(module);
   const vocabSize = input.length;
   const dim = input[0]!.length;
-  const layout = planLayout(vocabSize, dim, 1, constants);
+  const layout = planLayout(vocabSize, dim, 1, constants, 0, windowScratch ? shape : undefined);
   const memory = createSharedMemory(layout);
   const weights = Array.from({ length: vocabSize }, (_, i) => (i === negativeWord ? 1 : 0));
   const alias = aliasTable(weights);
@@ -91,6 +92,95 @@ test('CBOW: one pass over a three-word sentence matches a hand computation (cont
   ], TOLERANCE, 'output');
 });
 
+test('CBOW with the window scratch (one-pass mean and scatter) gives the same hand-computed numbers', async () => {
+  const { kernel, read } = await toyKernel(INPUT, OUTPUT, 3, { window: 1, negative: 1, cbow: true }, true);
+  kernel.trainPiece(Int32Array.from([0, 1, 2, -1]), 0.1);
+  assertClose(read('input'), [
+    0.080682922, -0.195108344, 0.304208734, 0.060826078,
+    0.182137123, 0.090070657, -0.126579507, 0.43220389,
+    -0.319317078, 0.204891656, 0.104208734, 0.110826078,
+    0.25, 0.15, -0.05, -0.2,
+  ], TOLERANCE, 'input');
+});
+
+test('CBOW: the one-pass path is bit for bit the row-by-row path (repeated words, sentence ends, random draws)', async () => {
+  const random = new Random(11);
+  const vocabSize = 7;
+  const dim = 12;
+  const rows = (scale: number) => Array.from({ length: vocabSize }, () => Array.from({ length: dim }, () => (random.next() - 0.5) * scale));
+  const input = rows(1);
+  const output = rows(1);
+  const piece = Int32Array.from({ length: 400 }, () => (random.next() < 0.1 ? -1 : random.below(vocabSize)));
+  const run = async (windowScratch: boolean) => {
+    const module = await loadKernelModule();
+    const constants = kernelConstants(module);
+    const shape = { window: 4, negative: 3, cbow: true };
+    const layout = planLayout(vocabSize, dim, 1, constants, 0, windowScratch ? shape : undefined);
+    const memory = createSharedMemory(layout);
+    const alias = aliasTable(negativeWeights([9, 7, 5, 4, 3, 2, 1]));
+    writeTables(memory, layout, {
+      sigmoid: sigmoidTable(constants.sigmoidTableSize, constants.sigmoidBound),
+      keep: new Float32Array(vocabSize).fill(1),
+      aliasProbability: alias.probability,
+      aliasIndex: alias.alias,
+    });
+    writeVectors(memory, layout, 'input', Float32Array.from(input.flat()));
+    writeVectors(memory, layout, 'output', Float32Array.from(output.flat()));
+    const kernel = new Kernel(module, memory, layout, 0, shape);
+    kernel.seed(5, 6);
+    kernel.trainPiece(piece, 0.05);
+    return [readVectors(memory, layout, 'input'), readVectors(memory, layout, 'output')];
+  };
+  const [rowByRow, onePass] = [await run(false), await run(true)];
+  assert.notDeepEqual(Buffer.from(rowByRow[0]!.buffer), Buffer.from(Float32Array.from(input.flat()).buffer), 'training changed the input rows');
+  assert.deepEqual(Buffer.from(onePass[0]!.buffer), Buffer.from(rowByRow[0]!.buffer), 'input rows');
+  assert.deepEqual(Buffer.from(onePass[1]!.buffer), Buffer.from(rowByRow[1]!.buffer), 'output rows');
+});
+
+/**
+ * Plain-JavaScript reference of skip-gram with negatives shared by a window (float64, the
+ * kernel's sigmoid table and rounding): for each centre word, targets = [centre (label 1),
+ * `negativeWord` × `negative` (label 0)]; G = (label − σ(h_j·o_t))·alpha from the rows before the
+ * window, ∂h_j = Σ_t G[j][t]·o_t, o_t += Σ_j G[j][t]·h_j, then h_j += ∂h_j. Window fixed at `window`.
+ */
+function sharedNegativesReference(input: number[][], output: number[][], sentence: number[], window: number, negative: number, negativeWord: number, alpha: number) {
+  const table = sigmoidTable(1000, 6);
+  const sigma = (f: number) => (f >= 6 ? 1 : f <= -6 ? 0 : table[Math.floor((f + 6) * (1000 / 12) + 0.5)]!);
+  const inp = input.map((r) => r.slice());
+  const out = output.map((r) => r.slice());
+  const dotRows = (a: number[], b: number[]) => a.reduce((s, x, k) => s + x * b[k]!, 0);
+  for (let a = 0; a < sentence.length; a++) {
+    const contexts: number[] = [];
+    for (let c = Math.max(0, a - window); c <= Math.min(sentence.length - 1, a + window); c++) if (c !== a) contexts.push(sentence[c]!);
+    const targets = [sentence[a]!, ...Array.from({ length: negative }, () => negativeWord)].filter((t, i) => i === 0 || t !== sentence[a]);
+    const g = contexts.map((h) => targets.map((t, i) => ((i === 0 ? 1 : 0) - sigma(dotRows(inp[h]!, out[t]!))) * alpha));
+    const deltas = contexts.map((_, j) => inp[0]!.map((_, k) => targets.reduce((s, t, i) => s + g[j]![i]! * out[t]![k]!, 0)));
+    const before = contexts.map((h) => inp[h]!.slice());
+    targets.forEach((t, i) => {
+      for (let k = 0; k < out[t]!.length; k++) out[t]![k]! += contexts.reduce((s, _, j) => s + g[j]![i]! * before[j]![k]!, 0);
+    });
+    contexts.forEach((h, j) => {
+      for (let k = 0; k < inp[h]!.length; k++) inp[h]![k]! += deltas[j]![k]!;
+    });
+  }
+  return { input: inp.flat(), output: out.flat() };
+}
+
+test('skip-gram with shared negatives matches a plain-JavaScript reference of Ji et al.\'s window update', async () => {
+  // Vocabulary {0..3}, sentence [0 1 0 2 1] (word 1's window holds word 0 twice), window 1 (never
+  // shrunk), 2 negatives, both word 3 (one row updated twice per window), alpha 0.1.
+  const sentence = [0, 1, 0, 2, 1];
+  const { kernel, read } = await toyKernel(INPUT, OUTPUT, 3, { window: 1, negative: 2, cbow: false, sharedNegatives: true }, true);
+  kernel.trainPiece(Int32Array.from([...sentence, -1]), 0.1);
+  const expected = sharedNegativesReference(INPUT, OUTPUT, sentence, 1, 2, 3, 0.1);
+  assertClose(read('input'), expected.input, TOLERANCE, 'input');
+  assertClose(read('output'), expected.output, TOLERANCE, 'output');
+  // And the reference differs from per-pair training (word2vec.c), so the test tells them apart.
+  const pair = await toyKernel(INPUT, OUTPUT, 3, { window: 1, negative: 2, cbow: false }, true);
+  pair.kernel.trainPiece(Int32Array.from([...sentence, -1]), 0.1);
+  assert.ok(pair.read('output').some((x, i) => Math.abs(x - expected.output[i]!) > 1e-4), 'per-pair training gives other numbers');
+});
+
 test('a sentence end stops the window; a one-word sentence trains nothing', async () => {
   const { kernel, read } = await toyKernel(INPUT.slice(0, 3), OUTPUT.slice(0, 3), 2, { window: 5, negative: 1, cbow: false });
   kernel.trainPiece(Int32Array.from([0, -1, 1, -1]), 0.1);
@@ -137,6 +227,42 @@ test('learning rate decays linearly to alpha·1e-4 (word2vec.c)', () => {
   assert.ok(Math.abs(learningRate(0.025, 500, 999) - 0.0125) < 1e-12); // 0.025 · (1 − 500/1000)
   assert.ok(Math.abs(learningRate(0.025, 999, 999) - 2.5e-5) < 1e-15); // 0.025 · (1 − 999/1000)
   assert.ok(Math.abs(learningRate(0.025, 2000, 999) - 2.5e-6) < 1e-15); // past the end: the floor 0.025 · 1e-4
+});
+
+test('the learning rate follows the words of all threads together (not each thread\'s share, as gensim\'s corpus_file mode)', () => {
+  // Two threads of 5,000 sentences of 3 words (20,000 entries: 2 pieces of ≤ 10,000 each per thread), one
+  // shared counter; thread A runs its whole slice, then thread B. word2vec.c's rule: the rate of a piece is
+  // alpha·(1 − done/(total + 1)) with `done` the words of BOTH threads before it, so B starts where A ended
+  // and B's last piece (7,500 words) trains at alpha·(1 − 22,500/30,001) ≈ alpha/4. gensim's corpus_file mode
+  // measures each worker's own words against the whole corpus: there it would be alpha·(1 − 7,500/30,000) = 0.75·alpha,
+  // and at the end of an epoch with 2 workers the rate has only fallen by half the epoch's share.
+  const sentence = (i: number) => [i % 5, (i + 1) % 5, (i + 2) % 5, -1];
+  const slice = Int32Array.from(Array.from({ length: 5000 }, (_, i) => sentence(i)).flat());
+  const words = 15_000; // per thread
+  const counter = new SharedArrayBuffer(8);
+  const alpha = 0.025;
+  const totalWords = 2 * words;
+  const rates: number[][] = [[], []];
+  const sizes: number[][] = [[], []];
+  for (const t of [0, 1]) {
+    trainEpochs({
+      seed: () => {},
+      trainPiece: (piece, rate) => {
+        rates[t]!.push(rate);
+        sizes[t]!.push(piece.filter((x) => x >= 0).length);
+      },
+    }, { parts: [{ data: slice, byteOffset: 0, entries: slice.length }], seed: [1, 2], counter, epochs: 1, alpha, totalWords }, () => {});
+  }
+  assert.equal(rates[0]![0], alpha);
+  let done = 0;
+  for (const t of [0, 1]) {
+    sizes[t]!.forEach((n, i) => {
+      assert.ok(Math.abs(rates[t]![i]! - alpha * (1 - done / (totalWords + 1))) < 1e-12, `thread ${t} piece ${i}`);
+      done += n;
+    });
+  }
+  assert.equal(done, totalWords);
+  assert.ok(rates[1]!.at(-1)! < 0.3 * alpha, `the last piece trains at ${rates[1]!.at(-1)}`);
 });
 
 /** Two disjoint topics: each sentence draws 8 words from one topic's 10 words. */

@@ -25,10 +25,16 @@ export const WORD2VEC_DEFAULTS = {
   minCount: 5,
 };
 
+/** How skip-gram draws its negatives: per (centre, context) pair as word2vec.c, or once per window (Ji et al. 2016). */
+export const NEGATIVE_SHARING = ['pair', 'window'] as const;
+export type NegativeSharing = (typeof NEGATIVE_SHARING)[number];
+
+const DEFAULT_NEGATIVE_SHARING: NegativeSharing = 'window';
+
 /** Upper bound on --threads (far above any machine this runs on; guards typos like 1000). */
 const MAX_THREADS = 256;
 
-export function word2vecOptions(lr: number): OptionSpec[] {
+export function word2vecOptions(lr: number, skipgram = false): OptionSpec[] {
   return [
     { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--size'] },
     { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: parseWindow, aliases: ['--ws'] },
@@ -40,6 +46,9 @@ export function word2vecOptions(lr: number): OptionSpec[] {
     { flags: '--seed <n>', description: 'random seed (initial vectors, subsampling, windows, negative samples)', default: DEFAULT_SEED, parse: integer('--seed', 0) },
     { flags: '--init <file>', description: 'continue training: start from these word vectors (any format wordspace reads); --dim comes from them' },
     { flags: '--init-vocab <which>', description: 'with --init: the vocabulary is the corpus\'s plus every word of the file (union) or the corpus\'s alone', default: 'union', choices: INIT_VOCABULARIES },
+    ...(skipgram
+      ? [{ flags: '--negative-sharing <how>', description: 'pair: new negatives for every (centre, context) pair (word2vec.c); window: one set per centre word, shared by its window (Ji et al. 2016)', default: DEFAULT_NEGATIVE_SHARING, choices: NEGATIVE_SHARING }]
+      : []),
   ];
 }
 
@@ -55,6 +64,7 @@ function params(options: EncoderOptions, cbow: boolean): Word2VecParams {
     epochs: get('epochs', WORD2VEC_DEFAULTS.epochs),
     threads: get('threads', availableParallelism()),
     seed: get('seed', DEFAULT_SEED),
+    sharedNegatives: !cbow && (options.negativeSharing ?? DEFAULT_NEGATIVE_SHARING) === 'window',
   };
 }
 
@@ -77,10 +87,11 @@ async function encode(method: 'sgns' | 'cbow', given: Corpus, options: EncoderOp
     context.note?.(`--init ${options.init}: ${applied.vectors.matched.toLocaleString('en-US')} of the corpus's ${given.vocab.size.toLocaleString('en-US')} words start from it, ${applied.vectors.fresh.toLocaleString('en-US')} at random${mode === 'union' ? `; ${applied.vectors.added.toLocaleString('en-US')} of its words not in the corpus kept as they are` : ''}`);
   }
   const result = await trainWord2Vec(corpus, p, context.progress);
-  const { cbow: _architecture, alpha: lr, init: _init, ...rest } = p;
+  const { cbow: _architecture, alpha: lr, init: _init, sharedNegatives, ...rest } = p;
   // meta.options uses the flag names: the learning rate is `lr` (word2vec.c's -alpha).
   const effectiveOptions: Record<string, unknown> = { ...rest, lr, threads: result.threads, negativePower: NEGATIVE_POWER, ...initMeta };
   if (method === 'cbow') effectiveOptions.cbowMean = true;
+  else effectiveOptions.negativeSharing = sharedNegatives ? 'window' : 'pair';
   const meta = makeMeta(method, effectiveOptions, {
     seed: p.seed,
     vocabularySize: corpus.vocab.size,
@@ -97,7 +108,7 @@ export const sgns: CorpusEncoder = {
   input: 'corpus',
   summary: 'word2vec skip-gram with negative sampling (dense word vectors)',
   defaultMinCount: WORD2VEC_DEFAULTS.minCount,
-  options: word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram),
+  options: word2vecOptions(WORD2VEC_DEFAULTS.lrSkipgram, true),
   encode: (corpus, options, context) => encode('sgns', corpus, options, context),
 };
 

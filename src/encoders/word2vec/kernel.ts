@@ -22,6 +22,17 @@ export interface ScratchLayout {
   sentence: number;
   hidden: number;
   hiddenGradient: number;
+  /** Window scratch (configureWindow), planned when planLayout gets a window; 0 otherwise. */
+  contexts: number;
+  targets: number;
+  scores: number;
+  deltas: number;
+}
+
+/** What planLayout sizes the window scratch for. */
+export interface WindowShape {
+  window: number;
+  negative: number;
 }
 
 /** Byte offsets of everything in the shared memory. */
@@ -55,6 +66,7 @@ export interface KernelExports {
   ): void;
   seed(low: number, high: number): void;
   sampleNegative(): number;
+  configureWindow(contexts: number, targets: number, scores: number, deltas: number, shared: number): void;
   trainPiece(piece: number, count: number, alpha: number): void;
   trainDocument(piece: number, count: number, doc: number, alpha: number, trainWords: number, learnOutput: number): void;
 }
@@ -70,6 +82,8 @@ export interface ModelShape {
   window: number;
   negative: number;
   cbow: boolean;
+  /** Skip-gram: one set of negatives per window (assembly/word2vec.ts trainWindowShared); needs the window scratch. */
+  sharedNegatives?: boolean;
 }
 
 /** Compile the kernel once per process (a WebAssembly.Module can be posted to workers). */
@@ -77,8 +91,12 @@ export function loadKernelModule(): Promise<WebAssembly.Module> {
   return loadWasmModule('word2vec', 'word2vec');
 }
 
-/** Plan the shared memory for a vocabulary, a dimension, the kernel's constants, `workers` threads and `documents` document vectors. */
-export function planLayout(vocabSize: number, dim: number, workers: number, constants: KernelConstants, documents = 0): MemoryLayout {
+/**
+ * Plan the shared memory for a vocabulary, a dimension, the kernel's constants, `workers` threads
+ * and `documents` document vectors. With `shape`, every thread also gets the window scratch (the
+ * rows of a window gathered once: CBOW's one-pass mean and scatter, shared-negative skip-gram).
+ */
+export function planLayout(vocabSize: number, dim: number, workers: number, constants: KernelConstants, documents = 0, shape?: WindowShape): MemoryLayout {
   const stride = paddedStride(dim);
   const planner = new MemoryPlanner(ALIGN);
   const take = (bytes: number): number => planner.take(bytes);
@@ -90,12 +108,19 @@ export function planLayout(vocabSize: number, dim: number, workers: number, cons
   const outputVectors = take(vocabSize * stride * 4);
   const documentVectors = take(documents * stride * 4);
   const scratch: ScratchLayout[] = [];
+  // A window holds at most 2·window context words, and a sentence at most maxSentenceLength words.
+  const contexts = shape ? Math.min(2 * shape.window, constants.maxSentenceLength - 1) : 0;
+  const targets = shape ? shape.negative + 1 : 0;
   for (let w = 0; w < workers; w++) {
     scratch.push({
       piece: take(PIECE_ENTRIES * 4),
       sentence: take(constants.maxSentenceLength * 4),
       hidden: take(stride * 4),
       hiddenGradient: take(stride * 4),
+      contexts: shape ? take(contexts * 4) : 0,
+      targets: shape ? take(targets * 4) : 0,
+      scores: shape ? take(contexts * targets * 4) : 0,
+      deltas: shape ? take(contexts * stride * 4) : 0,
     });
   }
   const pages = planner.pages(`${vocabSize} words${documents > 0 ? ` and ${documents} documents` : ''} × ${dim} dimensions`, 'lower --dim, or raise --min-count / set --max-vocab');
@@ -174,6 +199,11 @@ export class Kernel {
       layout.inputVectors, layout.outputVectors, layout.sigmoidTable, layout.keepProbability,
       layout.aliasProbability, layout.aliasIndex, scratch.sentence, scratch.hidden, scratch.hiddenGradient,
     );
+    if (scratch.contexts !== 0) {
+      this.exports.configureWindow(scratch.contexts, scratch.targets, scratch.scores, scratch.deltas, shape.sharedNegatives ? 1 : 0);
+    } else if (shape.sharedNegatives) {
+      throw new Error('word2vec kernel: shared negatives need the window scratch (planLayout with a window shape)');
+    }
     this.piecePtr = scratch.piece;
     this.pieceView = new Int32Array(memory.buffer, scratch.piece, PIECE_ENTRIES);
   }

@@ -26,6 +26,8 @@ export interface Word2VecParams {
   epochs: number;
   threads: number;
   seed: number;
+  /** Skip-gram: one set of negatives per window instead of per pair (--negative-sharing window). */
+  sharedNegatives?: boolean;
   /** Starting input vectors for some words (`--init`, src/encoders/word2vec/init.ts); the rest start at random. */
   init?: InitialVectors;
 }
@@ -53,7 +55,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
 
   const stream = corpus.stream;
   const threads = Math.max(1, Math.min(params.threads, Math.floor((tokens + stream.sentences) / MIN_ENTRIES_PER_THREAD)));
-  const layout = planLayout(vocabSize, params.dim, threads, constants);
+  const layout = planLayout(vocabSize, params.dim, threads, constants, 0, { window: params.window, negative: params.negative });
   const memory = createSharedMemory(layout);
   const weights = aliasTable(negativeWeights(corpus.vocab.counts));
   writeTables(memory, layout, {
@@ -73,7 +75,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
   for (let w = 0; w < threads; w++) {
     inputs.push({
       module, memory, layout, slot: w,
-      shape: { window: params.window, negative: params.negative, cbow: params.cbow },
+      shape: { window: params.window, negative: params.negative, cbow: params.cbow, sharedNegatives: params.sharedNegatives === true },
       // An in-memory slice is copied (a view would send its whole buffer to the thread); a file is read by the thread.
       parts: stream.range(bounds[w]!, bounds[w + 1]!).map((part) => (part.data ? { ...part, data: part.data.slice() } : part)),
       seed: [random.nextInt32(), random.nextInt32()],
