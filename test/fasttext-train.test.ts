@@ -26,6 +26,7 @@ import { referenceSentence, type ReferenceModel } from '../src/encoders/fasttext
 import { ngramBuckets } from '../src/encoders/fasttext/subwords.js';
 import { subwordTable } from '../src/encoders/fasttext/train.js';
 import { aliasTable, sigmoidTable } from '../src/encoders/word2vec/tables.js';
+import { runWorkers } from '../src/encoders/word2vec/train.js';
 import { FASTTEXT_MAGIC, readFastText, writeFastText } from '../src/io/formats/fasttext.js';
 import { readMatrix, writeFastTextFile } from '../src/io/formats/index.js';
 import { Sink } from '../src/io/output.js';
@@ -272,5 +273,12 @@ test('gensim load_facebook_model reads our .bin (same vectors in and out of the 
   for (const [word, values] of Object.entries(theirs)) {
     model.wordVector(word, out);
     assertClose(out, values, 1e-6, `gensim ${word}`);
+  }
+});
+
+test('a training thread that fails is named by its method (the threads are shared by word2vec, fastText and PV-DBOW)', async () => {
+  const failing = new URL('data:text/javascript,throw new Error("boom")');
+  for (const name of ['word2vec', 'fastText', 'PV-DBOW']) {
+    await assert.rejects(runWorkers([{ parts: [] }], () => {}, failing, name), (err: Error) => err.message === `${name} training thread 1 failed: boom`);
   }
 });

@@ -165,7 +165,7 @@ export async function trainPvDbow(corpus: Corpus, params: PvDbowParams, progress
     });
   }
 
-  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, new URL('./pv-worker.js', import.meta.url));
+  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, new URL('./pv-worker.js', import.meta.url), 'PV-DBOW');
   const documentVectors = new Float32Array(nDocs * params.dim);
   for (let d = 0; d < nDocs; d++) documentVectors.set(rows.subarray(d * layout.stride, d * layout.stride + params.dim), d * params.dim);
   return {

@@ -113,7 +113,7 @@ export async function trainFastText(corpus: Corpus, params: FastTextParams, prog
       counter, epochs: params.epochs, alpha: params.alpha, totalWords,
     });
   }
-  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, new URL('./worker.js', import.meta.url));
+  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, new URL('./worker.js', import.meta.url), 'fastText');
 
   // fastText's dictionary holds `</s>` (its end-of-line token); ours ends sentences without a token,
   // so `</s>` gets the spare row in front of the words (initialised, never trained) unless the corpus has such a word.

@@ -129,7 +129,7 @@ function setInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, init:
  * PV-DBOW train this way.
  */
 export async function trainOnWorkers<T extends Pick<WorkerInput, 'parts'>>(
-  inputs: readonly T[], progress: Progress, counter: SharedArrayBuffer, alpha: number, totalWords: number, workerUrl?: URL,
+  inputs: readonly T[], progress: Progress, counter: SharedArrayBuffer, alpha: number, totalWords: number, workerUrl?: URL, name = 'word2vec',
 ): Promise<number> {
   const started = performance.now();
   progress.stage('training', totalWords, 'words');
@@ -141,7 +141,7 @@ export async function trainOnWorkers<T extends Pick<WorkerInput, 'parts'>>(
       'words/s': Math.round(done / Math.max(seconds, 1e-3)),
       lr: Number(learningRate(alpha, done, totalWords).toPrecision(4)),
     });
-  }, workerUrl);
+  }, workerUrl, name);
   const seconds = (performance.now() - started) / 1000;
   progress.update(totalWords);
   progress.end();
@@ -151,9 +151,10 @@ export async function trainOnWorkers<T extends Pick<WorkerInput, 'parts'>>(
 /**
  * Start one worker per input and wait for all of them. A worker that throws or exits early rejects
  * the promise with its message, and every worker is terminated. `workerUrl`: another worker script
- * that speaks the same messages (PV-DBOW's, src/encoders/docvec/pv-worker.ts).
+ * that speaks the same messages (PV-DBOW's, src/encoders/docvec/pv-worker.ts); `name` says whose
+ * training thread an error is about.
  */
-export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonly T[], onProgress: () => void, workerUrl = new URL('./worker.js', import.meta.url)): Promise<void> {
+export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonly T[], onProgress: () => void, workerUrl = new URL('./worker.js', import.meta.url), name = 'word2vec'): Promise<void> {
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -171,7 +172,7 @@ export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonl
       try {
         worker = new Worker(workerUrl, { workerData: input, transferList: input.parts.flatMap((part) => (part.data ? [part.data.buffer as ArrayBuffer] : [])) });
       } catch (err) {
-        finish(new InputError(`cannot start word2vec training thread ${index + 1}: ${(err as Error).message}`));
+        finish(new InputError(`cannot start ${name} training thread ${index + 1}: ${(err as Error).message}`));
         return;
       }
       workers.push(worker);
@@ -182,10 +183,10 @@ export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonl
           if (++finished === inputs.length) finish();
         }
       });
-      worker.on('error', (err) => finish(new InputError(`word2vec training thread ${index + 1} failed: ${err.message}`)));
-      worker.on('messageerror', (err) => finish(new InputError(`word2vec training thread ${index + 1}: bad message: ${err.message}`)));
+      worker.on('error', (err) => finish(new InputError(`${name} training thread ${index + 1} failed: ${err.message}`)));
+      worker.on('messageerror', (err) => finish(new InputError(`${name} training thread ${index + 1}: bad message: ${err.message}`)));
       worker.on('exit', (code) => {
-        if (!done) finish(new InputError(`word2vec training thread ${index + 1} stopped (exit code ${code}) before finishing`));
+        if (!done) finish(new InputError(`${name} training thread ${index + 1} stopped (exit code ${code}) before finishing`));
       });
     });
   });
