@@ -216,7 +216,7 @@ class Accumulator {
     for (const p of pieces) length += p.length;
     if (length === 0) return 0;
     let at = kernel.chunkBuffer(length);
-    let memory = table.memory();
+    const memory = table.memory();
     let offset = at;
     for (const p of pieces) {
       memory.set(p, offset);
@@ -225,6 +225,16 @@ class Accumulator {
     const typeLimit = Math.min(0x7fffffff, this.limit);
     let from = 0;
     let lines = 0;
+    /** After pruning (a new kernel): the unread `rest` of the chunk moves into it; false when nothing is left. */
+    const moveTo = (rest: Buffer): boolean => {
+      kernel = table.kernel;
+      length = rest.length;
+      if (length === 0) return false;
+      at = kernel.chunkBuffer(length);
+      table.memory().set(rest, at);
+      from = 0;
+      return true;
+    };
     for (;;) {
       const status = kernel.scanChunk(from, length, this.keepTokens ? this.sink.room() : 0x7fffffff, typeLimit);
       lines += kernel.lineCount();
@@ -268,27 +278,13 @@ class Accumulator {
             this.pruneIfFull();
           }
         }
-        if (rest) {
-          kernel = table.kernel;
-          length = rest.length;
-          if (length === 0) break;
-          at = kernel.chunkBuffer(length);
-          memory = table.memory();
-          memory.set(rest, at);
-          from = 0;
-        }
+        if (rest && !moveTo(rest)) break;
       }
       if (table.size > this.limit) {
         // Pruning starts a new kernel: the rest of the chunk moves to it.
         const rest = Buffer.from(table.memory().subarray(at + from, at + length));
         this.pruneIfFull();
-        kernel = table.kernel;
-        length = rest.length;
-        if (length === 0) break;
-        at = kernel.chunkBuffer(length);
-        memory = table.memory();
-        memory.set(rest, at);
-        from = 0;
+        if (!moveTo(rest)) break;
       }
     }
     return lines;
