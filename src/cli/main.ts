@@ -12,8 +12,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(quick);
     return 0;
   }
+  const code = await quickCommand(argv, io);
+  if (code !== undefined) return code;
   const { runProgram } = await import('./program.js');
   return runProgram(argv, io);
+}
+
+/**
+ * A command answered without commander when its arguments and input allow (`similar` on a word2vec
+ * binary file, quick-similar.ts): its exit status, else undefined and the program runs.
+ */
+async function quickCommand(argv: string[], io: CliIO): Promise<number | undefined> {
+  if (argv[0] !== 'similar') return undefined;
+  const { quickSimilar } = await import('./quick-similar.js');
+  return quickSimilar(argv, io);
 }
 
 /** The width commander wraps help to on standard output (its default getOutHelpWidth). */
@@ -33,14 +45,15 @@ export function main(argv: string[]): void {
     process.stdout.write(quick);
     return;
   }
-  import('./program.js').then(
-    ({ installProcessHandlers, runProgram }) => {
-      installProcessHandlers();
-      return runProgram(argv, io).then((code) => {
-        process.exitCode = code;
-      });
-    },
-  ).catch((err: unknown) => {
+  quickCommand(argv, io).then(async (quickCode) => {
+    if (quickCode !== undefined) {
+      process.exitCode = quickCode;
+      return;
+    }
+    const { installProcessHandlers, runProgram } = await import('./program.js');
+    installProcessHandlers();
+    process.exitCode = await runProgram(argv, io);
+  }).catch((err: unknown) => {
     process.stderr.write(`wordspace: ${String(err)}\n`);
     process.exitCode = 1;
   });

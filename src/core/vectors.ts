@@ -224,22 +224,7 @@ export class WordVectors {
       // never allocates and fills that copy, the size of the vectors (issue 8).
       this.directQueries++;
       const data = this.dense!;
-      for (let i = 0, base = 0; i < n; i++, base += dim) {
-        const norm = rowNorm(data, base, dim);
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let j = 0;
-        for (; j < unrolled; j += 4) {
-          s0 += Math.fround(data[base + j]! / norm) * q[j]!;
-          s1 += Math.fround(data[base + j + 1]! / norm) * q[j + 1]!;
-          s2 += Math.fround(data[base + j + 2]! / norm) * q[j + 2]!;
-          s3 += Math.fround(data[base + j + 3]! / norm) * q[j + 3]!;
-        }
-        for (; j < dim; j++) s0 += Math.fround(data[base + j]! / norm) * q[j]!;
-        scores[i] = s0 + s1 + s2 + s3;
-      }
+      for (let i = 0, base = 0; i < n; i++, base += dim) scores[i] = rawRowCosine(data, base, dim, q);
       return scores;
     }
     const unit = this.unit();
@@ -367,14 +352,38 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
 const DIRECT_QUERIES = 2;
 
 /** The norm a row is divided by: its Euclidean length (summed in float64, in order), 1 for a zero row. */
-function rowNorm(data: Float32Array, base: number, dim: number): number {
+export function rowNorm(data: Float32Array, base: number, dim: number): number {
   let s = 0;
   for (let j = 0; j < dim; j++) s += data[base + j]! * data[base + j]!;
   return s > 0 ? Math.sqrt(s) : 1;
 }
 
+/**
+ * cos(row, q) for the raw row data[base..base + dim) and a unit float64 query `q`: the row is divided
+ * by its norm on the way, each quotient rounded to float32 as the unit copy holds it (normaliseRow),
+ * then Σ unit[j]·q[j] in four interleaved float64 sums (j mod 4) added at the end. The scores are
+ * the bits the unit copy gives; `similar`'s streaming path (query/stream-similar.ts) uses it too.
+ */
+export function rawRowCosine(data: Float32Array, base: number, dim: number, q: Float64Array): number {
+  const norm = rowNorm(data, base, dim);
+  const unrolled = dim - (dim % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j < unrolled; j += 4) {
+    s0 += Math.fround(data[base + j]! / norm) * q[j]!;
+    s1 += Math.fround(data[base + j + 1]! / norm) * q[j + 1]!;
+    s2 += Math.fround(data[base + j + 2]! / norm) * q[j + 2]!;
+    s3 += Math.fround(data[base + j + 3]! / norm) * q[j + 3]!;
+  }
+  for (; j < dim; j++) s0 += Math.fround(data[base + j]! / norm) * q[j]!;
+  return s0 + s1 + s2 + s3;
+}
+
 /** One row divided by its norm, into out[at..at + dim). */
-function normaliseRow(data: Float32Array, base: number, dim: number, out: Float32Array, at: number): void {
+export function normaliseRow(data: Float32Array, base: number, dim: number, out: Float32Array, at: number): void {
   const norm = rowNorm(data, base, dim);
   for (let j = 0; j < dim; j++) out[at + j] = data[base + j]! / norm;
 }
@@ -407,7 +416,8 @@ function densify(rows: SparseRows, values: Float32Array, i: number, dim: number)
   return out;
 }
 
-function normalised(v: ArrayLike<number>): Float64Array {
+/** v / ‖v‖ in float64 (a zero vector stays zero): the query side of every cosine. */
+export function normalised(v: ArrayLike<number>): Float64Array {
   const out = Float64Array.from(v);
   const norm = Math.sqrt(dot(out, out, out.length));
   if (norm > 0) for (let j = 0; j < out.length; j++) out[j] = out[j]! / norm;

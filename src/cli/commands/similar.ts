@@ -7,6 +7,7 @@ import type { WordVectors } from '../../core/vectors.js';
 import { resolveWord, type QueryCase } from '../../query/fold.js';
 import { errorLine, ReportedError, warn, type CliIO } from '../context.js';
 import { parsedOption } from '../options.js';
+import { similarTable } from '../quick-similar.js';
 import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat, type ResultTable } from '../render.js';
 import type { RegisterCommand } from './index.js';
 
@@ -41,18 +42,11 @@ export const registerSimilar: RegisterCommand = (program, io) => {
       const { vectors, caseMode } = loaded;
       const rows = resolveQueryWords(io, vectors, words, caseMode);
       const format = options.format ?? defaultResultFormat(io);
-      const forTable = format === 'table';
       const tables: ResultTable[] = [];
       words.forEach((word, q) => {
         const row = rows[q];
         if (row === undefined) return;
-        tables.push({
-          title: word,
-          header: forTable ? ['rank', 'word', 'similarity'] : ['query', 'rank', 'word', 'similarity'],
-          rows: vectors
-            .nearest(row, options.top, answerRestrict(loaded, options.restrict))
-            .map((n, r) => (forTable ? [r + 1, n.word, score(n.score, true)] : [word, r + 1, n.word, score(n.score, false)])),
-        });
+        tables.push(similarTable(word, vectors.nearest(row, options.top, answerRestrict(loaded, options.restrict)), format));
       });
       if (tables.length > 0) await renderTables(io, format, tables);
       const missing = rows.filter((r) => r === undefined).length;

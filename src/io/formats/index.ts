@@ -8,25 +8,26 @@
  * npy keeps its row labels in `X.rows.txt` beside `X.npy`, and projector is a directory of three
  * files (npy.ts, projector.ts): both need a file name, never standard output.
  */
-import { promises as fs } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { InputError, UsageError } from '../../core/errors.js';
-import type { Matrix, MatrixMeta } from '../../core/matrix.js';
+import type { Matrix } from '../../core/matrix.js';
 import { displayName } from '../input.js';
 import { resolveOutput, Sink, withOutputs, type OutputJob } from '../output.js';
-import { checkDenseSize, FILE_ONLY_FORMATS, firstNonFinite, FORMATS, inferFormat, metaFrom, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
+import { checkDenseSize, FILE_ONLY_FORMATS, firstNonFinite, FORMATS, metaPath, nonFiniteError, SIDE_META_FORMATS, type Format, type MatrixWriter, type ReadContext, type ReadOptions, type WriteOptions } from './common.js';
 import { isFastTextHead, readFastTextMatrix, writeFastText } from './fasttext.js';
 import type { FastTextModel } from '../../encoders/fasttext/model.js';
 import { readJson, writeJson } from './json.js';
 import { readJsonl, writeJsonl } from './jsonl.js';
 import { readMtx, writeMtx } from './mtx.js';
 import { DEFAULT_PRECISION, MAX_PRECISION } from './numbers.js';
-import { NPY_MAGIC, readNpy, rowLabelsText, rowsPath, writeNpy } from './npy.js';
+import { readNpy, rowLabelsText, rowsPath, writeNpy } from './npy.js';
 import { isProjectorDirectory, readProjector, writeProjector } from './projector.js';
-import { openSource, type ByteSource } from './source.js';
-import { parseHeader, readBinary, readText, writeBinary, writeText } from './word2vec.js';
+import { openSource } from './source.js';
+import { readBinary, readText, writeBinary, writeText } from './word2vec.js';
+import { chooseFormat, readSideMeta } from './detect.js';
 
 export { rowsPath } from './npy.js';
+export { detectFormat } from './detect.js';
 export { fastTextModelOf, writeFastText } from './fasttext.js';
 export { FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, SIDE_META_FORMATS, type Format, type ReadOptions, type WriteOptions } from './common.js';
 export { DEFAULT_PRECISION, MAX_PRECISION, parsePrecision } from './numbers.js';
@@ -139,131 +140,6 @@ export async function writeFastTextFile(model: FastTextModel, path: string, stdo
   const compress = path !== '-' && /\.gz$/i.test(path);
   const body = (sink: Sink): Promise<void> => (compress ? gzipped(sink, (inner) => writeFastText(model, inner)) : writeFastText(model, sink));
   await withOutputs([{ path, body }], stdout, { force: options.force });
-}
-
-const TEXT_DECODER = new TextDecoder('utf-8');
-const FLOAT32_BYTES = 4;
-const UTF8_BOM = '\uFEFF';
-const MATRIX_MARKET = '%%MatrixMarket';
-
-const JSONL_FIRST_KEY = /^\{\s*"(label|dims)"\s*:/;
-
-/** The first line of a piece of text (without `\r`), or undefined when the head holds no complete line. */
-function firstLine(text: string, complete: boolean): string | undefined {
-  const nl = text.indexOf('\n');
-  if (nl === -1) return complete ? text : undefined;
-  return text.slice(0, nl).replace(/\r$/, '');
-}
-
-/**
- * Bytes of the first vector line that may be wrong before a text file is taken for binary: a single
- * corrupted byte is an error on its line (the text reader names it), never a reason to decode the
- * file as raw float32. Binary float32 is ~50–60 % non-text bytes, text 0 %.
- */
-const MAX_STRAY_FRACTION = 0.1;
-const MIN_STRAY_BYTES = 1;
-const REPLACEMENT = 0xfffd;
-
-/** Characters of decoded text that printable text does not hold: C0 controls but tab and CR, DEL, and U+FFFD (invalid UTF-8). */
-function strayCharacters(text: string): number {
-  let stray = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || c === 0x7f || c === REPLACEMENT) stray++;
-  }
-  return stray;
-}
-
-/**
- * After a `V D` header: is the first vector binary float32 (`word ` then 4·D raw bytes), or a line
- * of text (`word v1 … vD`)? Decided from the bytes, never from one token: text is printable up to
- * its newline and splits into at least D + 1 fields; raw float32 bytes are mostly unprintable or
- * invalid UTF-8 and hardly ever contain D spaces. When a clean line is too short for D numbers, the
- * layout decides (a `\n` exactly 4·D bytes after the word, as the C tool writes), then `nameSays`.
- */
-function looksBinary(head: Buffer, headerEnd: number, dims: number, complete: boolean, nameSays: Format | undefined): boolean {
-  let start = headerEnd;
-  while (start < head.length && (head[start] === 0x0a || head[start] === 0x0d)) start++;
-  if (start >= head.length) return false;
-  let end = head.indexOf(0x0a, start);
-  const cut = end === -1;
-  if (cut) end = head.length;
-  const line = TEXT_DECODER.decode(head.subarray(start, end));
-  const stray = strayCharacters(line);
-  if (stray > Math.max(MIN_STRAY_BYTES, MAX_STRAY_FRACTION * line.length)) return true;
-  const fields = line.trim().split(/[ \t]+/).length;
-  if (fields >= dims + 1 || (cut && !complete)) return false;
-  // A clean line with too few fields: a short text line (an error the text reader names), or a
-  // binary record whose float bytes happen to hold a 0x0a.
-  const space = head.indexOf(0x20, start);
-  const recordEnd = space + 1 + dims * FLOAT32_BYTES;
-  if (space !== -1 && recordEnd < head.length && head[recordEnd] === 0x0a) return true;
-  return nameSays === 'binary';
-}
-
-/**
- * The format of some content, from its first bytes (see docs/formats.md, "Detection"). `nameSays`,
- * the format the file name implies, only breaks a tie between word2vec text and binary.
- */
-export function detectFormat(head: Buffer, complete: boolean, nameSays?: Format): Format | undefined {
-  if (head.subarray(0, NPY_MAGIC.length).equals(NPY_MAGIC)) return 'npy';
-  let text = TEXT_DECODER.decode(head);
-  if (text.startsWith(UTF8_BOM)) text = text.slice(1);
-  if (text.startsWith(MATRIX_MARKET)) return 'mtx';
-  const start = text.search(/\S/);
-  if (start === -1) return undefined;
-  if (text[start] === '{') {
-    const line = firstLine(text.slice(start), complete);
-    // A first line longer than the sniffed bytes: jsonl rows start with "label", its header with "dims".
-    if (line === undefined) return JSONL_FIRST_KEY.test(text.slice(start)) ? 'jsonl' : 'json';
-    try {
-      const value: unknown = JSON.parse(line);
-      if (value !== null && typeof value === 'object' && 'rows' in value && 'data' in value) return 'json';
-      return 'jsonl';
-    } catch {
-      return 'json';
-    }
-  }
-  const line = firstLine(text, complete);
-  if (line === undefined) return 'text';
-  const header = parseHeader(line);
-  if (header) {
-    const headerEnd = head.indexOf(0x0a);
-    return headerEnd !== -1 && looksBinary(head, headerEnd + 1, header.dims, complete, nameSays) ? 'binary' : 'text';
-  }
-  if (line.includes('\t')) return 'tsv';
-  const fields = line.trim().split(/ +/);
-  if (fields.length >= 2 && fields.slice(1).every((f) => f !== '' && !Number.isNaN(Number(f)))) return 'text';
-  if (line.includes(',')) return 'csv';
-  return 'text';
-}
-
-/** The format to read a source with: as asked, else by extension, else by content. */
-function chooseFormat(source: ByteSource, asked: Format | undefined): Format {
-  if (asked) return asked;
-  const byName = source.path === '-' ? undefined : inferFormat(source.path);
-  const byContent = detectFormat(source.head, source.complete, byName);
-  // word2vec files are often misnamed (.bin for text, .txt for binary): the content decides between the two.
-  if ((byName === 'text' || byName === 'binary') && (byContent === 'text' || byContent === 'binary')) return byContent;
-  if (byName) return byName;
-  if (!byContent) throw new InputError(`${source.name}: cannot tell its format`, `give --from, one of ${FORMATS.join(', ')}`);
-  return byContent;
-}
-
-async function readSideMeta(path: string, warn: (message: string) => void): Promise<MatrixMeta | undefined> {
-  const file = metaPath(path);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return metaFrom(JSON.parse(text), path);
-  } catch {
-    warn(`${file} is not valid JSON; the metadata of ${path} is ignored`);
-    return undefined;
-  }
 }
 
 /**

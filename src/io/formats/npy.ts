@@ -18,7 +18,9 @@ import { checkDenseSize, denseRows, put, unknownMeta, type MatrixWriter, type Re
 import type { ByteSource } from './source.js';
 
 /** The first six bytes of every .npy file. */
-export const NPY_MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
+import { NPY_MAGIC } from './detect.js';
+
+export { NPY_MAGIC } from './detect.js';
 /** Magic, two version bytes and the version 1.0 header length (uint16). */
 const PREAMBLE_V1 = 10;
 /** Version 2.0 and 3.0 have a uint32 header length. */

@@ -7,8 +7,9 @@ import { decodeUtf8, displayName, openBytes } from '../input.js';
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
-/** How much of the (decompressed) content format detection looks at. */
-export const SNIFF_BYTES = 1 << 16;
+import { SNIFF_BYTES } from './detect.js';
+
+export { SNIFF_BYTES } from './detect.js';
 
 /** The (decompressed) bytes of a file or stdin, with the first SNIFF_BYTES already read for detection. */
 export interface ByteSource {

@@ -16,6 +16,7 @@ import { DenseMatrix } from '../../core/matrix.js';
 import { checkDenseSize, denseRows, firstNonFinite, GrowableFloat32, nonFiniteError, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
 import { detach, numberFormatter, parseNumber, quoteCell, scanDecimalBytes, scanNumbers } from './numbers.js';
 import { forEachByteLine, type ByteSource } from './source.js';
+import { parseHeader } from './detect.js';
 
 /**
  * Characters the word2vec readers split on: JavaScript's \s (which includes U+00A0 and the other
@@ -109,14 +110,7 @@ export function preallocation(claimed: number, size: number | undefined, bytesPe
   return Math.max(0, Math.min(claimed, room, MAX_PREALLOCATED));
 }
 
-const HEADER = /^\s*(\d+)[ \t]+(\d+)\s*$/;
-
-/** A `V D` header line, or undefined. */
-export function parseHeader(line: string): { count: number; dims: number } | undefined {
-  const m = HEADER.exec(line);
-  if (!m) return undefined;
-  return { count: Number(m[1]), dims: Number(m[2]) };
-}
+export { parseHeader } from './detect.js';
 
 function dimensionError(ctx: ReadContext, lineNo: number, got: number, want: number): InputError {
   return new InputError(
