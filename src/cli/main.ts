@@ -4,7 +4,8 @@ import { quickAnswer } from './quick.js';
 /**
  * Run the program on argv and return the exit status: 0 success, 1 bad input or runtime failure,
  * 2 bad usage. `--version` and the program's own help are answered here without commander or any
- * command (quick.ts, issue 8's start-up row); everything else goes through program.ts.
+ * command (quick.ts, issue 8's start-up row); `similar` on a plain word2vec binary file is answered
+ * without commander too (quick-similar.ts); everything else goes through program.ts.
  */
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const quick = quickAnswer(argv, outputHelpWidth());
