@@ -9,7 +9,8 @@ import { queryCase } from './fold.js';
  * Memory touched for the first time is the dearest thing on the target machine (≈ 17 µs a 4 KiB
  * page: 50 ms for 11.5 MB of float32), so instead of reading every vector into one array, two
  * passes go through the file with one reused buffer: the first checks every record and finds the
- * query words, the second scores the rows against them. Only the plain case is answered here:
+ * query words and, from the row where all are found, scores the rows; the second scores the rows
+ * before that one (few, for frequent words). Only the plain case is answered here:
  * anything the full path (query/load.ts) would warn about, refuse or treat specially — gzip, a
  * fastText model, another format, a truncated file or trailing data, an empty, over-long, invalid
  * or BOM-led word, a repeated word, a zero or non-finite vector, unreadable metadata, an unknown
@@ -109,7 +110,18 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
   const wordLengths = new Uint16Array(count);
   const seen = new WordHashes(count);
 
-  // Pass 1: every record checked, the query labels found (first occurrence), each word's place kept.
+  // The first label each query word tries: once all of them are found, the queries are settled
+  // (resolveWord takes the first candidate present) and pass 1 scores the rows from there on.
+  const firstLabels: number[] = [];
+  for (let c = 0, k = 0; k < candidates.length; c += candidates[k]!.length, k++) firstLabels.push(c);
+  const n = Math.min(query.restrict ?? count, count);
+  const scores = query.words.map(() => new Float64Array(n));
+  let queries: { row: number; q: Float64Array }[] | undefined;
+  /** Rows before this one are scored in pass 2 (all of them when the queries settle only at the end). */
+  let scoredFrom = n;
+
+  // Pass 1: every record checked, the query labels found (first occurrence), each word's place
+  // kept, and once the queries are settled, the rows scored.
   for (let row = 0; row < count; row++) {
     if (!records.next()) return undefined;
     const { buf, wordStart, wordEnd } = records;
@@ -117,36 +129,34 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
     if (!plainVector(buf, wordEnd + 1, dims)) return undefined;
     wordOffsets[row] = records.offsetOf(wordStart);
     wordLengths[row] = wordEnd - wordStart;
-    for (let c = 0; c < labels.length; c++) {
-      if (labelRow[c] !== -1) continue;
-      const label = labels[c]!;
-      if (label.length === wordEnd - wordStart && label.equals(buf.subarray(wordStart, wordEnd))) {
-        labelRow[c] = row;
-        const vector = new Float32Array(dims);
-        buf.copy(new Uint8Array(vector.buffer), 0, wordEnd + 1, wordEnd + 1 + vectorBytes);
-        labelVector[c] = vector;
+    if (queries === undefined) {
+      for (let c = 0; c < labels.length; c++) {
+        if (labelRow[c] !== -1) continue;
+        const label = labels[c]!;
+        if (label.length === wordEnd - wordStart && label.equals(buf.subarray(wordStart, wordEnd))) {
+          labelRow[c] = row;
+          const vector = new Float32Array(dims);
+          buf.copy(new Uint8Array(vector.buffer), 0, wordEnd + 1, wordEnd + 1 + vectorBytes);
+          labelVector[c] = vector;
+        }
       }
+      if (firstLabels.every((c) => labelRow[c] !== -1)) {
+        queries = settle(candidates, labelRow, labelVector, dims);
+        scoredFrom = Math.min(row, n);
+      }
+    }
+    if (queries !== undefined && row < n) {
+      copyBytes(buf, wordEnd + 1, vectorBytes, scratchBytes);
+      for (let k = 0; k < queries.length; k++) scores[k]![row] = rawRowCosine(scratch, 0, dims, queries[k]!.q);
     }
   }
   if (!records.onlyBlankAfter()) return undefined;
+  queries ??= settle(candidates, labelRow, labelVector, dims);
+  if (queries === undefined) return undefined; // unknown word: the full path's error line and suggestions
 
-  // Each query word's row and unit query vector, as nearest(word) takes them (unitRow, then normalised).
-  const queries: { row: number; q: Float64Array }[] = [];
-  let c = 0;
-  for (const options of candidates) {
-    let chosen = -1;
-    for (let k = 0; k < options.length; k++, c++) if (chosen === -1 && labelRow[c] !== -1) chosen = c;
-    if (chosen === -1) return undefined; // unknown word: the full path's error line and suggestions
-    const unit = new Float32Array(dims);
-    normaliseRow(labelVector[chosen]!, 0, dims, unit, 0);
-    queries.push({ row: labelRow[chosen]!, q: normalised(unit) });
-  }
-
-  // Pass 2: the candidate rows (the first `restrict`) scored against every query.
-  const n = Math.min(query.restrict ?? count, count);
-  const scores = queries.map(() => new Float64Array(n));
+  // Pass 2: the candidate rows before the queries settled, scored against every query.
   records.rewind();
-  for (let row = 0; row < n; row++) {
+  for (let row = 0; row < scoredFrom; row++) {
     records.next();
     copyBytes(records.buf, records.wordEnd + 1, vectorBytes, scratchBytes);
     for (let k = 0; k < queries.length; k++) scores[k]![row] = rawRowCosine(scratch, 0, dims, queries[k]!.q);
@@ -162,6 +172,24 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
     const neighbours = topK(s, query.top, new Set([queries[k]!.row])).map((index) => ({ word: wordAt(index), index, score: s[index]! }));
     return { word, neighbours };
   });
+}
+
+/**
+ * Each query word's row and unit query vector, as nearest(word) takes them (unitRow, then
+ * normalised): its first candidate label found; undefined when a word has none.
+ */
+function settle(candidates: readonly Buffer[][], labelRow: readonly number[], labelVector: readonly (Float32Array | undefined)[], dims: number): { row: number; q: Float64Array }[] | undefined {
+  const queries: { row: number; q: Float64Array }[] = [];
+  let c = 0;
+  for (const options of candidates) {
+    let chosen = -1;
+    for (let k = 0; k < options.length; k++, c++) if (chosen === -1 && labelRow[c] !== -1) chosen = c;
+    if (chosen === -1) return undefined;
+    const unit = new Float32Array(dims);
+    normaliseRow(labelVector[chosen]!, 0, dims, unit, 0);
+    queries.push({ row: labelRow[chosen]!, q: normalised(unit) });
+  }
+  return queries;
 }
 
 /** Read into buf from `position` until it is full or the file ends; the bytes read. */
