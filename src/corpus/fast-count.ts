@@ -171,6 +171,19 @@ class Accumulator {
   threshold = 0;
   private limit: number;
 
+  /** Scan with another type limit (the calling thread reading its range under a worker's share), then restore it and prune as a merge would. */
+  async withTypeLimit(limit: number | undefined, scan: () => Promise<void>): Promise<void> {
+    if (limit === undefined) return scan();
+    const saved = this.limit;
+    this.limit = limit;
+    try {
+      await scan();
+    } finally {
+      this.limit = saved;
+    }
+    this.pruneIfFull();
+  }
+
   constructor(
     tokenizer: TokenizerOptions,
     readonly keepTokens: boolean,
@@ -382,6 +395,26 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   };
 }
 
+/** readRange letting the event loop run between reads (the workers' progress messages arrive meanwhile). */
+async function readRangeYielding(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
+    let pos = start;
+    while (pos < end) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      feeder.feed(buffer.subarray(0, n));
+      onBytes?.(n);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    feeder.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readRange(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
   const fd = openSync(path, 'r');
   try {
@@ -450,9 +483,9 @@ function lineRanges(path: string, size: number, parts: number): number[] {
   return cuts;
 }
 
-function runWorker(task: RangeTask, onBytes: (n: number) => void): Promise<RangeResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task });
+function runWorker(task: RangeTask, onBytes: (n: number) => void): { worker: Worker; result: Promise<RangeResult> } {
+  const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task });
+  const result = new Promise<RangeResult>((resolve, reject) => {
     let result: RangeResult | undefined;
     let failure: InputError | undefined;
     worker.on('message', (message: { bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
@@ -466,6 +499,7 @@ function runWorker(task: RangeTask, onBytes: (n: number) => void): Promise<Range
       else reject(failure ?? new Error(`corpus reader worker stopped (exit code ${code})`));
     });
   });
+  return { worker, result };
 }
 
 /** The message decodeUtf8 gives for a source with invalid UTF-8 (kept identical; the tests compare them). */
@@ -521,18 +555,37 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const largest = Math.max(...cuts.slice(1).map((cut, k) => cut - cuts[k]!));
         const streamDir = maxStreamEntries !== undefined && largest + 1 > maxStreamEntries ? acc.sink.directory() : undefined;
         const keepWords = keep ? options.fixedWords : undefined;
-        const tasks: RangeTask[] = cuts.slice(0, -1).map((start, k) => ({
-          path, start, end: cuts[k + 1]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
+        // Ranges after the first go to worker threads; the calling thread reads the first one itself
+        // meanwhile, straight into the accumulator (its types come first in file order anyway), under
+        // a worker's share of the type budget — no idle thread, one worker start and one merge less.
+        const tasks: RangeTask[] = cuts.slice(1, -1).map((start, k) => ({
+          path, start, end: cuts[k + 2]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
           maxStreamEntries, streamDir, streamFile: `tokens-${++workerFiles}.i32`,
         }));
-        const results = await Promise.all(tasks.map((task) => runWorker(task, (n) => input.onBytes?.((read += n)))));
-        let lineBase = 0;
-        for (let k = 0; k < results.length; k++) {
-          const result = results[k]!;
-          merge(acc, result, lineDocs ? (lineNo) => `${name}:${lineBase + lineNo}` : undefined);
-          results[k] = undefined as unknown as RangeResult; // its entries are merged: let them go
-          lineBase += result.lines;
-          replaced += result.replaced;
+        let readHere = 0;
+        const report = (): void => input.onBytes?.(read + readHere);
+        const running = tasks.map((task) => runWorker(task, (n) => { read += n; report(); }));
+        const done = Promise.allSettled(running.map((r) => r.result));
+        try {
+          const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
+          const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
+          await acc.withTypeLimit(workerTypes, () => readRangeYielding(path, 0, cuts[1]!, feeder, chunkBytes, (n) => { readHere += n; report(); }));
+          replaced = acc.scanner.replaced - replacedBefore;
+          let lineBase = feeder.lines;
+          const results = await done;
+          for (let k = 0; k < results.length; k++) {
+            const settled = results[k]!;
+            if (settled.status === 'rejected') throw settled.reason;
+            const result = settled.value;
+            merge(acc, result, lineDocs ? (lineNo) => `${name}:${lineBase + lineNo}` : undefined);
+            results[k] = undefined as unknown as PromiseSettledResult<RangeResult>; // its entries are merged: let them go
+            lineBase += result.lines;
+            replaced += result.replaced;
+          }
+        } catch (err) {
+          for (const { worker } of running) void worker.terminate();
+          await done;
+          throw err;
         }
       } else {
         const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
@@ -571,11 +624,10 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
 function merge(acc: Accumulator, result: RangeResult, label?: (lineNo: number) => string): void {
   const table = acc.table;
   const map = new Int32Array(result.words.length);
-  for (let i = 0; i < map.length; i++) {
-    const id = table.idOfString(result.words[i]!);
-    map[i] = id;
-    table.counts[id]! += result.counts[i]!;
-  }
+  for (let i = 0; i < map.length; i++) map[i] = table.idOfString(result.words[i]!);
+  // One view of the counts once every type is in (adding types may grow the kernel's memory).
+  const counts = table.counts;
+  for (let i = 0; i < map.length; i++) counts[map[i]!]! += result.counts[i]!;
   const sentenceBase = acc.sink.sentences;
   if (label) {
     for (let d = 0; d < result.docStarts.length; d++) {
