@@ -67,17 +67,36 @@ test('the streaming answers are the full path\'s, bit for bit (ties, non-ASCII w
     const { path } = randomFile(`random-${String(meta?.length ?? 0)}.bin`, 300, 7, 42, meta);
     for (const restrict of [undefined, 1, 50, 1000]) {
       for (const top of [1, 10, 400]) {
-        const quick = await streamSimilar({ path, words: queries, top, ...(restrict === undefined ? {} : { restrict }) });
-        assert.ok(quick, `answered quickly: ${String(meta)}`);
         const loaded = await loadQueryVectors(path, { queries });
         const { resolveWord } = await import('../src/query/fold.js');
-        queries.forEach((word, k) => {
-          const full = loaded.vectors.nearest(resolveWord(loaded.vectors, word, loaded.caseMode), top, restrict === undefined ? {} : { restrict });
-          assert.equal(quick[k]!.word, word);
-          assert.deepEqual(quick[k]!.neighbours, full, `${word}, top ${top}, restrict ${String(restrict)}`);
-        });
+        // The WebAssembly record kernel and the TypeScript loop, each against the full path.
+        for (const kernel of [true, false]) {
+          const quick = await streamSimilar({ path, words: queries, top, kernel, ...(restrict === undefined ? {} : { restrict }) });
+          assert.ok(quick, `answered quickly: ${String(meta)}, kernel ${kernel}`);
+          queries.forEach((word, k) => {
+            const full = loaded.vectors.nearest(resolveWord(loaded.vectors, word, loaded.caseMode), top, restrict === undefined ? {} : { restrict });
+            assert.equal(quick[k]!.word, word);
+            assert.deepEqual(quick[k]!.neighbours, full, `${word}, top ${top}, restrict ${String(restrict)}, kernel ${kernel}`);
+          });
+        }
       }
     }
+  }
+});
+
+test('the record kernel loads, and reads files larger than its buffer (records cut across reads) as the TypeScript loop does', async () => {
+  const { binRowsKernel } = await import('../src/query/binrows-kernel.js');
+  assert.ok(binRowsKernel(), 'dist/wasm/binrows.wasm is built and loads');
+  // 400 rows × 257 dims × 4 bytes ≈ 411 KB: more than the 256 KiB read buffer, odd dims (a tail after the f64x2 pairs).
+  const { path } = randomFile('large.bin', 400, 257, 7);
+  const queries = ['w399', 'wörd3', 'w0'];
+  const loaded = await loadQueryVectors(path, { queries });
+  for (const restrict of [undefined, 200]) {
+    const fast = await streamSimilar({ path, words: queries, top: 25, ...(restrict === undefined ? {} : { restrict }) });
+    const reference = await streamSimilar({ path, words: queries, top: 25, kernel: false, ...(restrict === undefined ? {} : { restrict }) });
+    assert.ok(fast && reference);
+    assert.deepEqual(fast, reference);
+    queries.forEach((word, k) => assert.deepEqual(fast[k]!.neighbours, loaded.vectors.nearest(word, 25, restrict === undefined ? {} : { restrict }), word));
   }
 });
 
@@ -109,6 +128,7 @@ test('anything unusual is left to the full path (undefined), whose output the ru
   cases.push(['word2vec text', text, ['a']]);
   for (const [what, path, words] of cases) {
     assert.equal(await streamSimilar({ path, words, top: 10 }), undefined, what);
+    assert.equal(await streamSimilar({ path, words, top: 10, kernel: false }), undefined, `${what}, TypeScript loop`);
     const argv = ['similar', path, ...words];
     const quick = await runCli(argv);
     const full = await fullRun(argv);

@@ -38,7 +38,7 @@ export function queryKernel(): QueryExports | null {
 }
 
 /** Byte offsets of consecutive blocks in the kernel's memory, which grows to hold them all. */
-export function layout(kernel: QueryExports, sizes: number[]): number[] {
+export function layout(kernel: { memory: WebAssembly.Memory }, sizes: number[]): number[] {
   const offsets: number[] = [];
   let top = RESERVED_BYTES;
   for (const bytes of sizes) {

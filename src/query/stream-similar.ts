@@ -2,7 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { normalised, normaliseRow, rawRowCosine, topK, type Neighbour } from '../core/vectors.js';
 import { chooseFormat, parseHeader, readSideMeta, SNIFF_BYTES } from '../io/formats/detect.js';
+import { BAD, binRowsKernel, DONE, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './binrows-kernel.js';
 import { queryCase } from './fold.js';
+import { layout } from './kernel.js';
 
 /*
  * `similar WORDS` on a word2vec binary file without holding the vectors (issue 8's `.bin` row).
@@ -26,6 +28,8 @@ export interface StreamSimilarQuery {
   top: number;
   /** Answer only from the first `restrict` rows. */
   restrict?: number;
+  /** false: the TypeScript record loop even when the WebAssembly kernel loads (the reference the tests compare with). */
+  kernel?: boolean;
 }
 
 /** Each query word's neighbours, best first, as WordVectors.nearest gives them. */
@@ -100,6 +104,8 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
     return (mode === 'fold' ? [lower] : mode === 'exact' ? [word] : [word, lower]).map((label) => Buffer.from(label, 'utf8'));
   });
   const labels = candidates.flat();
+  const kernel = query.kernel === false ? null : binRowsKernel();
+  if (kernel) return answerWithKernel(kernel, fd, query, { start: nl + 1, count, dims, candidates });
   const labelRow = new Array<number>(labels.length).fill(-1);
   const labelVector: (Float32Array | undefined)[] = new Array(labels.length).fill(undefined);
 
@@ -169,6 +175,149 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
   };
   return query.words.map((word, k) => {
     const s = scores[k]!;
+    const neighbours = topK(s, query.top, new Set([queries[k]!.row])).map((index) => ({ word: wordAt(index), index, score: s[index]! }));
+    return { word, neighbours };
+  });
+}
+
+/**
+ * Both passes with the record kernel (assembly/binrows.ts): the file is read into a buffer in the
+ * kernel's memory, which checks every record, keeps each word's place, hashes the words, and scores
+ * the rows once the queries are set; JavaScript reads, matches the query labels on the rows the
+ * kernel pauses at, checks non-ASCII words' UTF-8 and picks the top k. Same answers as the
+ * TypeScript loop in `answer`, bit for bit.
+ */
+function answerWithKernel(
+  kernel: BinRowsExports,
+  fd: number,
+  query: StreamSimilarQuery,
+  file: { start: number; count: number; dims: number; candidates: Buffer[][] },
+): StreamSimilarAnswer[] | undefined {
+  const { start, count, dims, candidates } = file;
+  const labels = candidates.flat();
+  const vectorBytes = dims * FLOAT32_BYTES;
+  const bufBytes = Math.max(READ_BUFFER_BYTES, 2 * (MAX_WORD_BYTES + 1 + vectorBytes));
+  const labelBytes = labels.reduce((sum, l) => sum + l.length, 0);
+  let slots = 1;
+  while (slots < SLOTS_PER_WORD * count) slots *= 2;
+  const n = Math.min(query.restrict ?? count, count);
+  const queryCount = query.words.length;
+  const [bufAt, labelsAt, startsAt, lengthsAt, tableAt, offsetsAt, wordLengthsAt, unitAt, queriesAt, scoresAt] = layout(kernel, [
+    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 8 * dims, 8 * dims * queryCount, 8 * n * queryCount,
+  ]) as [number, number, number, number, number, number, number, number, number, number];
+  const memory = kernel.memory.buffer;
+  const bytes = Buffer.from(memory);
+  const starts = new Uint32Array(memory, startsAt, labels.length);
+  const lengths = new Uint32Array(memory, lengthsAt, labels.length);
+  for (let c = 0, at = 0; c < labels.length; at += labels[c]!.length, c++) {
+    bytes.set(labels[c]!, labelsAt + at);
+    starts[c] = at;
+    lengths[c] = labels[c]!.length;
+  }
+  kernel.setup(bufAt, labelsAt, startsAt, lengthsAt, labels.length, tableAt, slots, offsetsAt, wordLengthsAt, count, dims, n, unitAt);
+
+  const labelRow = new Array<number>(labels.length).fill(-1);
+  const labelVector: (Float32Array | undefined)[] = new Array(labels.length).fill(undefined);
+  const firstLabels: number[] = [];
+  for (let c = 0, k = 0; k < candidates.length; c += candidates[k]!.length, k++) firstLabels.push(c);
+  let queries: { row: number; q: Float64Array }[] | undefined;
+  let scoredFrom = n;
+  const setQueries = (settled: { row: number; q: Float64Array }[]): void => {
+    const q = new Float64Array(memory, queriesAt, dims * queryCount);
+    settled.forEach((s, k) => q.set(s.q, k * dims));
+    kernel.setQueries(queriesAt, queryCount, scoresAt);
+  };
+
+  // The buffer: [0, len) read, its first byte at file offset `base`.
+  let len = 0;
+  let base = start;
+  let eof = false;
+  const fill = (): void => {
+    const pos = kernel.position();
+    bytes.copyWithin(bufAt, bufAt + pos, bufAt + len);
+    len -= pos;
+    base += pos;
+    while (len < bufBytes && !eof) {
+      const got = readSync(fd, bytes, bufAt + len, bufBytes - len, base + len);
+      if (got === 0) eof = true;
+      else len += got;
+    }
+    kernel.feed(len, eof ? 1 : 0, base);
+  };
+  const rewind = (): void => {
+    len = 0;
+    base = start;
+    eof = false;
+    kernel.feed(0, 0, base);
+  };
+
+  // Pass 1.
+  rewind();
+  for (;;) {
+    const status = kernel.run();
+    if (status === DONE) break;
+    if (status === NEED_MORE) {
+      fill();
+      continue;
+    }
+    if (status === BAD) return undefined;
+    const wordStart = bufAt + kernel.wordStart();
+    const wordEnd = bufAt + kernel.wordEnd();
+    if (status & NON_ASCII && !plainWord(bytes, wordStart, wordEnd)) return undefined;
+    if (status & LABEL) {
+      const row = kernel.rowsRead();
+      for (let c = 0; c < labels.length; c++) {
+        if (labelRow[c] !== -1) continue;
+        const label = labels[c]!;
+        if (label.length === wordEnd - wordStart && label.equals(bytes.subarray(wordStart, wordEnd))) {
+          labelRow[c] = row;
+          const vector = new Float32Array(dims);
+          bytes.copy(new Uint8Array(vector.buffer), 0, wordEnd + 1, wordEnd + 1 + vectorBytes);
+          labelVector[c] = vector;
+        }
+      }
+      if (firstLabels.every((c) => labelRow[c] !== -1)) {
+        queries = settle(candidates, labelRow, labelVector, dims)!;
+        setQueries(queries);
+        scoredFrom = Math.min(row, n);
+      }
+    }
+  }
+  // Nothing but newlines, carriage returns and spaces may follow the last record.
+  for (let pos = kernel.position(); ; ) {
+    for (; pos < len; pos++) {
+      const b = bytes[bufAt + pos];
+      if (b !== NEWLINE && b !== CARRIAGE_RETURN && b !== SPACE) return undefined;
+    }
+    if (eof) break;
+    fill();
+    pos = 0;
+  }
+  if (queries === undefined) {
+    queries = settle(candidates, labelRow, labelVector, dims);
+    if (queries === undefined) return undefined; // unknown word: the full path's error line and suggestions
+    setQueries(queries);
+  }
+
+  // Pass 2: the rows before the queries settled.
+  if (scoredFrom > 0) {
+    kernel.rescan(scoredFrom);
+    rewind();
+    for (let status = kernel.run(); status !== DONE; status = kernel.run()) {
+      if (status !== NEED_MORE) return undefined; // not reached: pass 1 read these records
+      fill();
+    }
+  }
+
+  const wordOffsets = new Float64Array(memory, offsetsAt, count);
+  const wordLengths = new Uint32Array(memory, wordLengthsAt, count);
+  const wordAt = (row: number): string => {
+    const word = Buffer.allocUnsafe(wordLengths[row]!);
+    readFully(fd, word, wordOffsets[row]!);
+    return isAscii(word, 0, word.length) ? word.toString('latin1') : word.toString('utf8');
+  };
+  return query.words.map((word, k) => {
+    const s = new Float64Array(memory, scoresAt + 8 * n * k, n);
     const neighbours = topK(s, query.top, new Set([queries[k]!.row])).map((index) => ({ word: wordAt(index), index, score: s[index]! }));
     return { word, neighbours };
   });

@@ -1,0 +1,259 @@
+// Records of a word2vec binary file, checked and scored (`similar` on a .bin, src/query/stream-similar.ts).
+//
+// JavaScript reads the file into a buffer in this instance's memory (at offsets it planned; the
+// kernel allocates nothing) and calls `run`, which walks the records — `word` SPACE dims × float32
+// LE, newlines and carriage returns before a word skipped — as the TypeScript RecordReader does:
+// each word is checked (non-empty, at most MAX_WORD_BYTES, not seen before by a 64-bit hash), each
+// vector (finite, not all zero), its place kept, and once the queries are set, its cosine with
+// each query computed exactly as rawRowCosine computes it (src/core/vectors.ts): the row's norm
+// as a sequential float64 sum of squares, each value divided by it in float64 and rounded to
+// float32, then Σ unit[j]·q[j] in four float64 sums by j mod 4 (the two lanes of two f64x2), added
+// at the end in the order s0 + s1 + s2 + s3. IEEE operations lane by lane, no fused multiply-add:
+// the bits are the TypeScript path's (test/quick-similar.test.ts compares them).
+//
+// `run` returns to JavaScript when it needs more bytes, at the end, at a bad record, and after a
+// row whose word matched a query label or is not ASCII (JavaScript then reads the vector or checks
+// the UTF-8, and calls `run` again, which first finishes that row).
+
+/** run: the buffer holds no complete record; move [position(), len) to the front, read more, feed. */
+const NEED_MORE: i32 = 0;
+/** run: every row is read (pass 1: all `count`; pass 2: up to the rescan limit). */
+const DONE: i32 = 1;
+/** run: a record the fast path does not answer for (truncated, empty or long word, repeat, zero or non-finite vector). */
+const BAD: i32 = 2;
+/** Flags of a paused row (may be combined): its word matched label matched(); its word has bytes ≥ 0x80. */
+const LABEL: i32 = 4;
+const NON_ASCII: i32 = 8;
+
+const MAX_WORD_BYTES: i32 = 1024;
+
+// The layout JavaScript planned.
+let buf: usize = 0;
+let labelBytes: usize = 0;
+let labelStarts: usize = 0; // u32 per label: offset in labelBytes
+let labelLengths: usize = 0; // u32 per label
+let labelCount: i32 = 0;
+let table: usize = 0; // i32 pairs (h1, h2); (0, 0) = empty
+let tableMask: u32 = 0;
+let wordOffsets: usize = 0; // f64 per row: the word's file offset
+let wordLengths: usize = 0; // u32 per row
+let count: i32 = 0;
+let dims: i32 = 0;
+let restrict: i32 = 0; // rows scored: [0, restrict)
+let unit: usize = 0; // f64 × dims scratch: the row divided by its norm, rounded to float32
+let queries: usize = 0; // f64 × dims per query
+let queryCount: i32 = 0;
+let scores: usize = 0; // f64 × restrict per query
+
+// The walk.
+let pos: i32 = 0;
+let len: i32 = 0;
+let eof: i32 = 0;
+let base: f64 = 0;
+let row: i32 = 0;
+let lastRow: i32 = 0; // rows to read in this pass
+let checking: i32 = 1; // pass 1 checks and records; pass 2 only scores
+let pendingVector: i32 = -1; // a paused row's vector (buffer offset), scored when run resumes
+let matchedLabel: i32 = -1;
+let wordStartAt: i32 = 0;
+let wordEndAt: i32 = 0;
+
+export function setup(
+  bufAt: usize, labelsAt: usize, startsAt: usize, lengthsAt: usize, labels: i32,
+  tableAt: usize, slots: u32, offsetsAt: usize, wordLengthsAt: usize, rows: i32, dim: i32, restrictRows: i32, unitAt: usize,
+): void {
+  buf = bufAt;
+  labelBytes = labelsAt;
+  labelStarts = startsAt;
+  labelLengths = lengthsAt;
+  labelCount = labels;
+  table = tableAt;
+  tableMask = slots - 1;
+  memory.fill(table, 0, <usize>slots * 8);
+  wordOffsets = offsetsAt;
+  wordLengths = wordLengthsAt;
+  count = rows;
+  dims = dim;
+  restrict = restrictRows;
+  unit = unitAt;
+  queryCount = 0;
+  pos = 0;
+  len = 0;
+  eof = 0;
+  row = 0;
+  lastRow = rows;
+  checking = 1;
+  pendingVector = -1;
+}
+
+/** Score the rows from now on against `n` unit queries at `at` (f64 × dims each), into `out` (f64 × restrict each). */
+export function setQueries(at: usize, n: i32, out: usize): void {
+  queries = at;
+  queryCount = n;
+  scores = out;
+}
+
+/** Pass 2: read the first `rows` rows again from the file's first record, scoring only. */
+export function rescan(rows: i32): void {
+  pos = 0;
+  len = 0;
+  eof = 0;
+  row = 0;
+  lastRow = rows;
+  checking = 0;
+  pendingVector = -1;
+}
+
+/** JavaScript filled buf[0, length), whose first byte is at file offset `offset`; `end`: nothing follows in the file. */
+export function feed(length: i32, end: i32, offset: f64): void {
+  pos = 0;
+  len = length;
+  eof = end;
+  base = offset;
+}
+
+export function position(): i32 {
+  return pos;
+}
+export function rowsRead(): i32 {
+  return row;
+}
+export function matched(): i32 {
+  return matchedLabel;
+}
+export function wordStart(): i32 {
+  return wordStartAt;
+}
+export function wordEnd(): i32 {
+  return wordEndAt;
+}
+
+function score(vector: usize): void {
+  const n = <usize>dims;
+  let s: f64 = 0;
+  for (let j: usize = 0; j < n; j++) {
+    const x = <f64>load<f32>(vector + (j << 2));
+    s += x * x;
+  }
+  const norm = s > 0 ? Math.sqrt(s) : 1;
+  for (let j: usize = 0; j < n; j++) store<f64>(unit + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
+  const unrolled = n - (n & 3);
+  for (let k = 0; k < queryCount; k++) {
+    const q = queries + <usize>k * n * 8;
+    let a = f64x2.splat(0); // s0, s1
+    let b = f64x2.splat(0); // s2, s3
+    let j: usize = 0;
+    for (; j < unrolled; j += 4) {
+      a = f64x2.add(a, f64x2.mul(v128.load(unit + (j << 3)), v128.load(q + (j << 3))));
+      b = f64x2.add(b, f64x2.mul(v128.load(unit + (j << 3), 16), v128.load(q + (j << 3), 16)));
+    }
+    let s0 = f64x2.extract_lane(a, 0);
+    for (; j < n; j++) s0 += load<f64>(unit + (j << 3)) * load<f64>(q + (j << 3));
+    store<f64>(scores + (<usize>k * <usize>restrict + <usize>row) * 8, s0 + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+  }
+}
+
+/** Finish a row: score it (when the queries are set and it is within restrict), count it. */
+@inline function finishRow(vector: usize): void {
+  if (queryCount > 0 && row < restrict) score(vector);
+  row++;
+}
+
+/** True when the word's two hashes were not in the table (and adds them). */
+function addWord(start: usize, end: usize): bool {
+  let h1: u32 = 0x811c9dc5;
+  let h2: u32 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = start; i < end; i++) {
+    const b = <u32>load<u8>(i);
+    h1 = (h1 ^ b) * 0x01000193;
+    h2 = ((h2 ^ b) * 0x01000193) ^ (h2 >>> 15);
+  }
+  if (h1 == 0 && h2 == 0) return false;
+  for (let slot = h1 & tableMask; ; slot = (slot + 1) & tableMask) {
+    const at = table + <usize>slot * 8;
+    const a = load<u32>(at);
+    const b = load<u32>(at, 4);
+    if (a == 0 && b == 0) {
+      store<u32>(at, h1);
+      store<u32>(at, h2, 4);
+      return true;
+    }
+    if (a == h1 && b == h2) return false;
+  }
+  return false;
+}
+
+/** Finite and not all zero (the full path refuses NaN/±Infinity and warns about a zero vector). */
+function plainVector(at: usize): bool {
+  let bits: u32 = 0;
+  const end = at + (<usize>dims << 2);
+  for (let p = at; p < end; p += 4) {
+    const v = load<u32>(p);
+    if ((v & 0x7f800000) == 0x7f800000) return false;
+    bits |= v & 0x7fffffff;
+  }
+  return bits != 0;
+}
+
+function labelOf(start: usize, length: i32): i32 {
+  for (let c = 0; c < labelCount; c++) {
+    if (<i32>load<u32>(labelLengths + (<usize>c << 2)) != length) continue;
+    const l = labelBytes + <usize>load<u32>(labelStarts + (<usize>c << 2));
+    let i: i32 = 0;
+    while (i < length && load<u8>(l + <usize>i) == load<u8>(start + <usize>i)) i++;
+    if (i == length) return c;
+  }
+  return -1;
+}
+
+/** Walk the records from position(); see the status constants above. */
+export function run(): i32 {
+  if (pendingVector >= 0) {
+    finishRow(buf + <usize>pendingVector);
+    pendingVector = -1;
+  }
+  const vectorBytes = dims << 2;
+  const recordBytes = MAX_WORD_BYTES + 1 + vectorBytes;
+  while (row < lastRow) {
+    while (pos < len && (load<u8>(buf + <usize>pos) == 10 || load<u8>(buf + <usize>pos) == 13)) pos++;
+    if (pos == len && eof == 0) return NEED_MORE;
+    if (len - pos < recordBytes && eof == 0) return NEED_MORE;
+    const start = pos;
+    const limit = min(len, start + MAX_WORD_BYTES + 1);
+    let space = start;
+    while (space < limit && load<u8>(buf + <usize>space) != 32) space++;
+    if (space == limit) return BAD;
+    if (space + 1 + vectorBytes > len) return BAD;
+    pos = space + 1 + vectorBytes;
+    const vector = buf + <usize>(space + 1);
+    if (checking == 0) {
+      finishRow(vector);
+      continue;
+    }
+    if (space == start) return BAD;
+    const wordAt = buf + <usize>start;
+    const wordEndPtr = buf + <usize>space;
+    if (!addWord(wordAt, wordEndPtr) || !plainVector(vector)) return BAD;
+    store<f64>(wordOffsets + (<usize>row << 3), base + <f64>start);
+    store<u32>(wordLengths + (<usize>row << 2), <u32>(space - start));
+    let flags: i32 = 0;
+    for (let p = wordAt; p < wordEndPtr; p++) {
+      if (load<u8>(p) >= 0x80) {
+        flags = NON_ASCII;
+        break;
+      }
+    }
+    if (queryCount == 0 && labelCount > 0) {
+      matchedLabel = labelOf(wordAt, space - start);
+      if (matchedLabel >= 0) flags |= LABEL;
+    }
+    if (flags != 0) {
+      wordStartAt = start;
+      wordEndAt = space;
+      pendingVector = space + 1;
+      return flags;
+    }
+    finishRow(vector);
+  }
+  return DONE;
+}
