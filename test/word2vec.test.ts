@@ -229,6 +229,25 @@ test('learning rate decays linearly to alpha·1e-4 (word2vec.c)', () => {
   assert.ok(Math.abs(learningRate(0.025, 2000, 999) - 2.5e-6) < 1e-15); // past the end: the floor 0.025 · 1e-4
 });
 
+test('with --min-lr the rate decays linearly from lr to it (gensim\'s min_alpha); cbow ends at lr/10 by default, sgns at lr·1e-4', async () => {
+  // By hand: 0.05 − (0.05 − 0.005)·500/1000 = 0.0275; at 999: 0.05 − 0.045·0.999 = 0.005045; past the end: the floor 0.005.
+  assert.equal(learningRate(0.05, 0, 999, 0.005), 0.05);
+  assert.ok(Math.abs(learningRate(0.05, 500, 999, 0.005) - 0.0275) < 1e-15);
+  assert.ok(Math.abs(learningRate(0.05, 999, 999, 0.005) - 0.005045) < 1e-15);
+  assert.equal(learningRate(0.05, 5000, 999, 0.005), 0.005);
+  assert.equal(learningRate(0.05, 5000, 999, 0), 0, 'a floor of 0 is allowed');
+  const lines: TextLine[] = [{ doc: 0, text: 'a b c a b c', label: 'abc' }, { doc: 0, text: 'c b a c b a' }];
+  const corpus = await buildCorpus((async function* () { yield* lines; })(), { tokenizer: 'whitespace', keepCase: false, minCount: 1 });
+  const silent = { progress: silentProgress, warn: () => {} };
+  const cbowMeta = (await cbow.encode(corpus, { dim: 4, epochs: 1, threads: 1, seed: 1 }, silent)).meta!;
+  assert.equal((cbowMeta.options as Record<string, unknown>).minLr, 0.005);
+  const sgnsMeta = (await sgns.encode(corpus, { dim: 4, epochs: 1, threads: 1, seed: 1 }, silent)).meta!;
+  assert.equal((sgnsMeta.options as Record<string, unknown>).minLr, 0.025 * 1e-4);
+  const given = (await cbow.encode(corpus, { dim: 4, epochs: 1, threads: 1, seed: 1, lr: 0.02, minLr: 0.001 }, silent)).meta!;
+  assert.equal((given.options as Record<string, unknown>).minLr, 0.001);
+  await assert.rejects(cbow.encode(corpus, { dim: 4, epochs: 1, threads: 1, lr: 0.01, minLr: 0.02 }, silent), /--min-lr 0.02 is above the starting rate --lr 0.01/);
+});
+
 test('the learning rate follows the words of all threads together (not each thread\'s share, as gensim\'s corpus_file mode)', () => {
   // Two threads of 5,000 sentences of 3 words (20,000 entries: 2 pieces of ≤ 10,000 each per thread), one
   // shared counter; thread A runs its whole slice, then thread B. word2vec.c's rule: the rate of a piece is

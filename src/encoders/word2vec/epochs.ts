@@ -18,6 +18,8 @@ export interface ThreadInput {
   counter: SharedArrayBuffer;
   epochs: number;
   alpha: number;
+  /** The rate at the end (`--min-lr`); undefined: word2vec.c's alpha · 1e-4 floor. */
+  minAlpha?: number;
   /** Words over all epochs and threads (the end of the learning-rate decay). */
   totalWords: number;
 }
@@ -82,7 +84,7 @@ export function trainEpochs(kernel: PieceTrainer, input: ThreadInput, post: (mes
   for (let epoch = 0; epoch < input.epochs; epoch++) {
     forEachPiece(input.parts, (piece, words) => {
       const done = Number(Atomics.load(counter, 0));
-      kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords));
+      kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords, input.minAlpha));
       Atomics.add(counter, 0, BigInt(words));
       trained += words;
       const now = performance.now();

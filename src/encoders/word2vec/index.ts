@@ -7,6 +7,7 @@ import type { Corpus } from '../../corpus/corpus.js';
 import { parseWindow } from '../cooc.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from '../types.js';
 import { applyInit, INIT_VOCABULARIES, readInitVectors, type InitVocabulary } from './init.js';
+import { CBOW_MIN_ALPHA_DIVISOR, MIN_ALPHA_FRACTION } from './schedule.js';
 import { NEGATIVE_POWER } from './tables.js';
 import { trainWord2Vec, type Word2VecParams } from './train.js';
 
@@ -35,12 +36,15 @@ const DEFAULT_NEGATIVE_SHARING: NegativeSharing = 'window';
 const MAX_THREADS = 256;
 
 export function word2vecOptions(lr: number, skipgram = false): OptionSpec[] {
+  // No default value (it follows --lr): the help says what it is.
+  const minLr = skipgram ? 'lr·1e-4, word2vec.c\'s' : `lr/${CBOW_MIN_ALPHA_DIVISOR}: ${lr / CBOW_MIN_ALPHA_DIVISOR} for the default --lr`;
   return [
     { flags: '--dim <n>', description: 'vector dimension', default: WORD2VEC_DEFAULTS.dim, parse: integer('--dim', 1), aliases: ['--size'] },
     { flags: '--window <n>', description: 'maximum words on each side; each centre word uses a window drawn from 1..n (word2vec\'s dynamic window)', default: WORD2VEC_DEFAULTS.window, parse: parseWindow, aliases: ['--ws'] },
     { flags: '--negative <n>', description: 'negative samples per positive pair, drawn from unigram counts^0.75', default: WORD2VEC_DEFAULTS.negative, parse: integer('--negative', 1), aliases: ['--neg'] },
     { flags: '--sample <s>', description: 'subsampling threshold for frequent words (0 = off)', default: WORD2VEC_DEFAULTS.sample, parse: number('--sample', 0, 1) },
-    { flags: '--lr <rate>', description: 'starting learning rate, decaying linearly to lr·1e-4', default: lr, parse: number('--lr', 0, 10, true), aliases: ['--alpha'] },
+    { flags: '--lr <rate>', description: 'starting learning rate, decaying linearly to --min-lr', default: lr, parse: number('--lr', 0, 10, true), aliases: ['--alpha'] },
+    { flags: '--min-lr <rate>', description: `learning rate at the end of training (default: ${minLr})`, parse: number('--min-lr', 0, 10), aliases: ['--min-alpha'] },
     { flags: '--epochs <n>', description: 'passes over the corpus', default: WORD2VEC_DEFAULTS.epochs, parse: integer('--epochs', 1), aliases: ['--iter', '--epoch'] },
     { flags: '--threads <n>', description: 'training threads; only --threads 1 is reproducible run to run', default: availableParallelism(), defaultDescription: `all cores, ${availableParallelism()} here`, parse: integer('--threads', 1, MAX_THREADS), aliases: ['--thread'] },
     { flags: '--seed <n>', description: 'random seed (initial vectors, subsampling, windows, negative samples)', default: DEFAULT_SEED, parse: integer('--seed', 0) },
@@ -54,13 +58,17 @@ export function word2vecOptions(lr: number, skipgram = false): OptionSpec[] {
 
 function params(options: EncoderOptions, cbow: boolean): Word2VecParams {
   const get = (key: string, fallback: number): number => (typeof options[key] === 'number' ? (options[key] as number) : fallback);
+  const alpha = get('lr', cbow ? WORD2VEC_DEFAULTS.lrCbow : WORD2VEC_DEFAULTS.lrSkipgram);
+  const minAlpha = typeof options.minLr === 'number' ? options.minLr : cbow ? alpha / CBOW_MIN_ALPHA_DIVISOR : undefined;
+  if (minAlpha !== undefined && minAlpha > alpha) throw new UsageError(`--min-lr ${minAlpha} is above the starting rate --lr ${alpha}`, 'the rate decays from --lr to --min-lr: give a smaller --min-lr');
   return {
     cbow,
     dim: get('dim', WORD2VEC_DEFAULTS.dim),
     window: get('window', WORD2VEC_DEFAULTS.window),
     negative: get('negative', WORD2VEC_DEFAULTS.negative),
     sample: get('sample', WORD2VEC_DEFAULTS.sample),
-    alpha: get('lr', cbow ? WORD2VEC_DEFAULTS.lrCbow : WORD2VEC_DEFAULTS.lrSkipgram),
+    alpha,
+    minAlpha,
     epochs: get('epochs', WORD2VEC_DEFAULTS.epochs),
     threads: get('threads', availableParallelism()),
     seed: get('seed', DEFAULT_SEED),
@@ -87,9 +95,9 @@ async function encode(method: 'sgns' | 'cbow', given: Corpus, options: EncoderOp
     context.note?.(`--init ${options.init}: ${applied.vectors.matched.toLocaleString('en-US')} of the corpus's ${given.vocab.size.toLocaleString('en-US')} words start from it, ${applied.vectors.fresh.toLocaleString('en-US')} at random${mode === 'union' ? `; ${applied.vectors.added.toLocaleString('en-US')} of its words not in the corpus kept as they are` : ''}`);
   }
   const result = await trainWord2Vec(corpus, p, context.progress);
-  const { cbow: _architecture, alpha: lr, init: _init, sharedNegatives, ...rest } = p;
-  // meta.options uses the flag names: the learning rate is `lr` (word2vec.c's -alpha).
-  const effectiveOptions: Record<string, unknown> = { ...rest, lr, threads: result.threads, negativePower: NEGATIVE_POWER, ...initMeta };
+  const { cbow: _architecture, alpha: lr, minAlpha, init: _init, sharedNegatives, ...rest } = p;
+  // meta.options uses the flag names: the learning rate is `lr` (word2vec.c's -alpha), its end `minLr`.
+  const effectiveOptions: Record<string, unknown> = { ...rest, lr, minLr: minAlpha ?? lr * MIN_ALPHA_FRACTION, threads: result.threads, negativePower: NEGATIVE_POWER, ...initMeta };
   if (method === 'cbow') effectiveOptions.cbowMean = true;
   else effectiveOptions.negativeSharing = sharedNegatives ? 'window' : 'pair';
   const meta = makeMeta(method, effectiveOptions, {

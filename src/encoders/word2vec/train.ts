@@ -23,6 +23,8 @@ export interface Word2VecParams {
   negative: number;
   sample: number;
   alpha: number;
+  /** The rate at the end of the decay (`--min-lr`); undefined: word2vec.c's alpha · 1e-4. */
+  minAlpha?: number;
   epochs: number;
   threads: number;
   seed: number;
@@ -79,11 +81,11 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
       // An in-memory slice is copied (a view would send its whole buffer to the thread); a file is read by the thread.
       parts: stream.range(bounds[w]!, bounds[w + 1]!).map((part) => (part.data ? { ...part, data: part.data.slice() } : part)),
       seed: [random.nextInt32(), random.nextInt32()],
-      counter, epochs: params.epochs, alpha: params.alpha, totalWords,
+      counter, epochs: params.epochs, alpha: params.alpha, minAlpha: params.minAlpha, totalWords,
     });
   }
 
-  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords);
+  const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, undefined, 'word2vec', params.minAlpha);
   return { vectors: readVectors(memory, layout, 'input'), threads, wordsTrained: totalWords, seconds };
 }
 
@@ -129,7 +131,7 @@ function setInputVectors(memory: WebAssembly.Memory, layout: MemoryLayout, init:
  * PV-DBOW train this way.
  */
 export async function trainOnWorkers<T extends Pick<WorkerInput, 'parts'>>(
-  inputs: readonly T[], progress: Progress, counter: SharedArrayBuffer, alpha: number, totalWords: number, workerUrl?: URL, name = 'word2vec',
+  inputs: readonly T[], progress: Progress, counter: SharedArrayBuffer, alpha: number, totalWords: number, workerUrl?: URL, name = 'word2vec', minAlpha?: number,
 ): Promise<number> {
   const started = performance.now();
   progress.stage('training', totalWords, 'words');
@@ -139,7 +141,7 @@ export async function trainOnWorkers<T extends Pick<WorkerInput, 'parts'>>(
     const seconds = (performance.now() - started) / 1000;
     progress.update(done, {
       'words/s': Math.round(done / Math.max(seconds, 1e-3)),
-      lr: Number(learningRate(alpha, done, totalWords).toPrecision(4)),
+      lr: Number(learningRate(alpha, done, totalWords, minAlpha).toPrecision(4)),
     });
   }, workerUrl, name);
   const seconds = (performance.now() - started) / 1000;
