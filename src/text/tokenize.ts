@@ -151,13 +151,14 @@ function mixedTokens(line: string, useJieba: boolean, hanRuns: string[], hanSlot
   if (pieces === null) return [];
   const out: string[] = [];
   for (const piece of pieces) {
-    if (!isNoSpaceRun(piece)) out.push(piece);
+    if (!isNoSpaceRun(piece)) {
+      out.push(piece);
+      continue;
+    }
+    // Only runs of Han only are cached: a hit needs no HAN_RUN_RE test.
+    const cached = useJieba ? cachedHanCut(piece) : undefined;
+    if (cached) for (const word of cached) out.push(word);
     else if (useJieba && HAN_RUN_RE.test(piece) && loadJieba()) {
-      const cached = cachedHanCut(piece);
-      if (cached) {
-        for (const word of cached) out.push(word);
-        continue;
-      }
       hanSlots.push(out.length);
       hanRuns.push(piece);
       out.push('');
