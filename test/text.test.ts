@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveSegmenter } from '../src/text/segment.js';
-import { makeTokenizer } from '../src/text/tokenize.js';
+import { loadJieba, resolveSegmenter } from '../src/text/segment.js';
+import { cachedHanCut, makeTokenizer } from '../src/text/tokenize.js';
 
 const word = makeTokenizer({ tokenizer: 'word', keepCase: false });
 
@@ -64,4 +64,47 @@ test('segmenter: the Han runs of a line cut together by jieba give each run\'s o
   const line = '本文主要是介绍LLM的基础模型4:初识Embeddings,希望对大家解决编程问题提供一定的参考价值';
   const runByRun = line.split(/([\p{scx=Han}]+)/u).flatMap((part) => jieba(part));
   assert.deepEqual(jieba(line), runByRun);
+});
+
+test('word tokenizer: every code point of U+4E00–U+9FFF is a Han letter (the tokenizer tells ideographs by their code)', () => {
+  for (let code = 0x4e00; code <= 0x9fff; code++) {
+    const ch = String.fromCharCode(code);
+    assert.ok(/^\p{scx=Han}$/u.test(ch) && /^\p{L}$/u.test(ch), `U+${code.toString(16)}`);
+  }
+  // No connector punctuation is of a script written without spaces (a piece's first character tells a run from a word).
+  for (let code = 0; code <= 0x10ffff; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const ch = String.fromCodePoint(code);
+    if (/\p{Pc}/u.test(ch)) assert.ok(!/[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/u.test(ch), `U+${code.toString(16)}`);
+  }
+});
+
+test('segmenter: a cached cut of a Han run is exactly jieba\'s own cut of that run', { skip: resolveSegmenter().segmenter !== 'jieba' && 'jieba cannot load here' }, () => {
+  const jieba = loadJieba()!;
+  const tokenize = makeTokenizer({ tokenizer: 'word', keepCase: true, segmenter: 'jieba' });
+  const lines = [
+    '本文主要是介绍LLM的基础模型4:初识Embeddings,希望对大家解决编程问题提供一定的参考价值',
+    '大模型技术论文不断，每个月总会新增上千篇。本专栏精选论文重点解读，主题还是围绕着行业实践和工程量产',
+    '人工智能和三国演义。中华人民共和国国务院总理在人民大会堂会见了来访的外国领导人并举行了会谈',
+  ];
+  // Independently: each Han run cut alone by the native call, punctuation dropped; the other words as they are.
+  const expected = (line: string): string[] =>
+    line.split(/(\p{scx=Han}+)/u).flatMap((part, k) => (k % 2 === 1 ? jieba.cut(part, true).filter((w) => /[\p{L}\p{N}]/u.test(w)) : (part.match(/[\p{L}\p{N}]+/gu) ?? [])));
+  for (const line of lines) assert.deepEqual(tokenize(line), expected(line), line); // first time: cut, then cached
+  let cached = 0;
+  let long = 0;
+  for (const line of lines) {
+    for (const run of line.match(/\p{scx=Han}+/gu)!) {
+      const words = cachedHanCut(run);
+      if (run.length > 32) {
+        assert.equal(words, undefined, `a run of ${run.length} characters is not cached`);
+        long++;
+        continue;
+      }
+      assert.deepEqual(words, jieba.cut(run, true).filter((w) => /[\p{L}\p{N}]/u.test(w)), run);
+      cached++;
+    }
+    assert.deepEqual(tokenize(line), expected(line), line); // second time: from the cache
+  }
+  assert.deepEqual([cached, long], [7, 1]);
 });

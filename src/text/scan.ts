@@ -73,7 +73,8 @@ export class TokenTable {
   /** The type strings, by id. */
   readonly words: string[] = [];
   kernel: ScanKernel;
-  private bytes: Uint8Array;
+  /** A Buffer: its indexOf (memchr) finds a newline ~10× faster than Uint8Array's. */
+  private bytes: Buffer;
   private settings: [tokenizer: number, lower: number] = [1, 0];
   private static readonly encoder = new TextEncoder();
   /** Ids of token strings of the regex path seen before (LineScanner.count); emptied when the ids change (prune). */
@@ -81,7 +82,7 @@ export class TokenTable {
 
   constructor() {
     this.kernel = TokenTable.newKernel();
-    this.bytes = new Uint8Array(this.kernel.memory.buffer);
+    this.bytes = Buffer.from(this.kernel.memory.buffer);
   }
 
   private static newKernel(): ScanKernel {
@@ -122,7 +123,7 @@ export class TokenTable {
     this.knownIds.clear();
     this.kernel = TokenTable.newKernel();
     this.kernel.configure(...this.settings);
-    this.bytes = new Uint8Array(this.kernel.memory.buffer);
+    this.bytes = Buffer.from(this.kernel.memory.buffer);
     const remap = new Int32Array(old.length).fill(-1);
     let removed = 0;
     for (let id = 0; id < old.length; id++) {
@@ -144,8 +145,8 @@ export class TokenTable {
   }
 
   /** The kernel's memory as bytes (a new view after it grew: growing detaches the old buffer, whose views then have length 0). */
-  memory(): Uint8Array {
-    if (this.bytes.length === 0) this.bytes = new Uint8Array(this.kernel.memory.buffer);
+  memory(): Buffer {
+    if (this.bytes.length === 0) this.bytes = Buffer.from(this.kernel.memory.buffer);
     return this.bytes;
   }
 

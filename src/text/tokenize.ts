@@ -43,8 +43,12 @@ function wordPattern(char: string, join: string): string {
 /** Fast path: a line with no characters of the no-space scripts. */
 const WORD_RE = new RegExp(wordPattern(WORD_CHAR, String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`), 'gu');
 const HAS_NO_SPACE_RE = new RegExp(`[${NO_SPACE}]`, 'v');
-/** Slow path: either a run of no-space script (to segment) or an ordinary word. */
-const MIXED_RE = new RegExp(`([${NO_SPACE}]+)|${wordPattern(SPACED_CHAR, String.raw`[[\p{L}\p{M}\p{N}\p{Pc}]--[${NO_SPACE}]]`)}`, 'gv');
+/**
+ * Slow path: either a run of no-space script (to segment) or an ordinary word. No capture group: a
+ * piece is a run exactly when its first character is of a no-space script (isNoSpaceRun).
+ */
+const MIXED_RE = new RegExp(`[${NO_SPACE}]+|${wordPattern(SPACED_CHAR, String.raw`[[\p{L}\p{M}\p{N}\p{Pc}]--[${NO_SPACE}]]`)}`, 'gv');
+const NO_SPACE_START_RE = new RegExp(`^[${NO_SPACE}]`, 'v');
 const WHITESPACE_RE = /\S+/gu;
 
 let segmenter: Intl.Segmenter | undefined;
@@ -53,12 +57,80 @@ let segmenter: Intl.Segmenter | undefined;
 const HAN_RUN_RE = /^\p{scx=Han}+$/u;
 /** What jieba returns that is a word (it also returns the punctuation between words). */
 const WORDLIKE_RE = /[\p{L}\p{N}]/u;
+/** CJK Unified Ideographs (U+4E00–U+9FFF): every one is Han and a letter (test/text.test.ts checks the block). */
+const IDEOGRAPH_FIRST = 0x4e00;
+const IDEOGRAPH_LAST = 0x9fff;
+
+/**
+ * Whether a piece of MIXED_RE is a run of no-space script: the word alternative starts with a
+ * connector or a letter, mark or digit of the other scripts, and no connector is of a no-space
+ * script, so the first character decides. ASCII and ideographs are told by their code.
+ */
+function isNoSpaceRun(piece: string): boolean {
+  const first = piece.charCodeAt(0);
+  if (first < 0x80) return false;
+  if (first >= IDEOGRAPH_FIRST && first <= IDEOGRAPH_LAST) return true;
+  return NO_SPACE_START_RE.test(piece);
+}
+
+/** Whether a piece jieba returned is a word (ideographs are, without the regex). */
+function isWordPiece(piece: string): boolean {
+  const first = piece.charCodeAt(0);
+  return (first >= IDEOGRAPH_FIRST && first <= IDEOGRAPH_LAST) || WORDLIKE_RE.test(piece);
+}
+
+/**
+ * Cuts of short Han runs already made (run → its words): text repeats its short clauses, and a
+ * lookup costs less than the native call. jieba cuts a run the same wherever it occurs (the cut of
+ * a run depends on the run alone, see cutHanRuns), so a cached cut is the native one. Bounded: runs
+ * of at most HAN_CACHE_RUN_CHARS characters, at most HAN_CACHE_ENTRIES of them (emptied when full).
+ * Text whose runs seldom repeat would pay for the lookups and the filling (GC of the kept strings)
+ * and gain nothing: when a filling of the cache saw fewer than one hit in HAN_CACHE_MIN_HIT_RATIO
+ * lookups, the cache rests (no lookups, nothing kept) for the next HAN_CACHE_REST_RUNS runs.
+ */
+const hanCache = new Map<string, readonly string[]>();
+const HAN_CACHE_RUN_CHARS = 32;
+const HAN_CACHE_ENTRIES = 1 << 14;
+/** A hit saves a native cut (≈ 5 µs a run here), a miss costs a lookup and an insertion (≈ 0.7 µs): break-even near 1 in 8. */
+const HAN_CACHE_MIN_HIT_RATIO = 8;
+const HAN_CACHE_REST_RUNS = 16 * HAN_CACHE_ENTRIES;
+let hanCacheLookups = 0;
+let hanCacheHits = 0;
+let hanCacheRest = 0;
+
+/** The cached cut of a Han run, or undefined. */
+export function cachedHanCut(run: string): readonly string[] | undefined {
+  if (run.length > HAN_CACHE_RUN_CHARS) return undefined;
+  if (hanCacheRest > 0) {
+    hanCacheRest--;
+    return undefined;
+  }
+  hanCacheLookups++;
+  const words = hanCache.get(run);
+  if (words) hanCacheHits++;
+  return words;
+}
+
+function cacheHanCut(run: string, words: readonly string[]): void {
+  if (run.length > HAN_CACHE_RUN_CHARS || hanCacheRest > 0) return;
+  if (hanCache.size >= HAN_CACHE_ENTRIES) {
+    const rest = hanCacheHits * HAN_CACHE_MIN_HIT_RATIO < hanCacheLookups;
+    hanCache.clear();
+    hanCacheLookups = 0;
+    hanCacheHits = 0;
+    if (rest) {
+      hanCacheRest = HAN_CACHE_REST_RUNS;
+      return;
+    }
+  }
+  hanCache.set(run, words);
+}
 
 function segmentRun(run: string, out: string[], useJieba: boolean): void {
   if (useJieba && HAN_RUN_RE.test(run)) {
     const jieba = loadJieba();
     if (jieba) {
-      for (const piece of jieba.cut(run, true)) if (WORDLIKE_RE.test(piece)) out.push(piece);
+      for (const piece of jieba.cut(run, true)) if (isWordPiece(piece)) out.push(piece);
       return;
     }
   }
@@ -70,19 +142,27 @@ function segmentRun(run: string, out: string[], useJieba: boolean): void {
 
 /**
  * The tokens of `line` with a placeholder ('') for each run of Han that jieba is to cut: the runs go
- * to `hanRuns`, the placeholders' indexes in the returned array to `hanSlots`. Without jieba (or
- * when it cannot load) every run is segmented here and no placeholder is left.
+ * to `hanRuns`, the placeholders' indexes in the returned array to `hanSlots`. A run whose cut is
+ * cached gives its words here. Without jieba (or when it cannot load) every run is segmented here
+ * and no placeholder is left.
  */
 function mixedTokens(line: string, useJieba: boolean, hanRuns: string[], hanSlots: number[]): string[] {
+  const pieces = line.match(MIXED_RE);
+  if (pieces === null) return [];
   const out: string[] = [];
-  MIXED_RE.lastIndex = 0;
-  for (let m = MIXED_RE.exec(line); m !== null; m = MIXED_RE.exec(line)) {
-    if (m[1] === undefined) out.push(m[0]);
-    else if (useJieba && HAN_RUN_RE.test(m[1]) && loadJieba()) {
+  for (const piece of pieces) {
+    if (!isNoSpaceRun(piece)) {
+      out.push(piece);
+      continue;
+    }
+    // Only runs of Han only are cached: a hit needs no HAN_RUN_RE test.
+    const cached = useJieba ? cachedHanCut(piece) : undefined;
+    if (cached) for (const word of cached) out.push(word);
+    else if (useJieba && HAN_RUN_RE.test(piece) && loadJieba()) {
       hanSlots.push(out.length);
-      hanRuns.push(m[1]);
+      hanRuns.push(piece);
       out.push('');
-    } else segmentRun(m[1], out, useJieba);
+    } else segmentRun(piece, out, useJieba);
   }
   return out;
 }
@@ -104,20 +184,30 @@ function wordTokensWith(useJieba: boolean): Tokenizer {
 /**
  * The jieba words of each Han run, cut in one native call: the runs are joined with a newline, which
  * jieba never joins to a word (it cuts blocks of Han and ASCII word characters apart at anything
- * else), so the joined cut is the runs' cuts one after the other; should that ever not hold, every
- * run is cut on its own.
+ * else), so the joined cut is the runs' cuts one after the other; should that ever not hold (a
+ * run's words longer than the run), every run is cut on its own. The short runs' cuts are cached.
  */
 function cutHanRuns(hanRuns: string[]): string[][] {
   const jieba = loadJieba()!;
   const perRun: string[][] = [[]];
+  const lengths = [0];
+  let consistent = true;
   for (const piece of jieba.cut(hanRuns.join('\n'), true)) {
-    if (piece === '\n') perRun.push([]);
-    else if (WORDLIKE_RE.test(piece)) perRun[perRun.length - 1]!.push(piece);
+    if (piece === '\n') {
+      perRun.push([]);
+      lengths.push(0);
+    } else if (isWordPiece(piece)) {
+      const r = perRun.length - 1;
+      perRun[r]!.push(piece);
+      lengths[r] = lengths[r]! + piece.length;
+      if (r >= hanRuns.length || lengths[r]! > hanRuns[r]!.length) consistent = false;
+    }
   }
-  if (perRun.length !== hanRuns.length || perRun.some((words, r) => words.join('').length > hanRuns[r]!.length)) {
+  if (!consistent || perRun.length !== hanRuns.length) {
     perRun.length = 0;
-    for (const run of hanRuns) perRun.push(jieba.cut(run, true).filter((piece) => WORDLIKE_RE.test(piece)));
+    for (const run of hanRuns) perRun.push(jieba.cut(run, true).filter(isWordPiece));
   }
+  for (let r = 0; r < hanRuns.length; r++) cacheHanCut(hanRuns[r]!, perRun[r]!);
   return perRun;
 }
 
