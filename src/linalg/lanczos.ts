@@ -396,7 +396,7 @@ export function largestEigenpairsBlock(apply: BlockOperator, dimension: number, 
 /**
  * QR of the projected block W (b vectors, orthogonal to the first `at` basis vectors): Q becomes basis
  * vectors at .. at + b − 1, R (b × b, row-major, upper triangular) goes to `r`. Classical Gram–Schmidt
- * within the block, two passes. A vector with (almost) nothing left is a breakdown: its R diagonal is 0
+ * within the block (each vector against the block's earlier ones), two passes. A vector with (almost) nothing left is a breakdown: its R diagonal is 0
  * and a random unit vector orthogonal to everything before it takes its place.
  */
 function orthonormalizeBlock(
@@ -404,16 +404,17 @@ function orthonormalizeBlock(
   random: Random, scratch: Float64Array, discard: Float64Array, projectOut: LanczosKernels['projectOut'],
 ): void {
   r.fill(0);
+  const block = basis.subarray(at * n);
+  const found = new Float64Array(b);
   for (let c = 0; c < b; c++) {
     const q = basis.subarray((at + c) * n, (at + c + 1) * n);
     q.set(w.subarray(c * n, (c + 1) * n));
-    for (let pass = 0; pass < 2; pass++) {
-      for (let d = 0; d < c; d++) {
-        const previous = basis.subarray((at + d) * n, (at + d + 1) * n);
-        const s = dot(previous, q, n);
-        for (let i = 0; i < n; i++) q[i]! -= s * previous[i]!;
-        r[d * b + c]! += s;
-      }
+    if (c > 0) {
+      // Against the block's earlier vectors, by the kernels' projection (two passes).
+      found.fill(0);
+      projectOut(block, n, c, q, found, discard);
+      projectOut(block, n, c, q, found, discard);
+      for (let d = 0; d < c; d++) r[d * b + c] = found[d]!;
     }
     const length = norm(q);
     if (length <= BREAKDOWN_RATIO * operatorNorm) {
