@@ -184,6 +184,8 @@ export interface SvdWorkerInput {
  * piece takes a millisecond or so, and a sleep/wake-up costs tens of microseconds (more on a loaded machine).
  */
 const SPIN_CHECKS = 2000;
+/** A projection on at most this many vectors runs on the calling thread alone. */
+const SMALL_PROJECTION = 4;
 /** A helper that has not answered in this long is gone (killed, out of memory): fail rather than hang. */
 const HELPER_TIMEOUT_MS = 10 * 60 * 1000;
 /** Below this many non-zeros a helper thread costs more (starting it) than it saves. */
@@ -321,10 +323,11 @@ export class WasmSvdKernels implements BlockLanczosKernels {
 
   /**
    * One kernel call in CHUNKS pieces: offered to the helper, then taken piece by piece here until
-   * none is left; then wait for the pieces the helper took.
+   * none is left; then wait for the pieces the helper took. `alone`: all pieces here (a call too small
+   * to be worth waking the helper; the same pieces, so the same bytes).
    */
-  private call(op: Op, args: number[]): void {
-    if (!this.worker) {
+  private call(op: Op, args: number[], alone = false): void {
+    if (!this.worker || alone) {
       const control = this.control;
       control[CONTROL.op] = op;
       for (let i = 0; i < args.length; i++) control[CONTROL.args + i] = args[i]!;
@@ -420,8 +423,11 @@ export class WasmSvdKernels implements BlockLanczosKernels {
     const basisAt = this.address(basis);
     const wAt = this.address(w);
     // Dots: pieces of the vectors; the update: pieces of the entries.
-    this.call(Op.Dots, [basisAt, n, count, wAt, this.coefficientsAt]);
-    this.call(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt]);
+    // A few vectors (block Lanczos orthonormalizing a block within itself) take microseconds: waking the
+    // helper (a futex call when it sleeps) would cost more.
+    const alone = count <= SMALL_PROJECTION;
+    this.call(Op.Dots, [basisAt, n, count, wAt, this.coefficientsAt], alone);
+    this.call(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt], alone);
     const found = this.f64(this.coefficientsAt, count);
     for (let j = 0; j < count; j++) {
       coefficients[j]! += found[j]!;
