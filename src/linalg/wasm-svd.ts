@@ -413,8 +413,10 @@ export class WasmSvdKernels implements BlockLanczosKernels {
     if (b !== this.lanczosBlock) throw new Error('internal: a Lanczos block of another size');
     const basisAt = this.address(basis);
     const wAt = this.address(w);
-    this.call(Op.Dots4, [basisAt, n, count, wAt, this.blockCoefficientsAt]);
-    this.call(Op.Subtract4, [basisAt, n, count, this.blockCoefficientsAt, wAt]);
+    // The block recurrence (this block and the one before: ≤ 8 vectors) is a fraction of a millisecond.
+    const alone = count <= 2 * KERNEL_BLOCK;
+    this.call(Op.Dots4, [basisAt, n, count, wAt, this.blockCoefficientsAt], alone);
+    this.call(Op.Subtract4, [basisAt, n, count, this.blockCoefficientsAt, wAt], alone);
     const found = this.f64(this.blockCoefficientsAt, count * b);
     for (let i = 0; i < count * b; i++) coefficients[i]! += found[i]!;
   }
