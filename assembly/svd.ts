@@ -235,3 +235,248 @@ export function multiplyBlockRows(indptr: usize, indices: usize, values: usize, 
     }
   }
 }
+
+/** Vectors per block in the block-Lanczos kernels below (gramRows4, blockDots4, blockSubtract4). */
+const BLOCK: i32 = 4;
+
+/**
+ * Y += Σ_{i ∈ [rowStart, rowEnd)} B_iᵀ · (B_i · X) for a block of four vectors, in one pass over the
+ * matrix: X and Y are n × 4 row-major (the four vectors interleaved, so the gather and the scatter
+ * of a non-zero touch 32 contiguous bytes), each row's four dot products gathered (two non-zeros per
+ * sweep, two partial sums each), then scattered while the row is in cache.
+ */
+export function gramRows4(indptr: usize, indices: usize, values: usize, rowStart: i32, rowEnd: i32, x: usize, y: usize): void {
+  let p = <usize>load<i32>(indptr + (<usize>rowStart << 2));
+  for (let i = rowStart; i < rowEnd; i++) {
+    const end = <usize>load<i32>(indptr + (<usize>(i + 1) << 2));
+    const begin = p;
+    let a01 = f64x2.splat(0);
+    let a23 = f64x2.splat(0);
+    let b01 = f64x2.splat(0);
+    let b23 = f64x2.splat(0);
+    for (; p + 1 < end; p += 2) {
+      const v0 = v128.load64_splat(values + (p << 3));
+      const v1 = v128.load64_splat(values + (p << 3) + 8);
+      const x0 = x + (<usize>load<i32>(indices + (p << 2)) << 5);
+      const x1 = x + (<usize>load<i32>(indices + (p << 2), 4) << 5);
+      a01 = f64x2.add(a01, f64x2.mul(v0, v128.load(x0)));
+      a23 = f64x2.add(a23, f64x2.mul(v0, v128.load(x0, 16)));
+      b01 = f64x2.add(b01, f64x2.mul(v1, v128.load(x1)));
+      b23 = f64x2.add(b23, f64x2.mul(v1, v128.load(x1, 16)));
+    }
+    if (p < end) {
+      const v0 = v128.load64_splat(values + (p << 3));
+      const x0 = x + (<usize>load<i32>(indices + (p << 2)) << 5);
+      a01 = f64x2.add(a01, f64x2.mul(v0, v128.load(x0)));
+      a23 = f64x2.add(a23, f64x2.mul(v0, v128.load(x0, 16)));
+    }
+    const s01 = f64x2.add(a01, b01);
+    const s23 = f64x2.add(a23, b23);
+    for (p = begin; p < end; p++) {
+      const v = v128.load64_splat(values + (p << 3));
+      const at = y + (<usize>load<i32>(indices + (p << 2)) << 5);
+      v128.store(at, f64x2.add(v128.load(at), f64x2.mul(v, s01)));
+      v128.store(at, f64x2.add(v128.load(at, 16), f64x2.mul(v, s23)), 16);
+    }
+  }
+}
+
+/**
+ * out[4·j + c] = V_j · W_c for the basis vectors j ∈ [j0, j1) and the four vectors W_c (at w + c·n·8):
+ * two basis vectors per sweep over the four W (eight sums; an odd range leaves one vector to a sweep of
+ * its own, an odd n one entry to a scalar tail). The dots are bound by arithmetic, not by memory (the
+ * basis streams at ~35 GB/s here): sharing each W load between two basis vectors is what gains.
+ */
+export function blockDots4(basis: usize, n: i32, j0: i32, j1: i32, w: usize, out: usize): void {
+  const bytes = <usize>n << 3;
+  const simd = bytes & ~(<usize>15);
+  const w1 = w + bytes;
+  const w2 = w1 + bytes;
+  const w3 = w2 + bytes;
+  let j = j0;
+  for (; j + 1 < j1; j += 2) {
+    const b = basis + <usize>j * bytes;
+    const bb = b + bytes;
+    let c0 = f64x2.splat(0);
+    let c1 = f64x2.splat(0);
+    let c2 = f64x2.splat(0);
+    let c3 = f64x2.splat(0);
+    let d0 = f64x2.splat(0);
+    let d1 = f64x2.splat(0);
+    let d2 = f64x2.splat(0);
+    let d3 = f64x2.splat(0);
+    for (let k: usize = 0; k < simd; k += 16) {
+      const v = v128.load(b + k);
+      const u = v128.load(bb + k);
+      const x0 = v128.load(w + k);
+      const x1 = v128.load(w1 + k);
+      const x2 = v128.load(w2 + k);
+      const x3 = v128.load(w3 + k);
+      c0 = f64x2.add(c0, f64x2.mul(v, x0));
+      c1 = f64x2.add(c1, f64x2.mul(v, x1));
+      c2 = f64x2.add(c2, f64x2.mul(v, x2));
+      c3 = f64x2.add(c3, f64x2.mul(v, x3));
+      d0 = f64x2.add(d0, f64x2.mul(u, x0));
+      d1 = f64x2.add(d1, f64x2.mul(u, x1));
+      d2 = f64x2.add(d2, f64x2.mul(u, x2));
+      d3 = f64x2.add(d3, f64x2.mul(u, x3));
+    }
+    let t0 = lanes(c0);
+    let t1 = lanes(c1);
+    let t2 = lanes(c2);
+    let t3 = lanes(c3);
+    let u0 = lanes(d0);
+    let u1 = lanes(d1);
+    let u2 = lanes(d2);
+    let u3 = lanes(d3);
+    if (simd < bytes) {
+      const v = load<f64>(b + simd);
+      const u = load<f64>(bb + simd);
+      const x0 = load<f64>(w + simd);
+      const x1 = load<f64>(w1 + simd);
+      const x2 = load<f64>(w2 + simd);
+      const x3 = load<f64>(w3 + simd);
+      t0 += v * x0;
+      t1 += v * x1;
+      t2 += v * x2;
+      t3 += v * x3;
+      u0 += u * x0;
+      u1 += u * x1;
+      u2 += u * x2;
+      u3 += u * x3;
+    }
+    const o = out + (<usize>(j * BLOCK) << 3);
+    store<f64>(o, t0);
+    store<f64>(o, t1, 8);
+    store<f64>(o, t2, 16);
+    store<f64>(o, t3, 24);
+    store<f64>(o, u0, 32);
+    store<f64>(o, u1, 40);
+    store<f64>(o, u2, 48);
+    store<f64>(o, u3, 56);
+  }
+  if (j < j1) {
+    const b = basis + <usize>j * bytes;
+    let c0 = f64x2.splat(0);
+    let c1 = f64x2.splat(0);
+    let c2 = f64x2.splat(0);
+    let c3 = f64x2.splat(0);
+    for (let k: usize = 0; k < simd; k += 16) {
+      const v = v128.load(b + k);
+      c0 = f64x2.add(c0, f64x2.mul(v, v128.load(w + k)));
+      c1 = f64x2.add(c1, f64x2.mul(v, v128.load(w1 + k)));
+      c2 = f64x2.add(c2, f64x2.mul(v, v128.load(w2 + k)));
+      c3 = f64x2.add(c3, f64x2.mul(v, v128.load(w3 + k)));
+    }
+    let t0 = lanes(c0);
+    let t1 = lanes(c1);
+    let t2 = lanes(c2);
+    let t3 = lanes(c3);
+    if (simd < bytes) {
+      const v = load<f64>(b + simd);
+      t0 += v * load<f64>(w + simd);
+      t1 += v * load<f64>(w1 + simd);
+      t2 += v * load<f64>(w2 + simd);
+      t3 += v * load<f64>(w3 + simd);
+    }
+    const o = out + (<usize>(j * BLOCK) << 3);
+    store<f64>(o, t0);
+    store<f64>(o, t1, 8);
+    store<f64>(o, t2, 16);
+    store<f64>(o, t3, 24);
+  }
+}
+
+/**
+ * W_c[r] −= Σ_{j < count} C[j][c] · V_j[r] for the four vectors W_c (at w + c·n·8), the entries
+ * r ∈ [r0, r1) (r0 even), C count × 4 row-major: the basis is read once for the four vectors, two basis
+ * vectors per sweep over the range (an odd length leaves one entry to a scalar tail).
+ */
+export function blockSubtract4(basis: usize, n: i32, count: i32, c: usize, w: usize, r0: i32, r1: i32): void {
+  const bytes = <usize>n << 3;
+  const from = <usize>r0 << 3;
+  const end = <usize>r1 << 3;
+  const to = from + ((end - from) & ~(<usize>15));
+  const w1 = w + bytes;
+  const w2 = w1 + bytes;
+  const w3 = w2 + bytes;
+  let j = 0;
+  for (; j + 1 < count; j += 2) {
+    const b0 = basis + <usize>j * bytes;
+    const b1 = b0 + bytes;
+    const cj = c + (<usize>(j * BLOCK) << 3);
+    const p0 = v128.load64_splat(cj);
+    const p1 = v128.load64_splat(cj + 8);
+    const p2 = v128.load64_splat(cj + 16);
+    const p3 = v128.load64_splat(cj + 24);
+    const q0 = v128.load64_splat(cj + 32);
+    const q1 = v128.load64_splat(cj + 40);
+    const q2 = v128.load64_splat(cj + 48);
+    const q3 = v128.load64_splat(cj + 56);
+    for (let k = from; k < to; k += 16) {
+      const v = v128.load(b0 + k);
+      const u = v128.load(b1 + k);
+      v128.store(w + k, f64x2.sub(v128.load(w + k), f64x2.add(f64x2.mul(p0, v), f64x2.mul(q0, u))));
+      v128.store(w1 + k, f64x2.sub(v128.load(w1 + k), f64x2.add(f64x2.mul(p1, v), f64x2.mul(q1, u))));
+      v128.store(w2 + k, f64x2.sub(v128.load(w2 + k), f64x2.add(f64x2.mul(p2, v), f64x2.mul(q2, u))));
+      v128.store(w3 + k, f64x2.sub(v128.load(w3 + k), f64x2.add(f64x2.mul(p3, v), f64x2.mul(q3, u))));
+    }
+    if (to < end) {
+      const v = load<f64>(b0 + to);
+      const u = load<f64>(b1 + to);
+      store<f64>(w + to, load<f64>(w + to) - (f64x2.extract_lane(p0, 0) * v + f64x2.extract_lane(q0, 0) * u));
+      store<f64>(w1 + to, load<f64>(w1 + to) - (f64x2.extract_lane(p1, 0) * v + f64x2.extract_lane(q1, 0) * u));
+      store<f64>(w2 + to, load<f64>(w2 + to) - (f64x2.extract_lane(p2, 0) * v + f64x2.extract_lane(q2, 0) * u));
+      store<f64>(w3 + to, load<f64>(w3 + to) - (f64x2.extract_lane(p3, 0) * v + f64x2.extract_lane(q3, 0) * u));
+    }
+  }
+  if (j < count) {
+    const b0 = basis + <usize>j * bytes;
+    const cj = c + (<usize>(j * BLOCK) << 3);
+    const p0 = v128.load64_splat(cj);
+    const p1 = v128.load64_splat(cj + 8);
+    const p2 = v128.load64_splat(cj + 16);
+    const p3 = v128.load64_splat(cj + 24);
+    for (let k = from; k < to; k += 16) {
+      const v = v128.load(b0 + k);
+      v128.store(w + k, f64x2.sub(v128.load(w + k), f64x2.mul(p0, v)));
+      v128.store(w1 + k, f64x2.sub(v128.load(w1 + k), f64x2.mul(p1, v)));
+      v128.store(w2 + k, f64x2.sub(v128.load(w2 + k), f64x2.mul(p2, v)));
+      v128.store(w3 + k, f64x2.sub(v128.load(w3 + k), f64x2.mul(p3, v)));
+    }
+    if (to < end) {
+      const v = load<f64>(b0 + to);
+      store<f64>(w + to, load<f64>(w + to) - f64x2.extract_lane(p0, 0) * v);
+      store<f64>(w1 + to, load<f64>(w1 + to) - f64x2.extract_lane(p1, 0) * v);
+      store<f64>(w2 + to, load<f64>(w2 + to) - f64x2.extract_lane(p2, 0) * v);
+      store<f64>(w3 + to, load<f64>(w3 + to) - f64x2.extract_lane(p3, 0) * v);
+    }
+  }
+}
+
+/** The four vectors at v (n apart) → x, n × 4 row-major (interleaved), for the rows [r0, r1). */
+export function interleave4(v: usize, n: i32, x: usize, r0: i32, r1: i32): void {
+  const bytes = <usize>n << 3;
+  for (let r = r0; r < r1; r++) {
+    const s = v + (<usize>r << 3);
+    const d = x + (<usize>r << 5);
+    store<f64>(d, load<f64>(s));
+    store<f64>(d, load<f64>(s + bytes), 8);
+    store<f64>(d, load<f64>(s + 2 * bytes), 16);
+    store<f64>(d, load<f64>(s + 3 * bytes), 24);
+  }
+}
+
+/** x (n × 4 row-major) → the four vectors at v (n apart), for the rows [r0, r1). */
+export function deinterleave4(x: usize, n: i32, v: usize, r0: i32, r1: i32): void {
+  const bytes = <usize>n << 3;
+  for (let r = r0; r < r1; r++) {
+    const s = x + (<usize>r << 5);
+    const d = v + (<usize>r << 3);
+    store<f64>(d, load<f64>(s));
+    store<f64>(d + bytes, load<f64>(s, 8));
+    store<f64>(d + 2 * bytes, load<f64>(s, 16));
+    store<f64>(d + 3 * bytes, load<f64>(s, 24));
+  }
+}
+

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
 import { makeMeta, range, SparseMatrix } from '../src/core/matrix.js';
-import { projectOut, rotateBasis, ROW_BLOCK, symmetricEigen, symmetricEigenvalues } from '../src/linalg/dense.js';
+import { projectOut, projectOutBlock, rotateBasis, ROW_BLOCK, symmetricEigen, symmetricEigenvalues, symmetricEigenvaluesLastRows } from '../src/linalg/dense.js';
 import { multiplyVector, toCsr, transposeCsr } from '../src/linalg/sparse.js';
 import { svdEmbedding, truncatedSvd, type SvdAlgorithm } from '../src/linalg/svd.js';
 import { WasmSvdKernels } from '../src/linalg/wasm-svd.js';
@@ -352,4 +352,79 @@ test('lanczos: the wasm kernels give the TypeScript kernels\' S, U and V to roun
     assert.deepEqual(again[0]!.S, again[2]!.S);
     assert.deepEqual(again[0]!.V, again[2]!.V);
   }
+});
+
+test('eigenvalues with the last rows of the eigenvectors equal the full decomposition\'s (block Lanczos convergence test)', () => {
+  // A 9 × 9 symmetric matrix with an arrow row and a block-tridiagonal part, as a restarted block Lanczos T.
+  const n = 9;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const x = i === j ? 10 - i : i - j <= 3 || j < 2 ? Math.sin(1 + i * 3 + j) : 0;
+      a[i * n + j] = x;
+      a[j * n + i] = x;
+    }
+  }
+  const full = symmetricEigen(a, n);
+  for (const rows of [1, 3, 4]) {
+    const { values, lastRows } = symmetricEigenvaluesLastRows(a, n, rows);
+    for (let c = 0; c < n; c++) {
+      assert.ok(Math.abs(values[c]! - full.values[c]!) < 1e-12, `λ${c}`);
+      for (let r = 0; r < rows; r++) {
+        const expected = full.vectors[(n - rows + r) * n + c]!;
+        assert.ok(Math.abs(lastRows[c * rows + r]! - expected) < 1e-12, `rows ${rows}: vector ${c} component ${n - rows + r}: ${lastRows[c * rows + r]} vs ${expected}`);
+      }
+    }
+  }
+});
+
+test('wasm block kernels: BᵀB·X for four vectors and the block projection equal the TypeScript kernels (odd rows, odd n; 1 and 2 threads)', () => {
+  const m = sparseFrom(37, 23, (i, j) => (i === 5 ? 0 : (i * 13 + j * 7) % 5 < 2 ? Math.sin(i + 2 * j) : 0));
+  const b = toCsr(m);
+  const bt = transposeCsr(b);
+  const n = b.nCols;
+  const size = 9;
+  for (const threads of [1, 2]) {
+    const kernels = new WasmSvdKernels(b, (size + 4) * n, size, threads, 0, 4);
+    const basis = kernels.basis((size + 4) * n);
+    const w = kernels.block(4 * n);
+    for (let i = 0; i < basis.length; i++) basis[i] = Math.cos(0.37 * i);
+    kernels.applyBlock(basis.subarray(3 * n, 7 * n), w, 4);
+    const middle = new Float64Array(b.nRows);
+    const expected = new Float64Array(n);
+    for (let c = 0; c < 4; c++) {
+      multiplyVector(b, basis.subarray((3 + c) * n, (4 + c) * n), middle);
+      multiplyVector(bt, middle, expected);
+      assert.ok(maxDifference(w.subarray(c * n, (c + 1) * n), expected) < 1e-12, `BᵀB·X column ${c}, ${threads} threads`);
+    }
+    // Project the four vectors off 7 (odd: a pair and a single basis vector per piece) and off 1 basis vectors.
+    for (const count of [7, 1]) {
+      const referenceW = Float64Array.from(w);
+      const coefficients = [new Float64Array(count * 4).fill(0.5), new Float64Array(count * 4).fill(0.5)];
+      kernels.projectOutBlock(basis, n, count, w, 4, coefficients[0]!);
+      projectOutBlock(basis, n, count, referenceW, 4, coefficients[1]!);
+      assert.ok(maxDifference(w, referenceW) < 1e-11, `projected W, ${count} vectors, ${threads} threads`);
+      assert.ok(maxDifference(coefficients[0]!, coefficients[1]!) < 1e-11, `coefficients, ${count} vectors, ${threads} threads`);
+    }
+    kernels.close();
+  }
+});
+
+test('block Lanczos (the default) and single-vector Lanczos both match numpy; the block one on the TypeScript kernels too', () => {
+  const m = sparseFrom(300, 200, formulaC);
+  const runs = [
+    truncatedSvd(m, { dim: 5, eig: 0, seed: 1 }),
+    truncatedSvd(m, { dim: 5, eig: 0, seed: 1, kernels: 'typescript' }),
+    truncatedSvd(m, { dim: 5, eig: 0, seed: 1, blockSize: 1 }),
+    truncatedSvd(m, { dim: 5, eig: 0, seed: 1, blockSize: 4, oversample: 8 }),
+  ];
+  assert.deepEqual(runs.map((r) => r.info.blockSize), [4, 4, 1, 4]);
+  assert.ok((runs[3]!.info.restarts ?? 0) >= 1, 'a basis of 13 with blocks of 4 restarts');
+  for (const [i, run] of runs.entries()) {
+    assert.equal(run.info.converged, 5);
+    assertRelative(run.S, C_SINGULAR_VALUES, 1e-9, `run ${i} S`);
+    for (let c = 0; c < 5; c++) assert.ok(Math.abs(dotArrays(column(run.U, 5, c), column(runs[2]!.U, 5, c)) - 1) < 1e-8, `run ${i} U column ${c}`);
+  }
+  // Too small for a block basis (40 columns, basis 42): single-vector, exact.
+  assert.equal(truncatedSvd(sparseFrom(60, 40, formulaB), { dim: 10, eig: 0, seed: 7 }).info.blockSize, 1);
 });

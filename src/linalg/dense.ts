@@ -88,6 +88,21 @@ export function projectOut(basis: Float64Array, n: number, count: number, w: Flo
 }
 
 /**
+ * projectOut for b vectors at once (W: b vectors of n, one after another): C = VᵀW (count × b,
+ * row-major) is added into `coefficients[0 .. count·b)`, then W −= V·C — each vector by its own
+ * projectOut (the reference the block kernels are tested against).
+ */
+export function projectOutBlock(basis: Float64Array, n: number, count: number, w: Float64Array, b: number, coefficients: Float64Array): void {
+  const found = new Float64Array(count);
+  const scratch = new Float64Array(count);
+  for (let c = 0; c < b; c++) {
+    found.fill(0);
+    projectOut(basis, n, count, w.subarray(c * n, (c + 1) * n), found, scratch);
+    for (let j = 0; j < count; j++) coefficients[j * b + c]! += found[j]!;
+  }
+}
+
+/**
  * Replace the first `width` basis vectors by V·Y (V: `count` vectors of length n, vector j at
  * basis[j·n ..); Y: count × width row-major, width ≤ count), in place. Rows are done in blocks of
  * ROW_BLOCK: a block's combinations are summed in `scratch` (ROW_BLOCK × width, row-major) while the
@@ -219,11 +234,60 @@ export function symmetricEigenvalues(a: Float64Array, n: number): SymmetricEigen
   return { values, lastComponents };
 }
 
+export interface SymmetricEigenvaluesRows {
+  /** Eigenvalues, descending. */
+  values: Float64Array;
+  /** Components n − rows .. n − 1 of each (unit) eigenvector, in the same order: eigenvector c's at [c·rows, (c + 1)·rows). */
+  lastRows: Float64Array;
+}
+
+/**
+ * Eigenvalues of a symmetric n × n matrix and the last `rows` components of each eigenvector — what
+ * a block Lanczos convergence test needs (the residual of Ritz pair i is ‖R·y_i[n−rows ..]‖). The
+ * Householder reduction is not accumulated: rows n − rows .. n − 1 of its transformation
+ * Q = P_{n−1}·…·P_1 are formed one row vector at a time (O(rows·n²)) and carried through the QL
+ * rotations.
+ */
+export function symmetricEigenvaluesLastRows(a: Float64Array, n: number, rows: number): SymmetricEigenvaluesRows {
+  const v = Float64Array.from(a.subarray(0, n * n));
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const h = new Float64Array(n);
+  if (n === 0) return { values: d, lastRows: new Float64Array(0) };
+  tridiagonalize(v, d, e, n, false, h);
+  const w = new Float64Array(n * rows);
+  const x = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    x.fill(0);
+    x[n - rows + r] = 1;
+    for (let i = n - 1; i > 0; i--) {
+      if (h[i] === 0) continue;
+      let s = 0;
+      for (let k = 0; k < i; k++) s += x[k]! * v[k * n + i]!;
+      if (s === 0) continue;
+      s /= h[i]!;
+      for (let k = 0; k < i; k++) x[k]! -= s * v[k * n + i]!;
+    }
+    for (let j = 0; j < n; j++) w[j * rows + r] = x[j]!;
+  }
+  qlImplicit(w, d, e, n, rows);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]! || x - y);
+  const values = new Float64Array(n);
+  const lastRows = new Float64Array(n * rows);
+  for (let c = 0; c < n; c++) {
+    values[c] = d[order[c]!]!;
+    lastRows.set(w.subarray(order[c]! * rows, (order[c]! + 1) * rows), c * rows);
+  }
+  return { values, lastRows };
+}
+
 /**
  * tred2: v (symmetric, row-major) → orthogonal transformation (when `accumulate`); d diagonal, e
- * sub-diagonal. Without `accumulate` only d and e are meaningful.
+ * sub-diagonal. Without `accumulate` only d and e are meaningful, and v keeps the Householder vectors:
+ * step i (i = n−1 down to 1) reflected coordinates 0..i−1 by P_i = I − u·uᵀ/h_i with u = column i of
+ * v above the diagonal (v[k·n + i], k < i) and h_i copied into `reflections[i]` (0: no reflection).
  */
-function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number, accumulate: boolean): void {
+function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number, accumulate: boolean, reflections?: Float64Array): void {
   for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j]!;
   for (let i = n - 1; i > 0; i--) {
     let scaleSum = 0;
@@ -278,6 +342,7 @@ function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: nu
     d[i] = h;
   }
   if (!accumulate) {
+    reflections?.set(d);
     // The diagonal of the tridiagonal matrix is left on v's diagonal (the accumulation below moves it).
     for (let j = 0; j < n; j++) d[j] = v[j * n + j]!;
     e[0] = 0;

@@ -13,10 +13,10 @@ import { DenseMatrix, type SparseMatrix } from '../core/matrix.js';
 import { silentProgress, type Progress } from '../core/progress.js';
 import { Random } from '../core/random.js';
 import { basisToRows } from './dense.js';
-import { largestEigenpairs, type LanczosKernels } from './lanczos.js';
+import { blockOperator, largestEigenpairs, largestEigenpairsBlock, TYPESCRIPT_KERNELS, type BlockOperator, type LanczosResult } from './lanczos.js';
 import { randomizedSvd } from './randomized.js';
 import { multiplyVector, toCsr, transposeCsr, type Csr } from './sparse.js';
-import { PARALLEL_MIN_NONZEROS, WasmSvdKernels } from './wasm-svd.js';
+import { KERNEL_BLOCK, PARALLEL_MIN_NONZEROS, WasmSvdKernels } from './wasm-svd.js';
 import { availableParallelism } from 'node:os';
 
 export const SVD_ALGORITHMS = ['lanczos', 'randomized'] as const;
@@ -53,6 +53,12 @@ export interface SvdOptions {
    * the same pieces whatever the thread count, so 1 and 2 threads give the same bytes, run to run.
    */
   threads?: number;
+  /**
+   * Lanczos: vectors per step, 1 (single-vector Lanczos) or 4 (block Lanczos: one pass over the
+   * matrix multiplies four vectors). Default LANCZOS_BLOCK_SIZE; matrices too small for a block basis
+   * (basis + 2 blocks > the smaller side) always run single-vector.
+   */
+  blockSize?: number;
 }
 
 export interface SvdInfo {
@@ -64,6 +70,8 @@ export interface SvdInfo {
   /** Lanczos: restarts and converged triplets (dim unless the restart limit was hit). */
   restarts?: number;
   converged?: number;
+  /** Lanczos: vectors per step (1 single-vector, 4 block). */
+  blockSize?: number;
   oversample: number;
   powerIterations?: number;
   tolerance?: number;
@@ -90,6 +98,8 @@ const LANCZOS_KEEP_SHARE = 0.2;
  * tol/2 whatever the spectrum; on the PPMI matrix the top 100 then agree with ARPACK's to 2e-10.
  */
 const LANCZOS_TOLERANCE = 1e-5;
+/** Lanczos vectors per step by default (docs/svd.md: block Lanczos). */
+const LANCZOS_BLOCK_SIZE = KERNEL_BLOCK;
 /** Restart limit; the PPMI matrix converges in 2–3 restarts. */
 const LANCZOS_MAX_RESTARTS = 200;
 /** Randomized SVD oversampling p (Halko et al. 2011 §4.2 suggest 5–10; scikit-learn uses 10). */
@@ -133,18 +143,27 @@ function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progres
   const dimension = onColumns ? a.nCols : a.nRows;
   const oversample = options.oversample ?? Math.max(LANCZOS_MIN_OVERSAMPLE, Math.ceil(LANCZOS_OVERSAMPLE_FACTOR * k));
   const basisSize = k + oversample;
+  const keep = k + Math.ceil(LANCZOS_KEEP_SHARE * oversample);
   const tolerance = options.tolerance ?? LANCZOS_TOLERANCE;
   const otherSize = onColumns ? a.nRows : a.nCols;
+  const wanted = options.blockSize ?? LANCZOS_BLOCK_SIZE;
+  if (wanted !== 1 && wanted !== KERNEL_BLOCK) throw new Error(`internal: Lanczos block size ${wanted} (1 or ${KERNEL_BLOCK})`);
+  // A block basis needs room for a restart's residual block and a spare one; small matrices run
+  // single-vector (which also solves them exactly when the basis spans the space).
+  const blockSize = wanted > 1 && keep + wanted <= basisSize && basisSize + 2 * wanted <= dimension ? wanted : 1;
   // H = BᵀB with B = A (on the columns) or Aᵀ; the other side is then B·(eigenvector) / σ.
   let apply: (x: Float64Array, y: Float64Array) => void;
+  let applyBlock: BlockOperator;
   let multiplyOther: OtherSide;
   let kernels: WasmSvdKernels | undefined;
   if ((options.kernels ?? 'wasm') === 'wasm') {
     const b = onColumns ? a : transposeCsr(a);
     const size = Math.min(basisSize, dimension);
     const threads = options.threads ?? (b.indptr[b.nRows]! >= PARALLEL_MIN_NONZEROS ? Math.min(2, availableParallelism()) : 1);
-    kernels = new WasmSvdKernels(b, (size + 1) * dimension, size, Math.min(2, Math.max(1, threads)), k);
+    const basisLength = (size + blockSize) * dimension;
+    kernels = new WasmSvdKernels(b, basisLength, size, Math.min(2, Math.max(1, threads)), k, blockSize > 1 ? blockSize : 0);
     apply = kernels.apply;
+    applyBlock = kernels.applyBlock;
     // One pass over B with the k vectors as rows: 100 passes over B cost ~20× more here.
     multiplyOther = (_, rows) => kernels!.multiplyBlock(rows, k);
   } else {
@@ -158,6 +177,7 @@ function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progres
       multiplyVector(first, x, middle);
       multiplyVector(second, middle, y);
     };
+    applyBlock = blockOperator(apply, dimension);
     // One vector at a time: column-wise products beat one CSR × block product in JavaScript (the
     // block's random row reads miss the cache).
     multiplyOther = (vectors) => {
@@ -167,7 +187,10 @@ function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progres
     };
   }
   try {
-    return lanczosOn(apply, multiplyOther, kernels, onColumns, dimension, otherSize, k, basisSize, oversample, tolerance, random, progress);
+    const eigenOptions = { count: k, basisSize, keep, tolerance, maxRestarts: LANCZOS_MAX_RESTARTS, random, progress, kernels: kernels ?? TYPESCRIPT_KERNELS };
+    const eigen =
+      blockSize > 1 ? largestEigenpairsBlock(applyBlock, dimension, { ...eigenOptions, blockSize }) : largestEigenpairs(apply, dimension, eigenOptions);
+    return otherSide(eigen, multiplyOther, onColumns, dimension, otherSize, k, basisSize, oversample, tolerance, blockSize);
   } finally {
     kernels?.close();
   }
@@ -176,20 +199,11 @@ function lanczos(a: Csr, k: number, options: SvdOptions, random: Random, progres
 /** B·V for the k eigenvectors (given one after another, and as dimension × k rows): otherSize × k row-major. */
 type OtherSide = (vectors: Float64Array, rows: Float64Array) => Float64Array;
 
-function lanczosOn(
-  apply: (x: Float64Array, y: Float64Array) => void, multiplyOther: OtherSide, kernels: LanczosKernels | undefined,
-  onColumns: boolean, dimension: number, otherSize: number, k: number, basisSize: number, oversample: number, tolerance: number, random: Random, progress: Progress,
+/** σ = √θ and the other side of the SVD from the eigenpairs of the Gram matrix. */
+function otherSide(
+  eigen: LanczosResult, multiplyOther: OtherSide, onColumns: boolean, dimension: number, otherSize: number, k: number, basisSize: number,
+  oversample: number, tolerance: number, blockSize: number,
 ): SvdResult {
-  const eigen = largestEigenpairs(apply, dimension, {
-    count: k,
-    basisSize,
-    keep: k + Math.ceil(LANCZOS_KEEP_SHARE * oversample),
-    tolerance,
-    maxRestarts: LANCZOS_MAX_RESTARTS,
-    random,
-    progress,
-    kernels,
-  });
   const S = new Float64Array(k);
   for (let c = 0; c < k; c++) S[c] = Math.sqrt(Math.max(0, eigen.values[c]!));
   zeroNegligible(S);
@@ -206,6 +220,7 @@ function lanczosOn(
     basisSize: Math.min(basisSize, dimension),
     restarts: eigen.restarts,
     converged: eigen.converged,
+    blockSize,
     oversample,
     tolerance,
   };

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { loadWasmModuleSync } from '../io/wasm-module.js';
 import { createSharedMemory, MemoryPlanner } from '../encoders/wasm/memory.js';
 import { ROW_BLOCK } from './dense.js';
-import type { LanczosKernels } from './lanczos.js';
+import type { BlockLanczosKernels } from './lanczos.js';
 import type { Csr } from './sparse.js';
 
 /** f64x2 loads: 16-byte aligned blocks. */
@@ -26,10 +26,18 @@ export interface SvdExports {
   basisDots(basis: number, n: number, j0: number, j1: number, w: number, out: number): void;
   basisSubtract(basis: number, n: number, count: number, c: number, w: number, r0: number, r1: number): void;
   rotateRows(basis: number, n: number, count: number, y: number, width: number, stride: number, scratch: number, r0: number, r1: number): void;
+  gramRows4(indptr: number, indices: number, values: number, rowStart: number, rowEnd: number, x: number, y: number): void;
+  blockDots4(basis: number, n: number, j0: number, j1: number, w: number, out: number): void;
+  blockSubtract4(basis: number, n: number, count: number, c: number, w: number, r0: number, r1: number): void;
+  interleave4(v: number, n: number, x: number, r0: number, r1: number): void;
+  deinterleave4(x: number, n: number, v: number, r0: number, r1: number): void;
 }
 
+/** The block size of the block-Lanczos kernels (gramRows4, blockDots4, blockSubtract4). */
+export const KERNEL_BLOCK = 4;
+
 /** Requests to the helper thread (svd-worker.ts). */
-export const Op = { Exit: 0, Gram: 1, Multiply: 2, Dots: 3, Subtract: 4, Rotate: 5, Block: 6 } as const;
+export const Op = { Exit: 0, Gram: 1, Multiply: 2, Dots: 3, Subtract: 4, Rotate: 5, Block: 6, Gram4: 7, Dots4: 8, Subtract4: 9 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
 /**
@@ -96,15 +104,30 @@ export class ChunkRunner {
     const a = (i: number): number => control[CONTROL.args + i]!;
     const kernel = this.kernel;
     switch (control[CONTROL.op]! as Op) {
-      case Op.Gram: {
-        // args: indptr, indices, values, bounds, x, y, partial sums, n. Piece 0 sums into y, piece c ≥ 1 into partial c − 1.
+      case Op.Gram:
+      case Op.Gram4: {
+        // args: indptr, indices, values, bounds, x, y, partial sums, length of y (n, or 4n for a block
+        // interleaved). Piece 0 sums into y, piece c ≥ 1 into partial c − 1.
         const [r0, r1] = this.bounds(a(3), chunk);
         let y = a(5);
         if (chunk > 0) {
           y = a(6) + (chunk - 1) * a(7) * 8;
           new Float64Array(this.memory.buffer, y, a(7)).fill(0);
         }
-        kernel.gramRows(a(0), a(1), a(2), r0, r1, a(4), y);
+        if (control[CONTROL.op] === Op.Gram) kernel.gramRows(a(0), a(1), a(2), r0, r1, a(4), y);
+        else kernel.gramRows4(a(0), a(1), a(2), r0, r1, a(4), y);
+        break;
+      }
+      case Op.Dots4: {
+        // args: basis, n, count, w (four vectors), out (count × 4). Pieces of the basis vectors.
+        const [j0, j1] = piece(a(2), chunk, CHUNKS);
+        if (j1 > j0) kernel.blockDots4(a(0), a(1), j0, j1, a(3), a(4));
+        break;
+      }
+      case Op.Subtract4: {
+        // args: basis, n, count, coefficients (count × 4), w (four vectors). Pieces of entries, even starts.
+        const [r0, r1] = piece(a(1), chunk, CHUNKS, 2);
+        if (r1 > r0) kernel.blockSubtract4(a(0), a(1), a(2), a(3), a(4), r0, r1);
         break;
       }
       case Op.Multiply: {
@@ -161,6 +184,8 @@ export interface SvdWorkerInput {
  * piece takes a millisecond or so, and a sleep/wake-up costs tens of microseconds (more on a loaded machine).
  */
 const SPIN_CHECKS = 2000;
+/** A projection on at most this many vectors runs on the calling thread alone. */
+const SMALL_PROJECTION = 4;
 /** A helper that has not answered in this long is gone (killed, out of memory): fail rather than hang. */
 const HELPER_TIMEOUT_MS = 10 * 60 * 1000;
 /** Below this many non-zeros a helper thread costs more (starting it) than it saves. */
@@ -173,7 +198,7 @@ const svdModule = (): WebAssembly.Module => loadWasmModuleSync('svd', 'SVD');
  * Lanczos kernels on BᵀB in WebAssembly. `basisLength` is the basis's length in doubles
  * ((basis size + 1) · n), `maxWidth` the widest rotation (the basis size).
  */
-export class WasmSvdKernels implements LanczosKernels {
+export class WasmSvdKernels implements BlockLanczosKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: SvdExports;
   private readonly indptr: number;
@@ -204,10 +229,17 @@ export class WasmSvdKernels implements LanczosKernels {
   private readonly blockInAt: number;
   private readonly blockOutAt: number;
   private readonly blockStride: number;
+  /** Block Lanczos (lanczosBlock = KERNEL_BLOCK): X and Y interleaved (n × 4), the work block, the block projection's coefficients. */
+  private readonly block4InAt: number = 0;
+  private readonly block4OutAt: number = 0;
+  private readonly workBlockAt: number = 0;
+  private readonly blockCoefficientsAt: number = 0;
 
   /**
    * `threads`: 1, or 2 (the main thread and one helper sharing the memory; the same bytes either
-   * way). `blockWidth`: the most vectors multiplyBlock takes at once.
+   * way). `blockWidth`: the most vectors multiplyBlock takes at once. `lanczosBlock`: 0, or
+   * KERNEL_BLOCK for the block-Lanczos kernels (applyBlock, projectOutBlock; `maxWidth` then bounds
+   * the vectors a block is projected against).
    */
   constructor(
     b: Csr,
@@ -215,7 +247,9 @@ export class WasmSvdKernels implements LanczosKernels {
     maxWidth: number,
     threads = 1,
     private readonly blockWidth = 0,
+    private readonly lanczosBlock = 0,
   ) {
+    if (lanczosBlock !== 0 && lanczosBlock !== KERNEL_BLOCK) throw new Error(`internal: the wasm kernels do blocks of ${KERNEL_BLOCK} vectors`);
     const n = b.nCols;
     this.n = n;
     this.rows = b.nRows;
@@ -227,18 +261,24 @@ export class WasmSvdKernels implements LanczosKernels {
     this.values = planner.take(nnz * 8);
     this.basisAt = planner.take(basisLength * 8);
     this.workAt = planner.take(n * 8);
-    this.coefficientsAt = planner.take((maxWidth + 2) * 8);
+    this.coefficientsAt = planner.take((maxWidth + Math.max(1, lanczosBlock) + 2) * 8);
     this.rotationAt = planner.take((maxWidth + 1) * stride * 8);
     this.rotationScratchAt = planner.take(ROW_BLOCK * stride * 8);
     this.inputAt = planner.take(Math.max(n, b.nRows) * 8);
     this.outputAt = planner.take(Math.max(n, b.nRows) * 8);
-    this.partialsAt = planner.take((CHUNKS - 1) * n * 8);
+    this.partialsAt = planner.take((CHUNKS - 1) * n * Math.max(1, lanczosBlock) * 8);
     this.helperScratchAt = planner.take(ROW_BLOCK * stride * 8);
     this.boundsAt = planner.take((CHUNKS + 1) * 4);
     this.controlAt = planner.take(CONTROL.words * 4);
     this.blockStride = blockWidth + (blockWidth & 1);
     this.blockInAt = planner.take(n * this.blockStride * 8);
     this.blockOutAt = planner.take(b.nRows * this.blockStride * 8);
+    if (lanczosBlock > 0) {
+      this.block4InAt = planner.take(n * lanczosBlock * 8);
+      this.block4OutAt = planner.take(n * lanczosBlock * 8);
+      this.workBlockAt = planner.take(n * lanczosBlock * 8);
+      this.blockCoefficientsAt = planner.take((maxWidth + lanczosBlock) * lanczosBlock * 8);
+    }
     const pages = planner.pages(`the truncated SVD of a ${b.nRows} × ${b.nCols} matrix with ${nnz} non-zeros`, 'lower --dim, or raise --min-count / set --max-vocab');
     this.memory = createSharedMemory(pages);
     const instance = new WebAssembly.Instance(svdModule(), { env: { memory: this.memory, abort: () => {} } });
@@ -283,10 +323,11 @@ export class WasmSvdKernels implements LanczosKernels {
 
   /**
    * One kernel call in CHUNKS pieces: offered to the helper, then taken piece by piece here until
-   * none is left; then wait for the pieces the helper took.
+   * none is left; then wait for the pieces the helper took. `alone`: all pieces here (a call too small
+   * to be worth waking the helper; the same pieces, so the same bytes).
    */
-  private call(op: Op, args: number[]): void {
-    if (!this.worker) {
+  private call(op: Op, args: number[], alone = false): void {
+    if (!this.worker || alone) {
       const control = this.control;
       control[CONTROL.op] = op;
       for (let i = 0; i < args.length; i++) control[CONTROL.args + i] = args[i]!;
@@ -348,12 +389,47 @@ export class WasmSvdKernels implements LanczosKernels {
     for (let c = 1; c < CHUNKS; c++) this.kernel.addInto(this.partialsAt + (c - 1) * this.n * 8, yAt, this.n);
   };
 
+  block(length: number): Float64Array {
+    if (this.lanczosBlock === 0 || length !== this.n * this.lanczosBlock) throw new Error('internal: the Lanczos work block was planned for another size');
+    return this.f64(this.workBlockAt, length);
+  }
+
+  /**
+   * W = BᵀB·V for a block of four vectors (each n doubles, one after another): interleaved into X
+   * (n × 4), one pass over B in CHUNKS pieces as `apply`, the partial sums added in piece order,
+   * then written back as four vectors.
+   */
+  applyBlock = (v: Float64Array, w: Float64Array, b: number): void => {
+    if (b !== this.lanczosBlock) throw new Error('internal: a Lanczos block of another size');
+    const n = this.n;
+    this.kernel.interleave4(this.address(v), n, this.block4InAt, 0, n);
+    this.f64(this.block4OutAt, n * b).fill(0);
+    this.call(Op.Gram4, [this.indptr, this.indices, this.values, this.boundsAt, this.block4InAt, this.block4OutAt, this.partialsAt, n * b]);
+    for (let c = 1; c < CHUNKS; c++) this.kernel.addInto(this.partialsAt + (c - 1) * n * b * 8, this.block4OutAt, n * b);
+    this.kernel.deinterleave4(this.block4OutAt, n, this.address(w), 0, n);
+  };
+
+  projectOutBlock(basis: Float64Array, n: number, count: number, w: Float64Array, b: number, coefficients: Float64Array): void {
+    if (b !== this.lanczosBlock) throw new Error('internal: a Lanczos block of another size');
+    const basisAt = this.address(basis);
+    const wAt = this.address(w);
+    // The block recurrence (this block and the one before: ≤ 8 vectors) is a fraction of a millisecond.
+    const alone = count <= 2 * KERNEL_BLOCK;
+    this.call(Op.Dots4, [basisAt, n, count, wAt, this.blockCoefficientsAt], alone);
+    this.call(Op.Subtract4, [basisAt, n, count, this.blockCoefficientsAt, wAt], alone);
+    const found = this.f64(this.blockCoefficientsAt, count * b);
+    for (let i = 0; i < count * b; i++) coefficients[i]! += found[i]!;
+  }
+
   projectOut(basis: Float64Array, n: number, count: number, w: Float64Array, coefficients: Float64Array, scratch: Float64Array): void {
     const basisAt = this.address(basis);
     const wAt = this.address(w);
     // Dots: pieces of the vectors; the update: pieces of the entries.
-    this.call(Op.Dots, [basisAt, n, count, wAt, this.coefficientsAt]);
-    this.call(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt]);
+    // A few vectors (block Lanczos orthonormalizing a block within itself) take microseconds: waking the
+    // helper (a futex call when it sleeps) would cost more.
+    const alone = count <= SMALL_PROJECTION;
+    this.call(Op.Dots, [basisAt, n, count, wAt, this.coefficientsAt], alone);
+    this.call(Op.Subtract, [basisAt, n, count, this.coefficientsAt, wAt], alone);
     const found = this.f64(this.coefficientsAt, count);
     for (let j = 0; j < count; j++) {
       coefficients[j]! += found[j]!;
