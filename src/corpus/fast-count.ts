@@ -395,8 +395,8 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   };
 }
 
-/** readRange letting the event loop run between reads (the workers' progress messages arrive meanwhile). */
-async function readRangeYielding(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
+/** The chunks of bytes [start, end) of a file, read into one reused buffer (each valid until the next). */
+function* rangeChunks(path: string, start: number, end: number, chunk: number): Generator<Buffer> {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
@@ -405,32 +405,29 @@ async function readRangeYielding(path: string, start: number, end: number, feede
       const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
       if (n === 0) break;
       pos += n;
-      feeder.feed(buffer.subarray(0, n));
-      onBytes?.(n);
-      await new Promise((resolve) => setImmediate(resolve));
+      yield buffer.subarray(0, n);
     }
-    feeder.end();
   } finally {
     closeSync(fd);
   }
 }
 
-function readRange(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
-    let pos = start;
-    while (pos < end) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
-      if (n === 0) break;
-      pos += n;
-      feeder.feed(buffer.subarray(0, n));
-      onBytes?.(n);
-    }
-    feeder.end();
-  } finally {
-    closeSync(fd);
+/** readRange letting the event loop run between reads (the workers' progress messages arrive meanwhile). */
+async function readRangeYielding(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
+  for (const bytes of rangeChunks(path, start, end, chunk)) {
+    feeder.feed(bytes);
+    onBytes?.(bytes.length);
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  feeder.end();
+}
+
+function readRange(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
+  for (const bytes of rangeChunks(path, start, end, chunk)) {
+    feeder.feed(bytes);
+    onBytes?.(bytes.length);
+  }
+  feeder.end();
 }
 
 /** The file's size if it is a regular, uncompressed, non-binary file the byte reader can split; else undefined. */

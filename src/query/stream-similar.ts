@@ -136,16 +136,7 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
     wordOffsets[row] = records.offsetOf(wordStart);
     wordLengths[row] = wordEnd - wordStart;
     if (queries === undefined) {
-      for (let c = 0; c < labels.length; c++) {
-        if (labelRow[c] !== -1) continue;
-        const label = labels[c]!;
-        if (label.length === wordEnd - wordStart && label.equals(buf.subarray(wordStart, wordEnd))) {
-          labelRow[c] = row;
-          const vector = new Float32Array(dims);
-          buf.copy(new Uint8Array(vector.buffer), 0, wordEnd + 1, wordEnd + 1 + vectorBytes);
-          labelVector[c] = vector;
-        }
-      }
+      matchLabels(labels, labelRow, labelVector, buf, wordStart, wordEnd, row, dims);
       if (firstLabels.every((c) => labelRow[c] !== -1)) {
         queries = settle(candidates, labelRow, labelVector, dims);
         scoredFrom = Math.min(row, n);
@@ -266,16 +257,7 @@ function answerWithKernel(
     if (status & NON_ASCII && !plainWord(bytes, wordStart, wordEnd)) return undefined;
     if (status & LABEL) {
       const row = kernel.rowsRead();
-      for (let c = 0; c < labels.length; c++) {
-        if (labelRow[c] !== -1) continue;
-        const label = labels[c]!;
-        if (label.length === wordEnd - wordStart && label.equals(bytes.subarray(wordStart, wordEnd))) {
-          labelRow[c] = row;
-          const vector = new Float32Array(dims);
-          bytes.copy(new Uint8Array(vector.buffer), 0, wordEnd + 1, wordEnd + 1 + vectorBytes);
-          labelVector[c] = vector;
-        }
-      }
+      matchLabels(labels, labelRow, labelVector, bytes, wordStart, wordEnd, row, dims);
       if (firstLabels.every((c) => labelRow[c] !== -1)) {
         queries = settle(candidates, labelRow, labelVector, dims)!;
         setQueries(queries);
@@ -321,6 +303,20 @@ function answerWithKernel(
     const neighbours = topK(s, query.top, new Set([queries[k]!.row])).map((index) => ({ word: wordAt(index), index, score: s[index]! }));
     return { word, neighbours };
   });
+}
+
+/** Every query label not found yet that equals the word buf[wordStart, wordEnd): its row, and a copy of the vector after it. */
+function matchLabels(labels: readonly Buffer[], labelRow: number[], labelVector: (Float32Array | undefined)[], buf: Buffer, wordStart: number, wordEnd: number, row: number, dims: number): void {
+  for (let c = 0; c < labels.length; c++) {
+    if (labelRow[c] !== -1) continue;
+    const label = labels[c]!;
+    if (label.length === wordEnd - wordStart && label.equals(buf.subarray(wordStart, wordEnd))) {
+      labelRow[c] = row;
+      const vector = new Float32Array(dims);
+      buf.copy(new Uint8Array(vector.buffer), 0, wordEnd + 1, wordEnd + 1 + dims * FLOAT32_BYTES);
+      labelVector[c] = vector;
+    }
+  }
 }
 
 /**
