@@ -77,12 +77,17 @@ export function setup(
   restrict = restrictRows;
   unit = unitAt;
   queryCount = 0;
+  restart(rows, 1);
+}
+
+/** Walk from the file's first record (JavaScript feeds the buffer again), reading `rows` rows; `check`: pass 1. */
+function restart(rows: i32, check: i32): void {
   pos = 0;
   len = 0;
   eof = 0;
   row = 0;
   lastRow = rows;
-  checking = 1;
+  checking = check;
   pendingVector = -1;
 }
 
@@ -95,13 +100,7 @@ export function setQueries(at: usize, n: i32, out: usize): void {
 
 /** Pass 2: read the first `rows` rows again from the file's first record, scoring only. */
 export function rescan(rows: i32): void {
-  pos = 0;
-  len = 0;
-  eof = 0;
-  row = 0;
-  lastRow = rows;
-  checking = 0;
-  pendingVector = -1;
+  restart(rows, 0);
 }
 
 /** JavaScript filled buf[0, length), whose first byte is at file offset `offset`; `end`: nothing follows in the file. */

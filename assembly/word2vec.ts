@@ -193,32 +193,6 @@ function contextRow(j: i32): usize {
 }
 
 /**
- * CBOW for one centre word with the window's rows gathered once: the context mean in one pass
- * over the row (each f32x4 lane sums the contexts in window order, so the result is the same,
- * bit for bit, as adding them row by row), negative sampling, then ∂h added to every context row
- * in one pass (a word twice in the window gets it twice, in order, as before).
- */
-function cbowWindow(a: i32, word: i32, from: i32, to: i32, alpha: f32): void {
-  const n = gatherContexts(a, from, to);
-  if (n == 0) return;
-  const scale = f32x4.splat(1 / <f32>n);
-  for (let k: usize = 0; k < <usize>rowBytes; k += 16) {
-    let acc = f32x4.splat(0);
-    for (let j = 0; j < n; j++) acc = f32x4.add(acc, v128.load(contextRow(j) + k));
-    v128.store(hidden + k, f32x4.mul(acc, scale));
-  }
-  zero(hiddenGradient);
-  negativeSampling(hidden, word, alpha);
-  for (let k: usize = 0; k < <usize>rowBytes; k += 16) {
-    const g = v128.load(hiddenGradient + k);
-    for (let j = 0; j < n; j++) {
-      const p = contextRow(j) + k;
-      v128.store(p, f32x4.add(v128.load(p), g));
-    }
-  }
-}
-
-/**
  * Skip-gram for one centre word with negatives shared by its whole window (Ji et al. 2016,
  * "Parallelizing Word2Vec in Shared and Distributed Memory"): the targets are the centre word
  * (label 1) and `negative` draws (a draw equal to the centre word is skipped), the same for every
@@ -311,15 +285,21 @@ function cbowSentence(length: i32, span: i32, alpha: f32): void {
       span = window - <i32>below(<u32>window);
       drawTargets(load<i32>(sentence + (<usize>(a + 1) << 2)), next);
     }
-    cbowWindowDrawn(a, word, from, to, alpha, current);
+    cbowWindow(a, word, from, to, alpha, current);
     const swap = current;
     current = next;
     next = swap;
   }
 }
 
-/** cbowWindow with the negatives drawn already (`targets`, `negative` ids; one equal to the word is skipped). */
-function cbowWindowDrawn(a: i32, word: i32, from: i32, to: i32, alpha: f32, targets: usize): void {
+/**
+ * CBOW for one centre word with the window's rows gathered once and its negatives drawn already
+ * (`targets`, `negative` ids; one equal to the word is skipped): the context mean in one pass over
+ * the row (each f32x4 lane sums the contexts in window order, so the result is the same, bit for
+ * bit, as adding them row by row), negative sampling, then ∂h added to every context row in one pass
+ * (a word twice in the window gets it twice, in order).
+ */
+function cbowWindow(a: i32, word: i32, from: i32, to: i32, alpha: f32, targets: usize): void {
   const n = gatherContexts(a, from, to);
   const scale = f32x4.splat(1 / <f32>n);
   for (let k: usize = 0; k < <usize>rowBytes; k += 16) {

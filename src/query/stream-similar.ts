@@ -105,7 +105,7 @@ async function answer(fd: number, query: StreamSimilarQuery): Promise<StreamSimi
   });
   const labels = candidates.flat();
   const kernel = query.kernel === false ? null : binRowsKernel();
-  if (kernel) return answerWithKernel(kernel, fd, query, { start: nl + 1, count, dims, candidates });
+  if (kernel) return answerWithKernel(kernel, fd, query, { start: nl + 1, count, dims, candidates, labels });
   const labelRow = new Array<number>(labels.length).fill(-1);
   const labelVector: (Float32Array | undefined)[] = new Array(labels.length).fill(undefined);
 
@@ -182,10 +182,9 @@ function answerWithKernel(
   kernel: BinRowsExports,
   fd: number,
   query: StreamSimilarQuery,
-  file: { start: number; count: number; dims: number; candidates: Buffer[][] },
+  file: { start: number; count: number; dims: number; candidates: Buffer[][]; labels: Buffer[] },
 ): StreamSimilarAnswer[] | undefined {
-  const { start, count, dims, candidates } = file;
-  const labels = candidates.flat();
+  const { start, count, dims, candidates, labels } = file;
   const vectorBytes = dims * FLOAT32_BYTES;
   const bufBytes = Math.max(READ_BUFFER_BYTES, 2 * (MAX_WORD_BYTES + 1 + vectorBytes));
   const labelBytes = labels.reduce((sum, l) => sum + l.length, 0);
