@@ -11,6 +11,7 @@ import { InputError } from '../src/core/errors.js';
 import { DenseMatrix, makeMeta, SparseMatrix, type Matrix } from '../src/core/matrix.js';
 import { detectFormat, FILE_ONLY_FORMATS, FORMATS, inferFormat, metaPath, readMatrix, writeMatrix, writeMatrixFile, type Format, type WriteOptions } from '../src/io/formats/index.js';
 import { csvCell, tsvEscape, tsvUnescape } from '../src/io/formats/delimited.js';
+import { DecimalRowWriter } from '../src/io/formats/decimal-bytes.js';
 import { fastDecimalBytes, numberFormatter, parseNumber, scanDecimalBytes, scanNumbers } from '../src/io/formats/numbers.js';
 import { Sink } from '../src/io/output.js';
 import { Collector } from './helpers/cli.js';
@@ -127,6 +128,34 @@ describe('numbers', () => {
     assert.equal(numberFormatter(0)(2.5), '3');
     assert.equal(numberFormatter(2)(0.005), '0.01');
     assert.equal(numberFormatter(2)(-0.001), '0');
+  });
+  it('writes decimals as bytes exactly as numberFormatter writes them (float32 ties, every magnitude, doubles, non-finite)', () => {
+    // Values: float32s of every magnitude from a fixed generator, exact ties of toFixed at 6
+    // decimals (k/128: x·10^6 ends in .5), integers, signed zeros, doubles that are not float32, and
+    // the non-finite ones; decimals 0…17 (above 8 every value takes numberFormatter's path).
+    let state = 12345;
+    const next = (): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const values: number[] = [0, -0, 1, -1, 7, -123456, 999999999, 1e9, -1e9, 4e15, 1e21, 0.5, -0.5, 2.5, -2.5, 1e-7, -1e-7, 2.5e-6, 0.1, 1 / 3, Math.PI, -Math.E, 1e300, 5e-324, Number.NaN, Infinity, -Infinity];
+    for (let k = -300; k <= 300; k++) values.push(k / 128, k / 256, k / 2 ** 20);
+    for (let i = 0; i < 20000; i++) {
+      const magnitude = 10 ** (Math.floor(next() * 24) - 12);
+      values.push(Math.fround((next() - 0.5) * 2 * magnitude));
+    }
+    for (let decimals = 0; decimals <= 17; decimals++) {
+      const reference = numberFormatter(decimals);
+      const writer = new DecimalRowWriter(decimals);
+      const out = Buffer.alloc(64);
+      for (const x of values) {
+        const end = writer.value(x, out, 0);
+        assert.equal(out.toString('latin1', 0, end), reference(x), `${x} with ${decimals} decimals`);
+      }
+    }
+    // A row: label (UTF-8), the values after single spaces, a newline, within the bound.
+    const writer = new DecimalRowWriter(6);
+    const row = new Float32Array([0.25, -1 / 3, 1e-9, 12]);
+    const out = Buffer.alloc(writer.bound('naïve'.length, row.length));
+    const end = writer.row('naïve', row, out, 0);
+    assert.equal(out.toString('utf8', 0, end), 'naïve 0.25 -0.333333 0 12\n');
   });
   it('parses decimal, exponent, and the NaN/inf spellings of JavaScript and Python', () => {
     assert.equal(parseNumber('1e-3'), 0.001);

@@ -33,7 +33,10 @@ export class Sink {
     return undefined;
   }
 
-  /** Hand on everything queued; rejects with the target's error if the write failed. */
+  /**
+   * Hand on everything queued; rejects with the target's error if the write failed. What was queued
+   * is copied before the promise is returned: the caller may reuse its buffers at once.
+   */
   async flush(): Promise<void> {
     if (this.failed) throw this.failed;
     if (this.parts.length === 0) return;

@@ -15,6 +15,7 @@ import { InputError } from '../../core/errors.js';
 import { DenseMatrix } from '../../core/matrix.js';
 import { checkDenseSize, denseRows, firstNonFinite, GrowableFloat32, nonFiniteError, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
 import { detach, numberFormatter, parseNumber, quoteCell, scanDecimalBytes, scanNumbers } from './numbers.js';
+import { DecimalRowWriter } from './decimal-bytes.js';
 import { forEachByteLine, type ByteSource } from './source.js';
 import { parseHeader } from './detect.js';
 
@@ -48,17 +49,37 @@ function word2vecLabels(rows: string[], warn?: (message: string) => void): strin
   return out;
 }
 
+/** Bytes of text handed to the sink at a time. */
+const TEXT_CHUNK = 1 << 16;
+
 export const writeText: MatrixWriter = async (matrix, sink, options) => {
   checkDenseSize(matrix, 'text');
-  const format = numberFormatter(options.precision);
+  const writer = new DecimalRowWriter(options.precision);
   const labels = word2vecLabels(matrix.rows, options.warn);
   await put(sink, `${matrix.nRows} ${matrix.nCols}\n`);
+  // Lines written as bytes into a chunk, handed on when the next line might not fit. flush copies
+  // what it was given before it returns its promise, so the chunk is refilled while that write is
+  // under way (one write outstanding at a time).
+  let chunk = Buffer.allocUnsafe(TEXT_CHUNK);
+  let pos = 0;
   let i = 0;
+  let writing: Promise<void> | undefined;
   for (const row of denseRows(matrix)) {
-    let line = labels[i++]!;
-    for (let j = 0; j < row.length; j++) line += ` ${format(row[j]!)}`;
-    await put(sink, `${line}\n`);
+    const label = labels[i++]!;
+    const bound = writer.bound(label.length, row.length);
+    if (pos + bound > chunk.length) {
+      if (pos > 0) {
+        await writing;
+        sink.write(chunk.subarray(0, pos));
+        writing = sink.flush();
+      }
+      pos = 0;
+      if (bound > chunk.length) chunk = Buffer.allocUnsafe(bound);
+    }
+    pos = writer.row(label, row, chunk, pos);
   }
+  await writing;
+  if (pos > 0) await put(sink, chunk.subarray(0, pos));
 };
 
 /** True when this machine stores a float32 little-endian, so rows can be copied byte for byte. */
