@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
 import { choice, integer, number } from '../core/parse.js';
+import { MAX_WINDOW, parseWindow } from './window.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
 import { maxPairSlots, mergeReadBlock } from '../corpus/budget.js';
@@ -24,17 +25,7 @@ export const COOC_DEFAULTS = {
   shift: 1,
 };
 
-/**
- * The largest `--window` any encoder accepts (cooc, glove, sgns, cbow, autoencoder --input cooc).
- * Windows in the literature are 2–15 words (word2vec 5, GloVe 10, hyperwords 2–10); 10,000 words
- * already spans any paragraph, so a larger value is a typo, not a window. It also keeps the value
- * well inside the int32 the word2vec kernel takes. Whatever the window, counting never looks (or
- * allocates) past the longest sentence.
- */
-export const MAX_WINDOW = 10_000;
-
-/** The parser of `--window <n>`, shared by every encoder that slides a window. */
-export const parseWindow = integer('--window', 1, MAX_WINDOW);
+export { MAX_WINDOW, parseWindow } from './window.js';
 
 /** Window, weighting and PPMI flags, shared with the autoencoder's `--input cooc`. */
 export const WINDOW_OPTIONS: OptionSpec[] = [

@@ -3,7 +3,6 @@ import type { Matrix } from '../core/matrix.js';
 import { silentProgress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
 import type { Table } from '../io/table.js';
-import { getEncoder } from './registry.js';
 import type { EncodeContext, Encoder, EncoderOptions, OptionSpec } from './types.js';
 
 /** The options key of a spec: its long flag camelCased (`--distance-weighting <mode>` → distanceWeighting; `--no-whiten` → whiten). */
@@ -47,7 +46,8 @@ export function encoderOptions(encoder: Encoder, given: EncoderOptions = {}): En
  * (silent by default).
  */
 export async function encode(method: string | Encoder, input: Corpus | Table, options: EncoderOptions = {}, context: Partial<EncodeContext> = {}): Promise<Matrix> {
-  const encoder = typeof method === 'string' ? getEncoder(method) : method;
+  // The registry imports every encoder: loaded only for a method given by name (the CLI passes the one it loaded).
+  const encoder = typeof method === 'string' ? (await import('./registry.js')).getEncoder(method) : method;
   const effective = encoderOptions(encoder, options);
   const full: EncodeContext = { progress: context.progress ?? silentProgress, warn: context.warn ?? (() => undefined), memory: context.memory, note: context.note };
   const isTable = 'header' in input && 'rows' in input;

@@ -4,7 +4,7 @@ import { DenseMatrix, makeMeta } from '../../core/matrix.js';
 import { integer, number } from '../../core/parse.js';
 import { DEFAULT_SEED } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
-import { parseWindow } from '../cooc.js';
+import { parseWindow } from '../window.js';
 import type { CorpusEncoder, EncodeContext, EncoderOptions, OptionSpec } from '../types.js';
 import { applyInit, INIT_VOCABULARIES, readInitVectors, type InitVocabulary } from './init.js';
 import { CBOW_MIN_ALPHA_DIVISOR, MIN_ALPHA_FRACTION } from './schedule.js';
