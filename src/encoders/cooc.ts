@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { makeMeta, SparseMatrix, type MatrixMeta } from '../core/matrix.js';
-import { choice, integer, number } from '../core/parse.js';
-import { MAX_WINDOW, parseWindow } from './window.js';
+import { choice, number } from '../core/parse.js';
+import { parseWindow } from './window.js';
 import type { Progress } from '../core/progress.js';
 import type { Corpus } from '../corpus/corpus.js';
 import { maxPairSlots, mergeReadBlock } from '../corpus/budget.js';

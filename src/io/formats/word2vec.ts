@@ -14,7 +14,7 @@
 import { InputError } from '../../core/errors.js';
 import { DenseMatrix } from '../../core/matrix.js';
 import { checkDenseSize, denseRows, firstNonFinite, GrowableFloat32, nonFiniteError, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
-import { detach, numberFormatter, parseNumber, quoteCell, scanDecimalBytes, scanNumbers } from './numbers.js';
+import { detach, parseNumber, quoteCell, scanDecimalBytes, scanNumbers } from './numbers.js';
 import { DecimalRowWriter } from './decimal-bytes.js';
 import { forEachByteLine, type ByteSource } from './source.js';
 import { parseHeader } from './detect.js';
