@@ -178,6 +178,23 @@ test('byte reader = line reader on gzip, standard input, several inputs, max-voc
   await same({ inputs: [paths.mixed!] }, { ...options, fixedWords: ['cat', 'the', 'zzz', '中国人'] }, { threads: 2, minParallelBytes: 0 }, 'fixed vocabulary');
 });
 
+test('byte reader = line reader on streams split among threads: gzip files and standard input held in memory, or streamed past the limit', async () => {
+  const combined = Buffer.concat(Object.values(fixtures).map((c) => Buffer.from(c)));
+  const gz = file('combined.txt.gz', gzipSync(combined));
+  const tiny = file('tiny.txt.gz', gzipSync(Buffer.from('a b\n')));
+  const options: CorpusOptions = { tokenizer: 'word', keepCase: false, minCount: 1 };
+  for (const docs of [undefined, 'line'] as (DocUnit | undefined)[]) {
+    // Held in memory and split: workers started while the file is decompressed (3 threads, and a
+    // file too small to give every one of them a range).
+    await same({ inputs: [gz, tiny], docs }, options, { threads: 3, minParallelBytes: 0, chunkBytes: 64 }, `gzip split, docs=${docs}`);
+    // Standard input (BOM, CR, invalid bytes, long lines) split among two threads.
+    await same({ inputs: ['-', paths.english!], docs }, options, { threads: 2, minParallelBytes: 0, chunkBytes: 64 }, `stdin split, docs=${docs}`, () => combined);
+    // Past the limit: the chunks held so far, then the rest of the stream, on this thread.
+    await same({ inputs: [gz], docs }, options, { threads: 2, minParallelBytes: 0, maxBufferedBytes: 100, chunkBytes: 64 }, `gzip over the limit, docs=${docs}`);
+    await same({ inputs: ['-'], docs }, { ...options, keepTokens: false }, { threads: 2, minParallelBytes: 0, maxBufferedBytes: 1 }, `stdin over the limit, docs=${docs}`, () => gzipSync(combined));
+  }
+});
+
 test('byte reader = line reader on errors: missing file, directory, binary file, --docs row, empty corpus', async () => {
   const options: CorpusOptions = { tokenizer: 'word', keepCase: false, minCount: 1 };
   const binary = file('binary.bin', Buffer.from([0x61, 0x00, 0x62, 0x0a]));

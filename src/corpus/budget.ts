@@ -81,6 +81,18 @@ export function dataBytes(memory: number): number {
   return Math.max(0, memory - RUNTIME_RESERVE);
 }
 
+/**
+ * A stream (gzip, standard input) is held in memory, to be split among the reading threads, when it
+ * ends within this many bytes: a tenth of the budget after the runtime, at most STREAM_HOLD_CAP.
+ * It is let go before the stages that follow (the token stream, the encoders) take their shares.
+ */
+export const STREAM_HOLD_SHARE = 0.1;
+export const STREAM_HOLD_CAP = 256 * MiB;
+
+export function streamHoldBytes(memory: number): number {
+  return Math.min(STREAM_HOLD_CAP, Math.floor(dataBytes(memory) * STREAM_HOLD_SHARE));
+}
+
 /** The most types the reader's table may hold before it prunes rare ones. */
 export function maxTypes(memory: number, keepTokens: boolean): number {
   const share = keepTokens ? TYPE_TABLE_SHARE.keepTokens : TYPE_TABLE_SHARE.countOnly;

@@ -8,7 +8,9 @@ const port = parentPort!;
 let pending = 0;
 let result: ReturnType<typeof scanRange>;
 try {
-  result = scanRange(workerData as RangeTask, (bytes) => {
+  // Started before its task was known (a gzip file being decompressed): the task is the first message.
+  const task = (workerData as { deferred?: boolean }).deferred ? await new Promise<RangeTask>((resolve) => port.once('message', resolve)) : (workerData as RangeTask);
+  result = scanRange(task, (bytes) => {
     pending += bytes;
     if (pending < 1 << 20) return;
     port.postMessage({ bytes: pending });

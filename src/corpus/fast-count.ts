@@ -25,6 +25,10 @@ const UNICODE_BATCH = 64 << 10;
 const NON_ASCII_RE = /[^\x00-\x7f]/;
 /** Below this a file is scanned on the calling thread (a worker costs ~40 ms to start). */
 const DEFAULT_MIN_PARALLEL_BYTES = 16 << 20;
+/** A stream up to this size is held in memory and read by all threads (FastReadOptions.maxBufferedBytes). */
+const DEFAULT_MAX_BUFFERED = 256 << 20;
+/** Text compresses about 3× with gzip (the English mix: 2.8×): a gzip file this many times minParallelBytes is likely to be split. */
+const LIKELY_GZIP_RATIO = 2.5;
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 /** As decompressedBytes: a NUL byte in the first 8000 bytes means binary (refused there). */
@@ -37,6 +41,12 @@ export interface FastReadOptions {
   minParallelBytes?: number;
   /** Bytes per read (default 4 MiB; tests use tiny ones to cut lines across reads). */
   chunkBytes?: number;
+  /**
+   * A stream (gzip, standard input) that ends within this many (decompressed) bytes is held in
+   * memory and split among the threads like a file; a longer one is read on one thread, streamed
+   * (default DEFAULT_MAX_BUFFERED; src/corpus/budget.ts gives it from --memory).
+   */
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -350,6 +360,8 @@ export interface Pruning {
 
 export interface RangeTask {
   path: string;
+  /** The bytes, when they are in memory (a decompressed or piped input) rather than in the file `path`. */
+  shared?: SharedArrayBuffer;
   start: number;
   end: number;
   tokenizer: TokenizerOptions;
@@ -376,7 +388,7 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   const feeder = task.lineDocs
     ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, () => undefined, lineNo), task.start === 0)
     : new ChunkFeeder(acc, task.start === 0);
-  readRange(task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
+  readRange(task.shared ?? task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
   const size = acc.table.size;
   const spilled = acc.sink.spilled ? acc.sink.spill() : undefined;
   return {
@@ -395,9 +407,16 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   };
 }
 
-/** The chunks of bytes [start, end) of a file, read into one reused buffer (each valid until the next). */
-function* rangeChunks(path: string, start: number, end: number, chunk: number): Generator<Buffer> {
-  const fd = openSync(path, 'r');
+/** Where a range's bytes are: a file, or memory shared with the workers. */
+type ByteSource = string | SharedArrayBuffer;
+
+/** The chunks of bytes [start, end) of a source; from a file they are read into one reused buffer (each valid until the next). */
+function* rangeChunks(source: ByteSource, start: number, end: number, chunk: number): Generator<Buffer> {
+  if (typeof source !== 'string') {
+    for (let pos = start; pos < end; pos += chunk) yield Buffer.from(source, pos, Math.min(chunk, end - pos));
+    return;
+  }
+  const fd = openSync(source, 'r');
   try {
     const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
     let pos = start;
@@ -413,8 +432,8 @@ function* rangeChunks(path: string, start: number, end: number, chunk: number): 
 }
 
 /** readRange letting the event loop run between reads (the workers' progress messages arrive meanwhile). */
-async function readRangeYielding(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
-  for (const bytes of rangeChunks(path, start, end, chunk)) {
+async function readRangeYielding(source: ByteSource, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
+  for (const bytes of rangeChunks(source, start, end, chunk)) {
     feeder.feed(bytes);
     onBytes?.(bytes.length);
     await new Promise((resolve) => setImmediate(resolve));
@@ -422,8 +441,8 @@ async function readRangeYielding(path: string, start: number, end: number, feede
   feeder.end();
 }
 
-function readRange(path: string, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
-  for (const bytes of rangeChunks(path, start, end, chunk)) {
+function readRange(source: ByteSource, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
+  for (const bytes of rangeChunks(source, start, end, chunk)) {
     feeder.feed(bytes);
     onBytes?.(bytes.length);
   }
@@ -451,37 +470,128 @@ function plainFileSize(path: string): number | undefined {
   }
 }
 
+/** The size of a regular file that starts with the gzip magic bytes, else 0. */
+function gzipFileSize(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 0; // the stream reader reports the problem
+  }
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return 0;
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1 ? stat.size : 0;
+  } catch {
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Byte offsets cutting [0, size) into about `parts` ranges, each starting at 0 or just after a newline. */
-function lineRanges(path: string, size: number, parts: number): number[] {
+function lineRanges(source: ByteSource, size: number, parts: number): number[] {
   const cuts = [0];
-  const fd = openSync(path, 'r');
+  const memory = typeof source === 'string' ? undefined : Buffer.from(source, 0, size);
+  const fd = typeof source === 'string' ? openSync(source, 'r') : undefined;
   try {
     const probe = Buffer.allocUnsafe(1 << 16);
     for (let k = 1; k < parts; k++) {
       let pos = Math.max(Math.floor((size * k) / parts), cuts[cuts.length - 1]!);
       let cut = size;
-      while (pos < size) {
-        const n = readSync(fd, probe, 0, probe.length, pos);
-        if (n === 0) break;
-        const nl = probe.subarray(0, n).indexOf(10);
-        if (nl !== -1) {
-          cut = pos + nl + 1;
-          break;
+      if (memory) {
+        const nl = memory.indexOf(10, pos);
+        if (nl !== -1) cut = nl + 1;
+      } else {
+        while (pos < size) {
+          const n = readSync(fd!, probe, 0, probe.length, pos);
+          if (n === 0) break;
+          const nl = probe.subarray(0, n).indexOf(10);
+          if (nl !== -1) {
+            cut = pos + nl + 1;
+            break;
+          }
+          pos += n;
         }
-        pos += n;
       }
       if (cut >= size) break;
       if (cut > cuts[cuts.length - 1]!) cuts.push(cut);
     }
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
   cuts.push(size);
   return cuts;
 }
 
-function runWorker(task: RangeTask, onBytes: (n: number) => void): { worker: Worker; result: Promise<RangeResult> } {
-  const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task });
+/**
+ * The chunks of a stream while they total at most `limit` bytes: `rest` is undefined when the
+ * stream ended within them, else it goes on where they stop (the chunk that crossed the limit is
+ * the last one held).
+ */
+async function bufferStream(stream: AsyncIterable<Buffer>, limit: number): Promise<{ chunks: Buffer[]; bytes: number; rest?: AsyncIterator<Buffer> }> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { chunks, bytes };
+    chunks.push(next.value);
+    bytes += next.value.length;
+    if (bytes > limit) return { chunks, bytes, rest: iterator };
+  }
+}
+
+/** Chunks copied into one block of memory the worker threads can read. */
+function sharedBytes(chunks: readonly Buffer[], bytes: number): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(bytes);
+  const view = Buffer.from(shared);
+  let at = 0;
+  for (const chunk of chunks) {
+    view.set(chunk, at);
+    at += chunk.length;
+  }
+  return shared;
+}
+
+/** A worker thread of the reader; `task`, or the first message it is sent when started without one (see startWorkers). */
+interface RunningWorker {
+  worker: Worker;
+  result: Promise<RangeResult>;
+}
+
+/**
+ * Workers started before their tasks are known (a gzip file: they start while it is decompressed),
+ * each given its task by `run` with the progress callback; `stop` ends those not given one.
+ */
+function startWorkers(count: number): { run: (k: number, task: RangeTask, onBytes: (n: number) => void) => RunningWorker; stop: () => void } {
+  const started: { worker: Worker; onBytes?: (n: number) => void; result: Promise<RangeResult>; used: boolean }[] = [];
+  for (let k = 0; k < count; k++) {
+    const entry = { used: false } as (typeof started)[number];
+    const running = runWorker(undefined, (n) => entry.onBytes?.(n));
+    entry.worker = running.worker;
+    entry.result = running.result;
+    // A worker never used is stopped; its rejected result must not surface.
+    entry.result.catch(() => undefined);
+    started.push(entry);
+  }
+  return {
+    run: (k, task, onBytes) => {
+      const entry = started[k]!;
+      entry.used = true;
+      entry.onBytes = onBytes;
+      entry.worker.postMessage(task);
+      return { worker: entry.worker, result: entry.result };
+    },
+    stop: () => {
+      for (const entry of started) if (!entry.used) void entry.worker.terminate();
+    },
+  };
+}
+
+function runWorker(task: RangeTask | undefined, onBytes: (n: number) => void): RunningWorker {
+  const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task ?? { deferred: true } });
   const result = new Promise<RangeResult>((resolve, reject) => {
     let result: RangeResult | undefined;
     let failure: InputError | undefined;
@@ -519,6 +629,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const threads = Math.max(1, fast.threads ?? Math.min(availableParallelism(), 4));
   const minParallel = fast.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
   const chunkBytes = fast.chunkBytes ?? CHUNK;
+  const maxBuffered = fast.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
   const keepTokens = options.keepTokens ?? true;
   const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
   const keepWords = options.maxTypes !== undefined && options.fixedWords ? new Set(options.fixedWords) : undefined;
@@ -540,9 +651,35 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
       let replaced = 0;
       const size = plainFileSize(path);
       if (!lineDocs) acc.startDoc(name);
-      if (size !== undefined && threads > 1 && size >= minParallel) {
+      // What the threads split: a large enough regular file, or a stream (gzip, standard input)
+      // that ended within maxBuffered bytes, decompressed into memory they share. A longer stream
+      // is read on this thread, from the chunks held so far on.
+      let source: ByteSource | undefined;
+      let sourceSize = 0;
+      let held: { chunks: Buffer[]; rest?: AsyncIterator<Buffer> } | undefined;
+      let prestarted: ReturnType<typeof startWorkers> | undefined;
+      if (size !== undefined) {
+        if (threads > 1 && size >= minParallel) {
+          source = path;
+          sourceSize = size;
+        }
+      } else if (threads > 1) {
+        // A gzip file likely to be split: its workers start while it is decompressed.
+        const compressed = path === '-' ? 0 : gzipFileSize(path);
+        prestarted = compressed * LIKELY_GZIP_RATIO >= minParallel && compressed <= maxBuffered ? startWorkers(threads - 1) : undefined;
+        try {
+          const buffered = await bufferStream(decompressedBytes(path, input.stdin, input.onBytes), maxBuffered);
+          if (!buffered.rest && buffered.bytes > 0 && buffered.bytes >= minParallel) {
+            source = sharedBytes(buffered.chunks, buffered.bytes);
+            sourceSize = buffered.bytes;
+          } else held = buffered;
+        } finally {
+          if (!source) prestarted?.stop();
+        }
+      }
+      if (source !== undefined) {
         let read = 0;
-        const cuts = lineRanges(path, size, threads);
+        const cuts = lineRanges(source, sourceSize, threads);
         const workers = cuts.length - 1;
         // Each worker has a table of its own: the type budget is shared among them.
         const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / workers));
@@ -552,21 +689,30 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const largest = Math.max(...cuts.slice(1).map((cut, k) => cut - cuts[k]!));
         const streamDir = maxStreamEntries !== undefined && largest + 1 > maxStreamEntries ? acc.sink.directory() : undefined;
         const keepWords = keep ? options.fixedWords : undefined;
+        const shared = typeof source === 'string' ? undefined : source;
         // Ranges after the first go to worker threads; the calling thread reads the first one itself
         // meanwhile, straight into the accumulator (its types come first in file order anyway), under
         // a worker's share of the type budget — no idle thread, one worker start and one merge less.
         const tasks: RangeTask[] = cuts.slice(1, -1).map((start, k) => ({
-          path, start, end: cuts[k + 2]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
+          path, shared, start, end: cuts[k + 2]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
           maxStreamEntries, streamDir, streamFile: `tokens-${++workerFiles}.i32`,
         }));
         let readHere = 0;
-        const report = (): void => input.onBytes?.(read + readHere);
-        const running = tasks.map((task) => runWorker(task, (n) => { read += n; report(); }));
+        // Progress counts the file's bytes; a stream's (compressed) bytes were counted as they came.
+        const report = (): void => {
+          if (!shared) input.onBytes?.(read + readHere);
+        };
+        const onWorkerBytes = (n: number): void => {
+          read += n;
+          report();
+        };
+        const running = tasks.map((task, k) => (prestarted ? prestarted.run(k, task, onWorkerBytes) : runWorker(task, onWorkerBytes)));
+        prestarted?.stop();
         const done = Promise.allSettled(running.map((r) => r.result));
         try {
           const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
           const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
-          await acc.withTypeLimit(workerTypes, () => readRangeYielding(path, 0, cuts[1]!, feeder, chunkBytes, (n) => { readHere += n; report(); }));
+          await acc.withTypeLimit(workerTypes, () => readRangeYielding(source, 0, cuts[1]!, feeder, chunkBytes, (n) => { readHere += n; report(); }));
           replaced = acc.scanner.replaced - replacedBefore;
           let lineBase = feeder.lines;
           const results = await done;
@@ -590,6 +736,12 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         if (size !== undefined) {
           let read = 0;
           readRange(path, 0, size, feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
+        } else if (held) {
+          // Oldest first, each let go once fed.
+          const chunks = held.chunks.reverse();
+          for (let chunk = chunks.pop(); chunk !== undefined; chunk = chunks.pop()) feeder.feed(chunk);
+          for (let next = await held.rest?.next(); next && !next.done; next = await held.rest!.next()) feeder.feed(next.value);
+          feeder.end();
         } else {
           for await (const chunk of decompressedBytes(path, input.stdin, input.onBytes)) feeder.feed(chunk);
           feeder.end();

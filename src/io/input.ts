@@ -3,6 +3,13 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../core/errors.js';
 
+/**
+ * Bytes zlib hands on at a time when it decompresses: 1 MiB chunks took 80 ms for the English mix's
+ * 21 MB, the default 16 KiB ones 300 ms (each chunk goes through the stream and async-iterator
+ * machinery).
+ */
+export const GUNZIP_CHUNK = 1 << 20;
+
 /** What a document is: a whole file, each line, or each CSV row. */
 export const DOC_UNITS = ['file', 'line', 'row'] as const;
 export type DocUnit = (typeof DOC_UNITS)[number];
@@ -108,7 +115,7 @@ export async function* decompressedBytes(path: string, stdin?: NodeJS.ReadableSt
       yield head;
       yield* source;
     })();
-    stream = Readable.from(all).pipe(createGunzip());
+    stream = Readable.from(all).pipe(createGunzip({ chunkSize: GUNZIP_CHUNK }));
   } else {
     stream = (async function* () {
       yield head;

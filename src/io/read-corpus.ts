@@ -6,7 +6,7 @@ import { probePrepared } from '../corpus/prepared-input.js';
 import type { TokenizerName } from '../text/tokenize.js';
 import { resolveSegmenter, type SegmenterName } from '../text/segment.js';
 import type { InputOptions } from './input.js';
-import { maxStreamEntries, maxTypes } from '../corpus/budget.js';
+import { maxStreamEntries, maxTypes, streamHoldBytes } from '../corpus/budget.js';
 
 /** Options of `readCorpus`: where the text comes from, how it is tokenized, which words are kept. */
 export interface ReadCorpusOptions extends Omit<InputOptions, 'inputs'> {
@@ -81,7 +81,7 @@ export async function readCorpus(inputs: string | string[], options: ReadCorpusO
     keepTokens: options.keepTokens,
     maxTypes: options.memory === undefined ? undefined : maxTypes(options.memory, options.keepTokens ?? true),
     maxStreamEntries: options.maxStreamEntries ?? (options.memory === undefined ? undefined : maxStreamEntries(options.memory)),
-  });
+  }, options.memory === undefined ? {} : { maxBufferedBytes: streamHoldBytes(options.memory) });
   progress?.end();
   return corpus;
 }

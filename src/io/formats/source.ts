@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
-import { decodeUtf8, displayName, openBytes } from '../input.js';
+import { decodeUtf8, displayName, GUNZIP_CHUNK, openBytes } from '../input.js';
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -66,7 +66,7 @@ export async function openSource(path: string, stdin?: NodeJS.ReadableStream): P
       yield first.value;
       for (let r = await raw.next(); !r.done; r = await raw.next()) yield r.value;
     })();
-    const gunzip = createGunzip();
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
     const feed = Readable.from(compressed);
     feed.on('error', (err) => gunzip.destroy(err));
     feed.pipe(gunzip);
