@@ -127,6 +127,13 @@ test('a large input is read only for its sample; sizes scale by the calibrated b
     // Input and output weights: 2 × 4 words × 10 × 4 bytes.
     assert.equal(stage(p, 'training (sgns)')!.bytes, 2 * 4 * 10 * 4);
     assert.equal(p.passes, 3);
+    // A gzip input within its share is held whole to be split among the threads: twice its text
+    // while it is copied; past the share (a tenth of --memory after the 80M runtime) it is streamed.
+    assert.equal(stage(p, 'reading: gzip text held')?.bytes, name.endsWith('.gz') ? 2 * text.length : undefined);
+    if (name.endsWith('.gz')) {
+      const small = await plan(['vocab', path(name), '--memory', `${80 + Math.floor((10 * text.length) / 2 ** 20) - 1}M`]);
+      assert.equal(stage(small, 'reading: gzip text held'), undefined);
+    }
   }
 });
 

@@ -8,7 +8,7 @@
  */
 import { formatSize } from '../core/size.js';
 import { BUCKET_MAX_IDS, BUCKET_MAX_WINDOW, BUCKET_PAIR_BYTES, bucketAllowance, bucketFitsWasm, bucketPeakBytes } from '../counts/bucket-layout.js';
-import { BYTES_PER_TYPE, dataBytes, MERGE_FAN_IN, maxPairSlots, maxStreamEntries, maxTypes, mergeReadBlock, PAIR_SLOT_BYTES, RUNTIME_RESERVE } from '../corpus/budget.js';
+import { BYTES_PER_TYPE, dataBytes, MERGE_FAN_IN, maxPairSlots, maxStreamEntries, maxTypes, mergeReadBlock, PAIR_SLOT_BYTES, RUNTIME_RESERVE, streamHoldBytes } from '../corpus/budget.js';
 
 /** Bytes of one token id in the token stream (Int32Array). */
 export const TOKEN_BYTES = 4;
@@ -235,7 +235,19 @@ export function planCorpus(size: InputSize, cal: Calibration | null, options: Co
   const method = options.method ?? '';
   const wordBytes = cal?.meanWordBytes ?? 8;
 
-  // Reading: the type table, and the token stream when kept.
+  // Reading: a gzip input held whole to be split among the threads (src/corpus/fast-count.ts; twice
+  // its text while it is copied into shared memory), the type table, and the token stream when kept.
+  const holdLimit = streamHoldBytes(memory);
+  if (size.source === 'gzip-isize' && size.bytes !== null && size.bytes <= holdLimit) {
+    stages.push({
+      name: 'reading: gzip text held',
+      structure: `${formatSize(size.bytes)} of text, decompressed into memory the reading threads share`,
+      bytes: 2 * size.bytes,
+      limit: 2 * holdLimit,
+      spills: 'no',
+      note: 'let go once the input is read; over the limit the input is streamed on one thread instead',
+    });
+  }
   const typeLimit = maxTypes(memory, keepTokens);
   const types = est.types;
   stages.push({
