@@ -86,7 +86,10 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
   }
 
   const seconds = await trainOnWorkers(inputs, progress, counter, params.alpha, totalWords, undefined, 'word2vec', params.minAlpha);
-  return { vectors: readVectors(memory, layout, 'input'), threads, wordsTrained: totalWords, seconds };
+  // The memory is this run's alone and the threads are done: rows without padding are the result as
+  // they lie (no copy of vocabulary × dim floats into fresh memory).
+  const vectors = layout.stride === layout.dim ? new Float32Array(memory.buffer, layout.inputVectors, layout.vocabSize * layout.dim) : readVectors(memory, layout, 'input');
+  return { vectors, threads, wordsTrained: totalWords, seconds };
 }
 
 /**
