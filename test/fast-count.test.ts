@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -161,21 +161,32 @@ test('byte reader = line reader with worker threads splitting files at line boun
   for (const tokenizer of ['word', 'whitespace'] as TokenizerName[]) {
     for (const docs of [undefined, 'line'] as (DocUnit | undefined)[]) {
       const options: CorpusOptions = { tokenizer, keepCase: false, minCount: 1 };
-      await same({ inputs: all, docs }, options, { threads: 3, minParallelBytes: 0, chunkBytes: 64 }, `${tokenizer} docs=${docs}, 3 threads`);
+      await same({ inputs: all, docs }, options, { threads: 3, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, chunkBytes: 64 }, `${tokenizer} docs=${docs}, 3 threads`);
     }
   }
-  await same({ inputs: [paths.mixed!, paths.long!] }, { tokenizer: 'word', keepCase: true, minCount: 2, keepTokens: false }, { threads: 2, minParallelBytes: 0 }, 'counts only, min-count 2');
+  await same({ inputs: [paths.mixed!, paths.long!] }, { tokenizer: 'word', keepCase: true, minCount: 2, keepTokens: false }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }, 'counts only, min-count 2');
 });
 
 test('byte reader = line reader on gzip, standard input, several inputs, max-vocab and a fixed vocabulary', async () => {
   const gz = file('mixed.txt.gz', gzipSync(Buffer.from(fixtures.mixed!)));
   const gzInvalid = file('invalid.gz', gzipSync(invalid));
   const options: CorpusOptions = { tokenizer: 'word', keepCase: false, minCount: 1 };
-  await same({ inputs: [gz, paths.english!, gzInvalid] }, options, { threads: 2, minParallelBytes: 0 }, 'gzip + plain');
+  await same({ inputs: [gz, paths.english!, gzInvalid] }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }, 'gzip + plain');
   await same({ inputs: ['-'] }, options, {}, 'stdin', () => invalid);
   await same({ inputs: ['-', paths.crlf!], docs: 'line' }, options, {}, 'stdin gz + file', () => gzipSync(Buffer.from(chinese)));
-  await same({ inputs: [paths.mixed!] }, { ...options, maxVocab: 5 }, { threads: 2, minParallelBytes: 0 }, 'max-vocab');
-  await same({ inputs: [paths.mixed!] }, { ...options, fixedWords: ['cat', 'the', 'zzz', '中国人'] }, { threads: 2, minParallelBytes: 0 }, 'fixed vocabulary');
+  await same({ inputs: [paths.mixed!] }, { ...options, maxVocab: 5 }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }, 'max-vocab');
+  await same({ inputs: [paths.mixed!] }, { ...options, fixedWords: ['cat', 'the', 'zzz', '中国人'] }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }, 'fixed vocabulary');
+});
+
+test('byte reader = line reader when ranges are cut as the workers become ready (mid-way through the calling thread\'s reading)', async () => {
+  // 2.5 MB of every fixture repeated; the calling thread reads 4 KiB at a time, so each worker is
+  // given the last part of what is left whenever it is ready: the cuts vary, the result may not.
+  const combined = Buffer.concat(Object.values(fixtures).map((c) => Buffer.from(c)));
+  const big = file('big.txt', Buffer.concat(Array.from({ length: Math.ceil(2.5e6 / combined.length) }, () => combined)));
+  const options: CorpusOptions = { tokenizer: 'word', keepCase: false, minCount: 1 };
+  await same({ inputs: [big], docs: 'line' }, options, { threads: 3, minParallelBytes: 0, minWorkerBytes: 0, chunkBytes: 4096 }, 'ranges cut when ready, 3 threads');
+  const gz = file('big.txt.gz', gzipSync(readFileSync(big)));
+  await same({ inputs: [gz] }, { ...options, keepTokens: false }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, chunkBytes: 4096 }, 'ranges cut when ready, gzip');
 });
 
 test('byte reader = line reader on streams split among threads: gzip files and standard input held in memory, or streamed past the limit', async () => {
@@ -186,12 +197,12 @@ test('byte reader = line reader on streams split among threads: gzip files and s
   for (const docs of [undefined, 'line'] as (DocUnit | undefined)[]) {
     // Held in memory and split: workers started while the file is decompressed (3 threads, and a
     // file too small to give every one of them a range).
-    await same({ inputs: [gz, tiny], docs }, options, { threads: 3, minParallelBytes: 0, chunkBytes: 64 }, `gzip split, docs=${docs}`);
+    await same({ inputs: [gz, tiny], docs }, options, { threads: 3, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, chunkBytes: 64 }, `gzip split, docs=${docs}`);
     // Standard input (BOM, CR, invalid bytes, long lines) split among two threads.
-    await same({ inputs: ['-', paths.english!], docs }, options, { threads: 2, minParallelBytes: 0, chunkBytes: 64 }, `stdin split, docs=${docs}`, () => combined);
+    await same({ inputs: ['-', paths.english!], docs }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, chunkBytes: 64 }, `stdin split, docs=${docs}`, () => combined);
     // Past the limit: the chunks held so far, then the rest of the stream, on this thread.
-    await same({ inputs: [gz], docs }, options, { threads: 2, minParallelBytes: 0, maxBufferedBytes: 100, chunkBytes: 64 }, `gzip over the limit, docs=${docs}`);
-    await same({ inputs: ['-'], docs }, { ...options, keepTokens: false }, { threads: 2, minParallelBytes: 0, maxBufferedBytes: 1 }, `stdin over the limit, docs=${docs}`, () => gzipSync(combined));
+    await same({ inputs: [gz], docs }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, maxBufferedBytes: 100, chunkBytes: 64 }, `gzip over the limit, docs=${docs}`);
+    await same({ inputs: ['-'], docs }, { ...options, keepTokens: false }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, maxBufferedBytes: 1 }, `stdin over the limit, docs=${docs}`, () => gzipSync(combined));
   }
 });
 
@@ -211,7 +222,7 @@ const jieba = resolveSegmenter().segmenter === 'jieba';
 test('byte reader = line reader with the jieba segmenter (Chinese, Japanese, Thai, mixed; one thread and two)', { skip: !jieba && 'jieba cannot load here' }, async () => {
   const options: CorpusOptions = { tokenizer: 'word', segmenter: 'jieba', keepCase: false, minCount: 1 };
   await same({ inputs: [paths.chinese!, paths.mixed!] }, options, { threads: 1, chunkBytes: 7 }, 'jieba, one thread');
-  await same({ inputs: [paths.mixed!], docs: 'line' }, options, { threads: 2, minParallelBytes: 0 }, 'jieba, two threads');
+  await same({ inputs: [paths.mixed!], docs: 'line' }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }, 'jieba, two threads');
 });
 
 test('CLI: --segmenter picks how Chinese is cut and is recorded in meta (jieba by default when it loads)', async () => {
@@ -279,7 +290,7 @@ test('byte reader = line reader on runs of non-ASCII lines tokenized in batches 
     const options: CorpusOptions = { tokenizer: 'word', segmenter, keepCase: false, minCount: 1 };
     await same({ inputs: [path] }, options, { threads: 1 }, `${segmenter}, one thread`);
     await same({ inputs: [path] }, options, { threads: 1, chunkBytes: 333 }, `${segmenter}, chunks of 333 bytes`);
-    await same({ inputs: [path] }, options, { threads: 2, minParallelBytes: 0, chunkBytes: 4096 }, `${segmenter}, two threads`);
+    await same({ inputs: [path] }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, chunkBytes: 4096 }, `${segmenter}, two threads`);
     // The line reader does not prune: the reference is the byte reader line by line (`--docs line`
     // takes LineFeeder, one line per call, no batch), compared on types, counts and tokens.
     const pruned = { ...options, maxTypes: 40 };

@@ -75,10 +75,10 @@ test('a spilled stream holds the corpus the in-memory one does (one thread, work
     ['one thread', {}, base, { threads: 1, chunkBytes: 100 }],
     ['min-count 3 (empty sentences)', {}, { ...base, minCount: 3 }, { threads: 1 }],
     ['documents by line', { docs: 'line' }, { ...base, minCount: 2 }, { threads: 1 }],
-    ['three workers', {}, { ...base, minCount: 2 }, { threads: 3, minParallelBytes: 0, chunkBytes: 64 }],
-    ['three workers, documents by line', { docs: 'line' }, base, { threads: 3, minParallelBytes: 0 }],
+    ['three workers', {}, { ...base, minCount: 2 }, { threads: 3, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, chunkBytes: 64 }],
+    ['three workers, documents by line', { docs: 'line' }, base, { threads: 3, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }],
     ['pruning', {}, { ...base, maxTypes: 60 }, { threads: 1 }],
-    ['pruning in workers', {}, { ...base, maxTypes: 60, minCount: 2 }, { threads: 2, minParallelBytes: 0 }],
+    ['pruning in workers', {}, { ...base, maxTypes: 60, minCount: 2 }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }],
   ];
   for (const [what, input, options, fast] of cases) {
     const memory = await read(input, options, fast);
@@ -121,7 +121,7 @@ function same(a: Matrix, b: Matrix, what: string): void {
 test('encoders give the same matrix from a spilled stream as from memory (word2vec with one thread and a seed)', async () => {
   const options = { ...base, minCount: 2 };
   const memory = await read({ docs: 'line' }, options, { threads: 1 });
-  const spilled = await read({ docs: 'line' }, { ...options, maxStreamEntries: 100 }, { threads: 2, minParallelBytes: 0 });
+  const spilled = await read({ docs: 'line' }, { ...options, maxStreamEntries: 100 }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true });
   assert.equal(spilled.stream.onDisk, true);
   const runs: Array<[string, Record<string, unknown>]> = [
     ['onehot', {}],

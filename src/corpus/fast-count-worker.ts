@@ -8,8 +8,14 @@ const port = parentPort!;
 let pending = 0;
 let result: ReturnType<typeof scanRange>;
 try {
-  // Started before its task was known (a gzip file being decompressed): the task is the first message.
-  const task = (workerData as { deferred?: boolean }).deferred ? await new Promise<RangeTask>((resolve) => port.once('message', resolve)) : (workerData as RangeTask);
+  // Started before its task was known (its range is cut when it is ready): it says so, and the task is the first message.
+  const deferred = (workerData as { deferred?: boolean }).deferred === true;
+  const task = deferred
+    ? await new Promise<RangeTask>((resolve) => {
+        port.once('message', resolve);
+        port.postMessage({ ready: true });
+      })
+    : (workerData as RangeTask);
   result = scanRange(task, (bytes) => {
     pending += bytes;
     if (pending < 1 << 20) return;

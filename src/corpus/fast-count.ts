@@ -20,6 +20,10 @@ import { TokenSink, type SpilledGroup } from './stream.js';
 import { MIN_TYPES, PRUNE_TARGET } from './budget.js';
 
 const CHUNK = 4 << 20;
+/** The calling thread reads at most this much between two looks at its workers (a ready worker waits at most that long for its range). */
+const MAIN_CHUNK = 1 << 20;
+/** A smaller range is not worth a worker (its merge and its start cost more than it saves). */
+const DEFAULT_MIN_WORKER_BYTES = 1 << 20;
 /** Bytes of consecutive non-ASCII lines tokenized in one batch (one jieba call for their Han runs). */
 const UNICODE_BATCH = 64 << 10;
 const NON_ASCII_RE = /[^\x00-\x7f]/;
@@ -47,6 +51,10 @@ export interface FastReadOptions {
    * (default DEFAULT_MAX_BUFFERED; src/corpus/budget.ts gives it from --memory).
    */
   maxBufferedBytes?: number;
+  /** A worker is given a range only if it would hold at least this many bytes (default 1 MiB). */
+  minWorkerBytes?: number;
+  /** Tests: wait until every worker is ready and cut all ranges before the calling thread reads (cuts that do not depend on timing). */
+  cutWhenAllReady?: boolean;
 }
 
 /**
@@ -410,18 +418,26 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
 /** Where a range's bytes are: a file, or memory shared with the workers. */
 type ByteSource = string | SharedArrayBuffer;
 
-/** The chunks of bytes [start, end) of a source; from a file they are read into one reused buffer (each valid until the next). */
-function* rangeChunks(source: ByteSource, start: number, end: number, chunk: number): Generator<Buffer> {
+/**
+ * The chunks of bytes [start, end()) of a source (`end` is asked again before each chunk: it may
+ * move down, never below what was read); from a file they are read into one reused buffer (each valid
+ * until the next).
+ */
+function* rangeChunks(source: ByteSource, start: number, end: () => number, chunk: number): Generator<Buffer> {
   if (typeof source !== 'string') {
-    for (let pos = start; pos < end; pos += chunk) yield Buffer.from(source, pos, Math.min(chunk, end - pos));
+    for (let pos = start; pos < end(); ) {
+      const n = Math.min(chunk, end() - pos);
+      yield Buffer.from(source, pos, n);
+      pos += n;
+    }
     return;
   }
   const fd = openSync(source, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end - start)));
+    const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end() - start)));
     let pos = start;
-    while (pos < end) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
+    while (pos < end()) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end() - pos), pos);
       if (n === 0) break;
       pos += n;
       yield buffer.subarray(0, n);
@@ -431,8 +447,8 @@ function* rangeChunks(source: ByteSource, start: number, end: number, chunk: num
   }
 }
 
-/** readRange letting the event loop run between reads (the workers' progress messages arrive meanwhile). */
-async function readRangeYielding(source: ByteSource, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
+/** readRange up to a moving end, letting the event loop run between reads (the workers' messages arrive meanwhile). */
+async function readRangeYielding(source: ByteSource, start: number, end: () => number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
   for (const bytes of rangeChunks(source, start, end, chunk)) {
     feeder.feed(bytes);
     onBytes?.(bytes.length);
@@ -442,7 +458,7 @@ async function readRangeYielding(source: ByteSource, start: number, end: number,
 }
 
 function readRange(source: ByteSource, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
-  for (const bytes of rangeChunks(source, start, end, chunk)) {
+  for (const bytes of rangeChunks(source, start, () => end, chunk)) {
     feeder.feed(bytes);
     onBytes?.(bytes.length);
   }
@@ -490,39 +506,26 @@ function gzipFileSize(path: string): number {
   }
 }
 
-/** Byte offsets cutting [0, size) into about `parts` ranges, each starting at 0 or just after a newline. */
-function lineRanges(source: ByteSource, size: number, parts: number): number[] {
-  const cuts = [0];
-  const memory = typeof source === 'string' ? undefined : Buffer.from(source, 0, size);
-  const fd = typeof source === 'string' ? openSync(source, 'r') : undefined;
+/** The offset just after the first newline at or after `pos` (before `end`), or `end`: where a range may start. */
+function nextLineStart(source: ByteSource, pos: number, end: number): number {
+  if (typeof source !== 'string') {
+    const nl = Buffer.from(source, pos, end - pos).indexOf(10);
+    return nl === -1 ? end : pos + nl + 1;
+  }
+  const fd = openSync(source, 'r');
   try {
     const probe = Buffer.allocUnsafe(1 << 16);
-    for (let k = 1; k < parts; k++) {
-      let pos = Math.max(Math.floor((size * k) / parts), cuts[cuts.length - 1]!);
-      let cut = size;
-      if (memory) {
-        const nl = memory.indexOf(10, pos);
-        if (nl !== -1) cut = nl + 1;
-      } else {
-        while (pos < size) {
-          const n = readSync(fd!, probe, 0, probe.length, pos);
-          if (n === 0) break;
-          const nl = probe.subarray(0, n).indexOf(10);
-          if (nl !== -1) {
-            cut = pos + nl + 1;
-            break;
-          }
-          pos += n;
-        }
-      }
-      if (cut >= size) break;
-      if (cut > cuts[cuts.length - 1]!) cuts.push(cut);
+    while (pos < end) {
+      const n = readSync(fd, probe, 0, Math.min(probe.length, end - pos), pos);
+      if (n === 0) break;
+      const nl = probe.subarray(0, n).indexOf(10);
+      if (nl !== -1) return pos + nl + 1;
+      pos += n;
     }
+    return end;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
-  cuts.push(size);
-  return cuts;
 }
 
 /**
@@ -561,15 +564,30 @@ interface RunningWorker {
   result: Promise<RangeResult>;
 }
 
+/** Worker threads started before their tasks are known (startWorkers). */
+interface WorkerPool {
+  /** Give worker k its task; its progress goes to onBytes. */
+  run(k: number, task: RangeTask, onBytes: (n: number) => void): RunningWorker;
+  /** Called with k when worker k has started and waits for its task (at once for one that already has). */
+  onReady(callback: (k: number) => void): void;
+  /** Stop the workers not given a task. */
+  stop(): void;
+}
+
 /**
- * Workers started before their tasks are known (a gzip file: they start while it is decompressed),
- * each given its task by `run` with the progress callback; `stop` ends those not given one.
+ * Workers started before their tasks are known: a gzip file's while it is decompressed, and every
+ * split file's, so that each range is cut when its worker is ready to read it (a worker takes tens of
+ * milliseconds to start; cut in advance, the calling thread would wait for the last one).
  */
-function startWorkers(count: number): { run: (k: number, task: RangeTask, onBytes: (n: number) => void) => RunningWorker; stop: () => void } {
-  const started: { worker: Worker; onBytes?: (n: number) => void; result: Promise<RangeResult>; used: boolean }[] = [];
+function startWorkers(count: number): WorkerPool {
+  const started: { worker: Worker; onBytes?: (n: number) => void; result: Promise<RangeResult>; used: boolean; ready: boolean }[] = [];
+  let readyCallback: ((k: number) => void) | undefined;
   for (let k = 0; k < count; k++) {
-    const entry = { used: false } as (typeof started)[number];
-    const running = runWorker(undefined, (n) => entry.onBytes?.(n));
+    const entry = { used: false, ready: false } as (typeof started)[number];
+    const running = runWorker(undefined, (n) => entry.onBytes?.(n), () => {
+      entry.ready = true;
+      if (!entry.used) readyCallback?.(k);
+    });
     entry.worker = running.worker;
     entry.result = running.result;
     // A worker never used is stopped; its rejected result must not surface.
@@ -584,18 +602,26 @@ function startWorkers(count: number): { run: (k: number, task: RangeTask, onByte
       entry.worker.postMessage(task);
       return { worker: entry.worker, result: entry.result };
     },
+    onReady: (callback) => {
+      readyCallback = callback;
+      started.forEach((entry, k) => {
+        if (entry.ready && !entry.used) callback(k);
+      });
+    },
     stop: () => {
+      readyCallback = undefined;
       for (const entry of started) if (!entry.used) void entry.worker.terminate();
     },
   };
 }
 
-function runWorker(task: RangeTask | undefined, onBytes: (n: number) => void): RunningWorker {
+function runWorker(task: RangeTask | undefined, onBytes: (n: number) => void, onReady?: () => void): RunningWorker {
   const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task ?? { deferred: true } });
   const result = new Promise<RangeResult>((resolve, reject) => {
     let result: RangeResult | undefined;
     let failure: InputError | undefined;
-    worker.on('message', (message: { bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
+    worker.on('message', (message: { ready?: boolean; bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
+      if (message.ready) onReady?.();
       if (message.bytes !== undefined) onBytes(message.bytes);
       if (message.result) result = message.result;
       if (message.failure) failure = new InputError(message.failure.message, message.failure.hint);
@@ -630,6 +656,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const minParallel = fast.minParallelBytes ?? DEFAULT_MIN_PARALLEL_BYTES;
   const chunkBytes = fast.chunkBytes ?? CHUNK;
   const maxBuffered = fast.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
+  const minWorkerBytes = fast.minWorkerBytes ?? DEFAULT_MIN_WORKER_BYTES;
   const keepTokens = options.keepTokens ?? true;
   const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
   const keepWords = options.maxTypes !== undefined && options.fixedWords ? new Set(options.fixedWords) : undefined;
@@ -679,24 +706,11 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
       }
       if (source !== undefined) {
         let read = 0;
-        const cuts = lineRanges(source, sourceSize, threads);
-        const workers = cuts.length - 1;
-        // Each worker has a table of its own: the type budget is shared among them.
-        const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / workers));
-        const maxStreamEntries = bounded ? Math.max(1, Math.floor(maxStream / (2 * workers))) : undefined;
-        // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
-        // byte at least): only a range that could exceed its share needs the directory to spill into.
-        const largest = Math.max(...cuts.slice(1).map((cut, k) => cut - cuts[k]!));
-        const streamDir = maxStreamEntries !== undefined && largest + 1 > maxStreamEntries ? acc.sink.directory() : undefined;
+        // At most one range per thread; each worker has a table of its own: the type budget is shared among them.
+        const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / threads));
+        const maxStreamEntries = bounded ? Math.max(1, Math.floor(maxStream / (2 * threads))) : undefined;
         const keepWords = keep ? options.fixedWords : undefined;
         const shared = typeof source === 'string' ? undefined : source;
-        // Ranges after the first go to worker threads; the calling thread reads the first one itself
-        // meanwhile, straight into the accumulator (its types come first in file order anyway), under
-        // a worker's share of the type budget — no idle thread, one worker start and one merge less.
-        const tasks: RangeTask[] = cuts.slice(1, -1).map((start, k) => ({
-          path, shared, start, end: cuts[k + 2]!, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
-          maxStreamEntries, streamDir, streamFile: `tokens-${++workerFiles}.i32`,
-        }));
         let readHere = 0;
         // Progress counts the file's bytes; a stream's (compressed) bytes were counted as they came.
         const report = (): void => {
@@ -706,13 +720,54 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
           read += n;
           report();
         };
-        const running = tasks.map((task, k) => (prestarted ? prestarted.run(k, task, onWorkerBytes) : runWorker(task, onWorkerBytes)));
-        prestarted?.stop();
-        const done = Promise.allSettled(running.map((r) => r.result));
+        // The calling thread reads from the start, straight into the accumulator (its types come
+        // first in file order anyway), under a worker's share of the type budget, up to `limit`.
+        // Each worker, when it is ready, takes the last 1/(w + 1) of what is left unread before the
+        // limit (w: the workers still waiting, cut at a line start), and the limit moves down to it:
+        // the ranges are cut when their threads can read them, so none waits for a slower start.
+        const source_ = source;
+        const pool = prestarted ?? startWorkers(threads - 1);
+        let waiting = threads - 1;
+        let limit = sourceSize;
+        let mainAt = 0;
+        const assigned: { start: number; running: RunningWorker }[] = [];
+        const assign = (k: number): void => {
+          const share = Math.floor((limit - mainAt) / (waiting + 1));
+          if (share < minWorkerBytes || share === 0) return;
+          const start = nextLineStart(source_, limit - share, limit);
+          if (start >= limit || start <= mainAt) return;
+          // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
+          // byte at least): only a range that could exceed its share needs the directory to spill into.
+          const streamDir = maxStreamEntries !== undefined && limit - start + 1 > maxStreamEntries ? acc.sink.directory() : undefined;
+          const task: RangeTask = {
+            path, shared, start, end: limit, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
+            maxStreamEntries, streamDir, streamFile: `tokens-${++workerFiles}.i32`,
+          };
+          assigned.push({ start, running: pool.run(k, task, onWorkerBytes) });
+          limit = start;
+          waiting--;
+        };
+        let done: Promise<PromiseSettledResult<RangeResult>[]> | undefined;
         try {
+          if (fast.cutWhenAllReady) {
+            // Deterministic cuts (tests): every worker ready before the calling thread reads.
+            const ready: number[] = [];
+            await new Promise<void>((resolve) => pool.onReady((k) => {
+              ready.push(k);
+              if (ready.length === threads - 1) resolve();
+            }));
+            for (const k of ready.sort((a, b) => a - b)) assign(k);
+          } else pool.onReady(assign);
           const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
           const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
-          await acc.withTypeLimit(workerTypes, () => readRangeYielding(source, 0, cuts[1]!, feeder, chunkBytes, (n) => { readHere += n; report(); }));
+          await acc.withTypeLimit(workerTypes, () => readRangeYielding(source_, 0, () => limit, feeder, Math.min(chunkBytes, MAIN_CHUNK), (n) => {
+            mainAt += n;
+            readHere += n;
+            report();
+          }));
+          pool.stop();
+          assigned.sort((a, b) => a.start - b.start);
+          done = Promise.allSettled(assigned.map((a) => a.running.result));
           replaced = acc.scanner.replaced - replacedBefore;
           let lineBase = feeder.lines;
           const results = await done;
@@ -726,8 +781,9 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
             replaced += result.replaced;
           }
         } catch (err) {
-          for (const { worker } of running) void worker.terminate();
-          await done;
+          pool.stop();
+          for (const { running } of assigned) void running.worker.terminate();
+          await Promise.allSettled(assigned.map((a) => a.running.result));
           throw err;
         }
       } else {
