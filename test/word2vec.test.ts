@@ -13,7 +13,8 @@ import {
 import { trainEpochs } from '../src/encoders/word2vec/epochs.js';
 import { learningRate } from '../src/encoders/word2vec/schedule.js';
 import { aliasDistribution, aliasTable, keepProbability, negativeWeights, sigmoidTable } from '../src/encoders/word2vec/tables.js';
-import { runWorkers } from '../src/encoders/word2vec/train.js';
+import { runWorkers, threadWork } from '../src/encoders/word2vec/train.js';
+import { SENTENCE_END, TokenStream } from '../src/corpus/stream.js';
 import type { CorpusEncoder, EncoderOptions } from '../src/encoders/types.js';
 
 const TOLERANCE = 1e-6;
@@ -403,4 +404,39 @@ test('a failing training thread rejects with its message', async () => {
     }], () => {}),
     /training thread 1 failed: word2vec kernel: no scratch slot 5/,
   );
+});
+
+test('threads share the stream in segments: every sentence trained once an epoch, epochs in order, --threads 1 as one slice', () => {
+  // 60,000 sentences of 1–5 ids (ids encode the sentence number), spilled to no file: in memory.
+  const entries: number[] = [];
+  for (let s = 0; s < 60_000; s++) {
+    for (let k = 0; k <= s % 5; k++) entries.push(s);
+    entries.push(SENTENCE_END);
+  }
+  const stream = TokenStream.fromArray(Int32Array.from(entries));
+  const words = entries.filter((e) => e >= 0).length;
+  const epochs = 3;
+  // Two "threads" run one after the other on the shared claims: the first takes every segment, the
+  // second finds none left; what matters is what was trained, and in which order.
+  const work = threadWork(stream, 2);
+  const first = work(0);
+  assert.ok(first.segments!.length > 2, `${first.segments!.length} segments`);
+  const trained: number[][] = [];
+  const kernel = { seed: () => undefined, trainPiece: (piece: Int32Array) => trained.push(Array.from(piece)) };
+  let total = 0;
+  for (const w of [0, 1]) {
+    const counter = new SharedArrayBuffer(8);
+    trainEpochs(kernel, { ...work(w), seed: [1, 2], counter, epochs, alpha: 0.025, totalWords: epochs * words }, (m) => {
+      if (m.type === 'done') total += m.words;
+    });
+  }
+  assert.equal(total, epochs * words);
+  const flat = trained.flat();
+  const perEpoch = flat.length / epochs;
+  assert.equal(perEpoch, entries.length);
+  for (let e = 0; e < epochs; e++) assert.deepEqual(flat.slice(e * perEpoch, (e + 1) * perEpoch), entries, `epoch ${e}`);
+  // One thread: the whole stream as one slice, no segments.
+  const single = threadWork(stream, 1)(0);
+  assert.equal(single.segments, undefined);
+  assert.deepEqual(Array.from(single.parts[0]!.data!), entries);
 });

@@ -4,7 +4,7 @@ import { Random } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
 import { PIECE_ENTRIES } from '../word2vec/kernel.js';
 import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from '../word2vec/tables.js';
-import { sliceBounds, trainOnWorkers } from '../word2vec/train.js';
+import { threadWork, trainOnWorkers } from '../word2vec/train.js';
 import {
   createFastTextMemory, FastTextKernel, fastTextConstants, loadFastTextModule, matrixOf, planFastTextLayout, writeFastTextTables,
   type FastTextLayout,
@@ -101,14 +101,14 @@ export async function trainFastText(corpus: Corpus, params: FastTextParams, prog
   initialiser.initialiseInput();
   if (params.init) copyModelRows(memory, layout, params.init);
 
-  const bounds = sliceBounds(stream, threads);
+  const work = threadWork(stream, threads);
   const counter = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
   const totalWords = params.epochs * tokens;
   const inputs: FastTextWorkerInput[] = [];
   for (let w = 0; w < threads; w++) {
     inputs.push({
       module, memory, layout, slot: w, shape,
-      parts: stream.range(bounds[w]!, bounds[w + 1]!).map((part) => (part.data ? { ...part, data: part.data.slice() } : part)),
+      ...work(w),
       seed: [random.nextInt32(), random.nextInt32()],
       counter, epochs: params.epochs, alpha: params.alpha, totalWords,
     });

@@ -12,6 +12,13 @@ import { learningRate } from './schedule.js';
 export interface ThreadInput {
   /** This thread's slice of the token stream (in memory or in a file, read again every epoch). */
   parts: StreamPart[];
+  /**
+   * Or, with several threads: the whole stream cut into segments (shared memory or file ranges),
+   * which the threads claim one at a time from `claims` (one Int32: segments claimed over all epochs),
+   * so that none idles while another still has a slice to train.
+   */
+  segments?: StreamPart[][];
+  claims?: SharedArrayBuffer;
   /** Two 32-bit halves of this thread's generator seed. */
   seed: [number, number];
   /** One BigInt64: words processed by all threads so far. */
@@ -81,18 +88,25 @@ export function trainEpochs(kernel: PieceTrainer, input: ThreadInput, post: (mes
   const counter = new BigInt64Array(input.counter);
   let trained = 0;
   let lastReport = performance.now();
-  for (let epoch = 0; epoch < input.epochs; epoch++) {
-    forEachPiece(input.parts, (piece, words) => {
-      const done = Number(Atomics.load(counter, 0));
-      kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords, input.minAlpha));
-      Atomics.add(counter, 0, BigInt(words));
-      trained += words;
-      const now = performance.now();
-      if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-        lastReport = now;
-        post({ type: 'progress' });
-      }
-    });
+  const train = (piece: Int32Array, words: number): void => {
+    const done = Number(Atomics.load(counter, 0));
+    kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords, input.minAlpha));
+    Atomics.add(counter, 0, BigInt(words));
+    trained += words;
+    const now = performance.now();
+    if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+      lastReport = now;
+      post({ type: 'progress' });
+    }
+  };
+  const segments = input.segments;
+  if (segments && input.claims) {
+    // Segment g of the run is segment g mod K of epoch ⌊g / K⌋: every epoch's segments are claimed before the next epoch's.
+    const claims = new Int32Array(input.claims);
+    const total = segments.length * input.epochs;
+    for (let g = Atomics.add(claims, 0, 1); g < total; g = Atomics.add(claims, 0, 1)) forEachPiece(segments[g % segments.length]!, train);
+  } else {
+    for (let epoch = 0; epoch < input.epochs; epoch++) forEachPiece(input.parts, train);
   }
   post({ type: 'done', words: trained });
 }

@@ -3,7 +3,7 @@ import { InputError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
 import { Random } from '../../core/random.js';
 import type { Corpus } from '../../corpus/corpus.js';
-import { SENTENCE_END, type TokenStream } from '../../corpus/stream.js';
+import { SENTENCE_END, TokenStream, type StreamPart } from '../../corpus/stream.js';
 import {
   createSharedMemory, kernelConstants, loadKernelModule, planLayout, readVectors, writeTables, PIECE_ENTRIES,
   type MemoryLayout,
@@ -11,6 +11,7 @@ import {
 import { learningRate } from './schedule.js';
 import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from './tables.js';
 import type { InitialVectors } from './init.js';
+import type { ThreadInput } from './epochs.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
 
 /** A thread gets at least one piece of work; smaller corpora use fewer threads. */
@@ -70,7 +71,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
   initialiseInputVectors(memory, layout, random);
   if (params.init) setInputVectors(memory, layout, params.init);
 
-  const bounds = sliceBounds(stream, threads);
+  const work = threadWork(stream, threads);
   const counter = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
   const totalWords = params.epochs * tokens;
   const inputs: WorkerInput[] = [];
@@ -78,8 +79,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
     inputs.push({
       module, memory, layout, slot: w,
       shape: { window: params.window, negative: params.negative, cbow: params.cbow, sharedNegatives: params.sharedNegatives === true },
-      // An in-memory slice is copied (a view would send its whole buffer to the thread); a file is read by the thread.
-      parts: stream.range(bounds[w]!, bounds[w + 1]!).map((part) => (part.data ? { ...part, data: part.data.slice() } : part)),
+      ...work(w),
       seed: [random.nextInt32(), random.nextInt32()],
       counter, epochs: params.epochs, alpha: params.alpha, minAlpha: params.minAlpha, totalWords,
     });
@@ -90,6 +90,41 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
   // they lie (no copy of vocabulary × dim floats into fresh memory).
   const vectors = layout.stride === layout.dim ? new Float32Array(memory.buffer, layout.inputVectors, layout.vocabSize * layout.dim) : readVectors(memory, layout, 'input');
   return { vectors, threads, wordsTrained: totalWords, seconds };
+}
+
+/** Segments per thread when several threads share the stream (each claims the next one when done with its last). */
+const SEGMENTS_PER_THREAD = 32;
+/** A segment holds at least this many pieces (each segment starts a read and a piece buffer). */
+const MIN_PIECES_PER_SEGMENT = 4;
+
+/**
+ * What each training thread reads. One thread: the whole stream as it is (so that `--threads 1`
+ * trains on the same pieces, in the same order, as ever). Several: the stream cut at sentence ends
+ * into segments that the threads claim one at a time over all epochs (ThreadInput.segments) — with
+ * fixed slices the thread that drew the slower slice (or the busier core) left the other idle at the
+ * end of the run. In-memory entries are copied once into memory the threads share; file parts are
+ * read by whichever thread claims them.
+ */
+export function threadWork(stream: TokenStream, threads: number): (w: number) => Pick<ThreadInput, 'parts' | 'segments' | 'claims'> {
+  if (threads === 1) {
+    // An in-memory part is copied (a view would send its whole buffer to the thread); a file is read by the thread.
+    const parts = stream.range(0, stream.storedEntries).map((part) => (part.data ? { ...part, data: part.data.slice() } : part));
+    return () => ({ parts });
+  }
+  const shared = new TokenStream(stream.parts.map((part) => ({ ...part, data: part.data && sharedCopy(part.data), map: part.map && sharedCopy(part.map) })), stream.tokens, stream.sentences);
+  const count = Math.max(threads, Math.min(threads * SEGMENTS_PER_THREAD, Math.floor(stream.storedEntries / (MIN_PIECES_PER_SEGMENT * PIECE_ENTRIES))));
+  const bounds = sliceBounds(shared, count);
+  const segments: StreamPart[][] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) if (bounds[k + 1]! > bounds[k]!) segments.push(shared.range(bounds[k]!, bounds[k + 1]!));
+  const claims = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return () => ({ parts: [], segments, claims });
+}
+
+/** An Int32Array's values in memory that worker threads share (a view of it is sent, not copied). */
+function sharedCopy(values: Int32Array): Int32Array {
+  const copy = new Int32Array(new SharedArrayBuffer(values.byteLength));
+  copy.set(values);
+  return copy;
 }
 
 /**
