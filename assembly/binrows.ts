@@ -256,3 +256,55 @@ export function run(): i32 {
   }
   return DONE;
 }
+
+/** Row i ranks below row j: a lower score, or the same score and a larger index (topK in src/core/cosine.ts). */
+@inline function worse(s: usize, i: i32, j: i32): bool {
+  const a = load<f64>(s + (<usize>i << 3));
+  const b = load<f64>(s + (<usize>j << 3));
+  return a < b || (a == b && i > j);
+}
+
+/**
+ * The indices of the k best scores of query `k`'s column (rows [0, restrict)), skipping NaN and row
+ * `excluded`, into `out` (i32 × k) in no particular order: how many (fewer than k when the rows run
+ * out). A min-heap of size k by `worse`, a total order, so the set is the one topK picks.
+ */
+export function best(query: i32, k: i32, excluded: i32, out: usize): i32 {
+  const s = scores + <usize>query * <usize>restrict * 8;
+  let size: i32 = 0;
+  for (let i: i32 = 0; i < restrict; i++) {
+    const v = load<f64>(s + (<usize>i << 3));
+    if (v != v || i == excluded) continue;
+    if (size < k) {
+      // Sift up.
+      let c = size++;
+      store<i32>(out + (<usize>c << 2), i);
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        const ic = load<i32>(out + (<usize>c << 2));
+        const ip = load<i32>(out + (<usize>p << 2));
+        if (!worse(s, ic, ip)) break;
+        store<i32>(out + (<usize>c << 2), ip);
+        store<i32>(out + (<usize>p << 2), ic);
+        c = p;
+      }
+    } else if (v > load<f64>(s + (<usize>load<i32>(out) << 3))) {
+      // Replace the worst and sift down.
+      store<i32>(out, i);
+      let p: i32 = 0;
+      for (;;) {
+        const l = 2 * p + 1;
+        const r = l + 1;
+        let m = p;
+        if (l < size && worse(s, load<i32>(out + (<usize>l << 2)), load<i32>(out + (<usize>m << 2)))) m = l;
+        if (r < size && worse(s, load<i32>(out + (<usize>r << 2)), load<i32>(out + (<usize>m << 2)))) m = r;
+        if (m == p) break;
+        const im = load<i32>(out + (<usize>m << 2));
+        store<i32>(out + (<usize>m << 2), load<i32>(out + (<usize>p << 2)));
+        store<i32>(out + (<usize>p << 2), im);
+        p = m;
+      }
+    }
+  }
+  return size;
+}

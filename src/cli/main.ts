@@ -1,5 +1,4 @@
 import type { CliIO } from './context.js';
-import { quickAnswer } from './quick.js';
 
 /**
  * Run the program on argv and return the exit status: 0 success, 1 bad input or runtime failure,
@@ -8,7 +7,7 @@ import { quickAnswer } from './quick.js';
  * without commander too (quick-similar.ts); everything else goes through program.ts.
  */
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const quick = quickAnswer(argv, outputHelpWidth());
+  const quick = await quickText(argv);
   if (quick !== undefined) {
     io.stdout.write(quick);
     return 0;
@@ -17,6 +16,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (code !== undefined) return code;
   const { runProgram } = await import('./program.js');
   return runProgram(argv, io);
+}
+
+/**
+ * The text of `--version` or of the program's help (quick.ts), else undefined. Imported only when
+ * it may answer: a `similar` run loads none of quick.ts, the version and the command list.
+ */
+async function quickText(argv: string[]): Promise<string | undefined> {
+  if (argv[0] === 'similar') return undefined;
+  const { quickAnswer } = await import('./quick.js');
+  return quickAnswer(argv, outputHelpWidth());
 }
 
 /**
@@ -41,12 +50,13 @@ export function main(argv: string[]): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
   });
-  const quick = quickAnswer(argv, outputHelpWidth());
-  if (quick !== undefined) {
-    process.stdout.write(quick);
-    return;
-  }
-  quickCommand(argv, io).then(async (quickCode) => {
+  (async () => {
+    const quick = await quickText(argv);
+    if (quick !== undefined) {
+      process.stdout.write(quick);
+      return;
+    }
+    const quickCode = await quickCommand(argv, io);
     if (quickCode !== undefined) {
       process.exitCode = quickCode;
       return;
@@ -54,7 +64,7 @@ export function main(argv: string[]): void {
     const { installProcessHandlers, runProgram } = await import('./program.js');
     installProcessHandlers();
     process.exitCode = await runProgram(argv, io);
-  }).catch((err: unknown) => {
+  })().catch((err: unknown) => {
     process.stderr.write(`wordspace: ${String(err)}\n`);
     process.exitCode = 1;
   });

@@ -1,8 +1,10 @@
 import { integer } from '../core/parse.js';
-import { DEFAULT_TOP, type Neighbour } from '../core/vectors.js';
+import { DEFAULT_TOP } from '../core/cosine.js';
+import type { Neighbour } from '../core/vectors.js';
+import { Sink } from '../io/sink.js';
 import { score } from '../query/format.js';
 import type { CliIO } from './context.js';
-import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat, type ResultTable } from './render.js';
+import { defaultResultFormat, RESULT_FORMATS, resultText, type ResultFormat, type ResultTable } from './results.js';
 
 /*
  * `similar VECTORS WORDS…` without commander (issue 8's `.bin` row; quick.ts does the same for
@@ -95,7 +97,7 @@ export async function quickSimilar(argv: readonly string[], io: CliIO): Promise<
   if (!answers) return undefined;
   const format = args.format ?? defaultResultFormat(io);
   try {
-    await renderTables(io, format, answers.map((a) => similarTable(a.word, a.neighbours, format)));
+    await printTables(io, format, answers.map((a) => similarTable(a.word, a.neighbours, format)));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     // A closed pipe (`| head`) ends the run quietly with status 0, as on the full path.
@@ -103,4 +105,16 @@ export async function quickSimilar(argv: readonly string[], io: CliIO): Promise<
     throw err;
   }
   return 0;
+}
+
+/** renderTables' output: TSV and JSON written here, the formats that need packages (CSV, terminal tables) by render.ts. */
+async function printTables(io: CliIO, format: ResultFormat, tables: ResultTable[]): Promise<void> {
+  const text = resultText(format, tables);
+  if (text === undefined) {
+    const { renderTables } = await import('./render.js');
+    return renderTables(io, format, tables);
+  }
+  const sink = new Sink(io.stdout);
+  for (const piece of text) await sink.write(piece);
+  await sink.flush();
 }

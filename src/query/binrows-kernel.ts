@@ -19,6 +19,7 @@ export interface BinRowsExports {
   rowsRead(): number;
   wordStart(): number;
   wordEnd(): number;
+  best(query: number, k: number, excluded: number, out: number): number;
 }
 
 /** What run() returns (assembly/binrows.ts): NEED_MORE, DONE, BAD, or a paused row's flags. */

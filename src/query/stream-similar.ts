@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { normalised, normaliseRow, rawRowCosine, topK, type Neighbour } from '../core/vectors.js';
+import { bestFirst, normalised, normaliseRow, rawRowCosine, topK } from '../core/cosine.js';
+import type { Neighbour } from '../core/vectors.js';
 import { chooseFormat, parseHeader, readSideMeta, SNIFF_BYTES } from '../io/formats/detect.js';
 import { BAD, binRowsKernel, DONE, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './binrows-kernel.js';
 import { queryCase } from './fold.js';
@@ -192,9 +193,10 @@ function answerWithKernel(
   while (slots < SLOTS_PER_WORD * count) slots *= 2;
   const n = Math.min(query.restrict ?? count, count);
   const queryCount = query.words.length;
-  const [bufAt, labelsAt, startsAt, lengthsAt, tableAt, offsetsAt, wordLengthsAt, unitAt, queriesAt, scoresAt] = layout(kernel, [
-    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 8 * dims, 8 * dims * queryCount, 8 * n * queryCount,
-  ]) as [number, number, number, number, number, number, number, number, number, number];
+  const top = Math.min(query.top, n);
+  const [bufAt, labelsAt, startsAt, lengthsAt, tableAt, offsetsAt, wordLengthsAt, unitAt, queriesAt, scoresAt, bestAt] = layout(kernel, [
+    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 8 * dims, 8 * dims * queryCount, 8 * n * queryCount, 4 * top,
+  ]) as [number, number, number, number, number, number, number, number, number, number, number];
   const memory = kernel.memory.buffer;
   const bytes = Buffer.from(memory);
   const starts = new Uint32Array(memory, startsAt, labels.length);
@@ -299,7 +301,10 @@ function answerWithKernel(
   };
   return query.words.map((word, k) => {
     const s = new Float64Array(memory, scoresAt + 8 * n * k, n);
-    const neighbours = topK(s, query.top, new Set([queries[k]!.row])).map((index) => ({ word: wordAt(index), index, score: s[index]! }));
+    // topK's rows (the kernel's heap, the same total order), sorted as topK sorts them.
+    const found = kernel.best(k, top, queries[k]!.row, bestAt);
+    const rows = bestFirst(s, Array.from(new Int32Array(memory, bestAt, found)));
+    const neighbours = rows.map((index) => ({ word: wordAt(index), index, score: s[index]! }));
     return { word, neighbours };
   });
 }
