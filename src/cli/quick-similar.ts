@@ -2,9 +2,8 @@ import { integer } from '../core/parse.js';
 import { DEFAULT_TOP } from '../core/cosine.js';
 import type { Neighbour } from '../core/vectors.js';
 import { Sink } from '../io/sink.js';
-import { score } from '../query/format.js';
 import type { CliIO } from './context.js';
-import { defaultResultFormat, RESULT_FORMATS, resultText, type ResultFormat, type ResultTable } from './results.js';
+import { defaultResultFormat, RESULT_FORMATS, resultText, score, type ResultFormat, type ResultTable } from './results.js';
 
 /*
  * `similar VECTORS WORDS…` without commander (issue 8's `.bin` row; quick.ts does the same for

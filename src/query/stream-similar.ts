@@ -4,7 +4,7 @@ import { bestFirst, normalised, normaliseRow, rawRowCosine, topK } from '../core
 import type { Neighbour } from '../core/vectors.js';
 import { chooseFormat, parseHeader, readSideMeta, SNIFF_BYTES } from '../io/formats/detect.js';
 import { BAD, binRowsKernel, DONE, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './binrows-kernel.js';
-import { queryCase } from './fold.js';
+import { queryCase } from './query-case.js';
 import { layout } from './kernel.js';
 
 /*
