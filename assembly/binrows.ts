@@ -135,7 +135,15 @@ function score(vector: usize): void {
     s += x * x;
   }
   const norm = s > 0 ? Math.sqrt(s) : 1;
-  for (let j: usize = 0; j < n; j++) store<f64>(unit + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
+  // unit[j] = f64(f32(x[j] / norm)), two lanes at a time (each lane is the scalar IEEE division and rounding).
+  const norms = f64x2.splat(norm);
+  const pairs = n & ~(<usize>1);
+  let j: usize = 0;
+  for (; j < pairs; j += 2) {
+    const x = f64x2.promote_low_f32x4(v128.load64_zero(vector + (j << 2)));
+    v128.store(unit + (j << 3), f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.div(x, norms))));
+  }
+  for (; j < n; j++) store<f64>(unit + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
   const unrolled = n - (n & 3);
   for (let k = 0; k < queryCount; k++) {
     const q = queries + <usize>k * n * 8;

@@ -45,7 +45,18 @@ function outputHelpWidth(): number | undefined {
 
 /** Entry point of bin/wordspace: the only place that touches the real process. */
 export function main(argv: string[]): void {
-  const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  // Standard input and error are made on first use: process.stdin alone costs a few ms of stream
+  // set-up, and `similar` on the quick path (issue 8's row) reads no input and writes no error.
+  const io: CliIO = {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    get stderr() {
+      return process.stderr;
+    },
+    env: process.env,
+  };
   // A closed downstream pipe ends the program quietly with status 0.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
