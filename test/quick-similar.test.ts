@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { CommanderError } from 'commander';
 import { registerSimilar } from '../src/cli/commands/similar.js';
 import { buildProgram, runProgram } from '../src/cli/program.js';
+import { run } from '../src/cli/main.js';
 import { parseQuickSimilar, type QuickSimilarArgs } from '../src/cli/quick-similar.js';
 import { WordVectors } from '../src/core/vectors.js';
 import { loadQueryVectors } from '../src/query/load.js';
@@ -239,6 +240,39 @@ test('the quick path prints what the full path prints, in every result format', 
   assert.equal(quick.code, code);
   assert.equal(quick.stdout, stdout.text());
   assert.match(quick.stdout, /│ rank │ word/);
+});
+
+test('with a file descriptor behind stdout, the quick path writes there what the full path prints to the stream', async () => {
+  const { path } = randomFile('descriptor.bin', 120, 5, 11);
+  for (const extra of [[], ['--format', 'json'], ['--format', 'csv'], ['-k', '3']]) {
+    const argv = ['similar', path, 'w1', 'wörd3', ...extra];
+    const out = join(DIR, 'descriptor.out');
+    const fd = openSync(out, 'w');
+    const stdout = new Collector();
+    let code: number;
+    try {
+      code = await run(argv, { stdin: fakeStdin(), stdout, stderr: new Collector(), env: {}, stdoutDescriptor: fd });
+    } finally {
+      closeSync(fd);
+    }
+    const full = await fullRun(argv);
+    assert.equal(code, full.code, argv.join(' '));
+    // TSV and JSON go to the descriptor, CSV (a package's writer) through the stream.
+    const written = extra.includes('csv') ? stdout.text() : readFileSync(out, 'utf8');
+    assert.equal(written, full.stdout, argv.join(' '));
+    assert.equal(extra.includes('csv') ? readFileSync(out, 'utf8') : stdout.text(), '', argv.join(' '));
+  }
+  // A descriptor that is neither a pipe, a socket nor a file (a directory here): the stream, and its TTY says table.
+  const argv = ['similar', path, 'w1', '-k', '2'];
+  const fd = openSync(DIR, 'r');
+  const stdout = new Collector();
+  stdout.isTTY = true;
+  try {
+    assert.equal(await run(argv, { stdin: fakeStdin(), stdout, stderr: new Collector(), env: { NO_COLOR: '1' }, stdoutDescriptor: fd }), 0);
+  } finally {
+    closeSync(fd);
+  }
+  assert.match(stdout.text(), /│ rank │ word/);
 });
 
 test('a WordVectors query and the streaming one share the cosine kernel (direct and unit-copy paths agree)', () => {

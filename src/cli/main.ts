@@ -1,5 +1,7 @@
 import type { CliIO } from './context.js';
 
+const STDOUT_DESCRIPTOR = 1;
+
 /**
  * Run the program on argv and return the exit status: 0 success, 1 bad input or runtime failure,
  * 2 bad usage. `--version` and the program's own help are answered here without commander or any
@@ -45,26 +47,37 @@ function outputHelpWidth(): number | undefined {
 
 /** Entry point of bin/wordspace: the only place that touches the real process. */
 export function main(argv: string[]): void {
-  // Standard input and error are made on first use: process.stdin alone costs a few ms of stream
-  // set-up, and `similar` on the quick path (issue 8's row) reads no input and writes no error.
+  let stdoutReady = false;
+  const stdout = (): NodeJS.WriteStream => {
+    if (!stdoutReady) {
+      stdoutReady = true;
+      // A closed downstream pipe ends the program quietly with status 0.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+      });
+    }
+    return process.stdout;
+  };
+  // The standard streams are made on first use: each costs a fresh process a few ms of stream
+  // set-up, and `similar` on the quick path (issue 8's row) reads no input, writes no error, and
+  // writes its answer to the descriptor when standard output is a pipe or a file (quick-similar.ts).
   const io: CliIO = {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
+    get stdout() {
+      return stdout();
+    },
     get stderr() {
       return process.stderr;
     },
     env: process.env,
+    stdoutDescriptor: STDOUT_DESCRIPTOR,
   };
-  // A closed downstream pipe ends the program quietly with status 0.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-  });
   (async () => {
     const quick = await quickText(argv);
     if (quick !== undefined) {
-      process.stdout.write(quick);
+      stdout().write(quick);
       return;
     }
     const quickCode = await quickCommand(argv, io);
@@ -72,6 +85,7 @@ export function main(argv: string[]): void {
       process.exitCode = quickCode;
       return;
     }
+    stdout();
     const { installProcessHandlers, runProgram } = await import('./program.js');
     installProcessHandlers();
     process.exitCode = await runProgram(argv, io);

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { fs } from '../io/node-fs.js';
 import { fileURLToPath } from 'node:url';
+
+const { readFileSync } = fs;
 
 /**
  * The record kernel of `similar` on a word2vec binary file (assembly/binrows.ts, built to

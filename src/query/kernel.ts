@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { fs } from '../io/node-fs.js';
 import { fileURLToPath } from 'node:url';
+
+const { readFileSync } = fs;
 
 /**
  * The query WebAssembly kernel (assembly/query.ts, built to dist/wasm/query.wasm): the dense

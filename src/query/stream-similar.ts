@@ -1,11 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { fs } from '../io/node-fs.js';
 import { bestFirst, normalised, normaliseRow, rawRowCosine, topK } from '../core/cosine.js';
 import type { Neighbour } from '../core/vectors.js';
 import { chooseFormat, parseHeader, readSideMeta, SNIFF_BYTES } from '../io/formats/detect.js';
 import { BAD, binRowsKernel, DONE, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './binrows-kernel.js';
 import { queryCase } from './query-case.js';
 import { layout } from './kernel.js';
+
+const { closeSync, fstatSync, openSync, readSync, statSync } = fs;
 
 /*
  * `similar WORDS` on a word2vec binary file without holding the vectors (issue 8's `.bin` row).

@@ -2,7 +2,7 @@
  * Which format a file is in (extension, then content) and its side metadata: the part of reading a
  * matrix that a query's quick path (src/query/stream-similar.ts) needs without loading every reader.
  */
-import { promises as fs } from 'node:fs';
+import { fs } from '../node-fs.js';
 import { InputError } from '../../core/errors.js';
 import type { MatrixMeta } from '../../core/matrix.js';
 import { FORMATS, inferFormat, metaFrom, metaPath, type Format } from './common.js';
@@ -136,7 +136,7 @@ export async function readSideMeta(path: string, warn: (message: string) => void
   const file = metaPath(path);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await fs.promises.readFile(file, 'utf8');
   } catch {
     return undefined;
   }
