@@ -86,7 +86,7 @@ test('the streaming answers are the full path\'s, bit for bit (ties, non-ASCII w
 });
 
 test('the record kernel loads, and reads files larger than its buffer (records cut across reads) as the TypeScript loop does', async () => {
-  const { binRowsKernel } = await import('../src/query/binrows-kernel.js');
+  const { binRowsKernel } = await import('../src/query/kernel.js');
   assert.ok(binRowsKernel(), 'dist/wasm/binrows.wasm is built and loads');
   // 400 rows × 257 dims × 4 bytes ≈ 411 KB: more than the 256 KiB read buffer, odd dims (a tail after the f64x2 pairs).
   const { path } = randomFile('large.bin', 400, 257, 7);

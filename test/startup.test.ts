@@ -100,8 +100,8 @@ test('similar on a word2vec binary file loads the quick path only: no package, n
   assert.deepEqual([...packages], []);
   assert.deepEqual([...src].sort(), [
     'cli/main.js', 'cli/quick-similar.js', 'cli/results.js', 'core/cosine.js', 'core/errors.js', 'core/matrix.js', 'core/parse.js',
-    'io/formats/common.js', 'io/formats/detect.js', 'io/node-fs.js', 'io/sink.js',
-    'query/binrows-kernel.js', 'query/kernel.js', 'query/query-case.js', 'query/stream-similar.js', 'version.js',
+    'io/formats/common.js', 'io/formats/detect.js', 'io/node-fs.js',
+    'query/kernel.js', 'query/query-case.js', 'query/stream-similar.js', 'version.js',
   ]);
 });
 

@@ -2,7 +2,6 @@ import { fs } from '../io/node-fs.js';
 import { integer } from '../core/parse.js';
 import { DEFAULT_TOP } from '../core/cosine.js';
 import type { Neighbour } from '../core/vectors.js';
-import { Sink } from '../io/sink.js';
 import type { CliIO } from './context.js';
 import { defaultResultFormat, RESULT_FORMATS, resultText, score, type ResultFormat, type ResultTable } from './results.js';
 
@@ -121,7 +120,10 @@ async function printTables(io: CliIO, format: ResultFormat, tables: ResultTable[
     const { renderTables } = await import('./render.js');
     return renderTables(io, format, tables);
   }
-  const sink = new Sink(direct === undefined ? io.stdout : (data) => writeToDescriptor(io, direct, data));
+  if (direct !== undefined) return writeToDescriptor(io, direct, Buffer.from([...text].join(''), 'utf8'));
+  // The stream (a terminal, a device such as /dev/null, or an in-process run): through a Sink.
+  const { Sink } = await import('../io/sink.js');
+  const sink = new Sink(io.stdout);
   for (const piece of text) await sink.write(piece);
   await sink.flush();
 }

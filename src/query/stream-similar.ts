@@ -3,9 +3,8 @@ import { fs } from '../io/node-fs.js';
 import { bestFirst, normalised, normaliseRow, rawRowCosine, topK } from '../core/cosine.js';
 import type { Neighbour } from '../core/vectors.js';
 import { chooseFormat, parseHeader, readSideMeta, SNIFF_BYTES } from '../io/formats/detect.js';
-import { BAD, binRowsKernel, DONE, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './binrows-kernel.js';
 import { queryCase } from './query-case.js';
-import { layout } from './kernel.js';
+import { BAD, binRowsKernel, DONE, layout, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './kernel.js';
 
 const { closeSync, fstatSync, openSync, readSync, statSync } = fs;
 
