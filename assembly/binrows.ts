@@ -190,16 +190,27 @@ function addWord(start: usize, end: usize): bool {
   return false;
 }
 
-/** Finite and not all zero (the full path refuses NaN/±Infinity and warns about a zero vector). */
+/** Finite and not all zero (the full path refuses NaN/±Infinity and warns about a zero vector): four values at a time. */
 function plainVector(at: usize): bool {
-  let bits: u32 = 0;
   const end = at + (<usize>dims << 2);
-  for (let p = at; p < end; p += 4) {
+  const exponent = i32x4.splat(0x7f800000);
+  const magnitude = i32x4.splat(0x7fffffff);
+  let nonFinite = i32x4.splat(0); // lanes of all ones where a value's exponent bits are all ones
+  let bits = i32x4.splat(0); // every value's bits but the sign, OR-ed
+  let p = at;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(p);
+    nonFinite = v128.or(nonFinite, i32x4.eq(v128.and(v, exponent), exponent));
+    bits = v128.or(bits, v128.and(v, magnitude));
+  }
+  if (v128.any_true(nonFinite)) return false;
+  let any = v128.any_true(bits);
+  for (; p < end; p += 4) {
     const v = load<u32>(p);
     if ((v & 0x7f800000) == 0x7f800000) return false;
-    bits |= v & 0x7fffffff;
+    if ((v & 0x7fffffff) != 0) any = true;
   }
-  return bits != 0;
+  return any;
 }
 
 function labelOf(start: usize, length: i32): i32 {

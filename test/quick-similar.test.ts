@@ -116,6 +116,14 @@ test('anything unusual is left to the full path (undefined), whose output the ru
     ['BOM-led word', binaryFile('bom.bin', ['\uFEFFa', 'b', 'c'], ok), ['b']],
     ['invalid UTF-8 word', binaryFile('latin1.bin', ['a', 'b', 'c'], ok), ['b']],
   ];
+  // Six values a row: the kernel checks four at a time, then the last two one by one.
+  const six = (special: number, at: number): number[][] => [[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0].map((v, j) => (j === at ? special : v)), [0, 0, 1, 0, 0, 0]];
+  cases.push(
+    ['NaN among the first four of six', binaryFile('nan6a.bin', ['a', 'b', 'c'], six(Number.NaN, 2)), ['a']],
+    ['-Infinity among the last two of six', binaryFile('inf6b.bin', ['a', 'b', 'c'], six(Number.NEGATIVE_INFINITY, 5)), ['a']],
+    ['Infinity first of six', binaryFile('inf6a.bin', ['a', 'b', 'c'], six(Number.POSITIVE_INFINITY, 0)), ['a']],
+    ['zero vector of six, signed zeros', binaryFile('zero6.bin', ['a', 'b', 'c'], [[1, 0, 0, 0, 0, 0], [0, -0, 0, -0, 0, -0], [0, 0, 1, 0, 0, 0]]), ['a']],
+  );
   // latin1.bin: make word 1 invalid UTF-8 (a lone 0xff byte).
   const { readFileSync } = await import('node:fs');
   const latin = readFileSync(join(DIR, 'latin1.bin'));
@@ -134,6 +142,13 @@ test('anything unusual is left to the full path (undefined), whose output the ru
     const quick = await runCli(argv);
     const full = await fullRun(argv);
     assert.deepEqual(quick, full, what);
+  }
+  // Not unusual: a row whose only non-zero value is the sixth, or a subnormal among signed zeros.
+  const sparse = binaryFile('sparse6.bin', ['a', 'b', 'c'], [[1, 0, 0, 0, 0, 0], [-0, 0, -0, 0, 0, 2], [0, -0, 0, 1e-45, 0, -0]]);
+  for (const kernel of [true, false]) {
+    const answers = await streamSimilar({ path: sparse, words: ['b'], top: 2, kernel });
+    // cos(b, a) = 0 = cos(b, c) by hand (no shared non-zero column): rank by row, a then c.
+    assert.deepEqual(answers?.[0]?.neighbours.map((n) => [n.word, n.score]), [['a', 0], ['c', 0]], `kernel ${kernel}`);
   }
   // Spot checks that these went where expected: a duplicate is a warning, NaN an error.
   assert.match((await runCli(['similar', join(DIR, 'dup.bin'), 'b'])).stderr, /appears twice/);
