@@ -19,10 +19,12 @@ import { encoders } from '../src/encoders/registry.js';
 import { BIN } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wordspace-startup-'));
-// ES modules through a resolve hook, CommonJS packages from the require cache at exit.
+// ES modules through a resolve hook, CommonJS packages from the require cache at exit. The hook
+// runs on the loader's thread and writes with writeSync: a process.stderr.write there is handed to
+// the main thread, and a run that ends right after its last import (`--help`) could lose it.
 writeFileSync(
   join(dir, 'hooks.mjs'),
-  'export async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  process.stderr.write(`LOADED ${result.url}\\n`);\n  return result;\n}\n',
+  "import { writeSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  writeSync(2, `LOADED ${result.url}\\n`);\n  return result;\n}\n",
 );
 writeFileSync(
   join(dir, 'trace.mjs'),
