@@ -5,11 +5,12 @@
 // LE, newlines and carriage returns before a word skipped — as the TypeScript RecordReader does:
 // each word is checked (non-empty, at most MAX_WORD_BYTES, not seen before by a 64-bit hash), each
 // vector (finite, not all zero), its place kept, and once the queries are set, its cosine with
-// each query computed exactly as rawRowCosine computes it (src/core/vectors.ts): the row's norm
+// each query computed exactly as rawRowCosine computes it (src/core/cosine.ts): the row's norm
 // as a sequential float64 sum of squares, each value divided by it in float64 and rounded to
 // float32, then Σ unit[j]·q[j] in four float64 sums by j mod 4 (the two lanes of two f64x2), added
 // at the end in the order s0 + s1 + s2 + s3. IEEE operations lane by lane, no fused multiply-add:
-// the bits are the TypeScript path's (test/quick-similar.test.ts compares them).
+// the bits are the TypeScript path's (test/quick-similar.test.ts compares them). Rows are scored two
+// at a time (their sums of squares side by side); one left over is scored before `run` returns.
 //
 // `run` returns to JavaScript when it needs more bytes, at the end, at a bad record, and after a
 // row whose word matched a query label or is not ASCII (JavaScript then reads the vector or checks
@@ -40,7 +41,7 @@ let wordLengths: usize = 0; // u32 per row
 let count: i32 = 0;
 let dims: i32 = 0;
 let restrict: i32 = 0; // rows scored: [0, restrict)
-let unit: usize = 0; // f64 × dims scratch: the row divided by its norm, rounded to float32
+let unit: usize = 0; // f64 × 2·dims scratch: two rows divided by their norms, rounded to float32
 let queries: usize = 0; // f64 × dims per query
 let queryCount: i32 = 0;
 let scores: usize = 0; // f64 × restrict per query
@@ -89,6 +90,7 @@ function restart(rows: i32, check: i32): void {
   lastRow = rows;
   checking = check;
   pendingVector = -1;
+  deferred = 0;
 }
 
 /** Score the rows from now on against `n` unit queries at `at` (f64 × dims each), into `out` (f64 × restrict each). */
@@ -127,23 +129,33 @@ export function wordEnd(): i32 {
   return wordEndAt;
 }
 
-function score(vector: usize): void {
-  const n = <usize>dims;
+/** Σ x[j]² of a row in float64, in order (rowNorm's sum in src/core/cosine.ts). */
+@inline function sumOfSquares(vector: usize): f64 {
   let s: f64 = 0;
-  for (let j: usize = 0; j < n; j++) {
+  for (let j: usize = 0; j < <usize>dims; j++) {
     const x = <f64>load<f32>(vector + (j << 2));
     s += x * x;
   }
+  return s;
+}
+
+/** out[j] = f64(f32(x[j] / norm)), two lanes at a time (each lane is the scalar IEEE division and rounding). */
+function unitRow(vector: usize, s: f64, out: usize): void {
+  const n = <usize>dims;
   const norm = s > 0 ? Math.sqrt(s) : 1;
-  // unit[j] = f64(f32(x[j] / norm)), two lanes at a time (each lane is the scalar IEEE division and rounding).
   const norms = f64x2.splat(norm);
   const pairs = n & ~(<usize>1);
   let j: usize = 0;
   for (; j < pairs; j += 2) {
     const x = f64x2.promote_low_f32x4(v128.load64_zero(vector + (j << 2)));
-    v128.store(unit + (j << 3), f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.div(x, norms))));
+    v128.store(out + (j << 3), f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.div(x, norms))));
   }
-  for (; j < n; j++) store<f64>(unit + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
+  for (; j < n; j++) store<f64>(out + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
+}
+
+/** scores[k][at] = Σ u[j]·q_k[j] for every query k, in four sums by j mod 4 added s0 + s1 + s2 + s3. */
+function dots(u: usize, at: i32): void {
+  const n = <usize>dims;
   const unrolled = n - (n & 3);
   for (let k = 0; k < queryCount; k++) {
     const q = queries + <usize>k * n * 8;
@@ -151,19 +163,65 @@ function score(vector: usize): void {
     let b = f64x2.splat(0); // s2, s3
     let j: usize = 0;
     for (; j < unrolled; j += 4) {
-      a = f64x2.add(a, f64x2.mul(v128.load(unit + (j << 3)), v128.load(q + (j << 3))));
-      b = f64x2.add(b, f64x2.mul(v128.load(unit + (j << 3), 16), v128.load(q + (j << 3), 16)));
+      a = f64x2.add(a, f64x2.mul(v128.load(u + (j << 3)), v128.load(q + (j << 3))));
+      b = f64x2.add(b, f64x2.mul(v128.load(u + (j << 3), 16), v128.load(q + (j << 3), 16)));
     }
     let s0 = f64x2.extract_lane(a, 0);
-    for (; j < n; j++) s0 += load<f64>(unit + (j << 3)) * load<f64>(q + (j << 3));
-    store<f64>(scores + (<usize>k * <usize>restrict + <usize>row) * 8, s0 + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+    for (; j < n; j++) s0 += load<f64>(u + (j << 3)) * load<f64>(q + (j << 3));
+    store<f64>(scores + (<usize>k * <usize>restrict + <usize>at) * 8, s0 + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
   }
 }
 
-/** Finish a row: score it (when the queries are set and it is within restrict), count it. */
+/** Score row `at` (its vector at `vector`). */
+function score(vector: usize, at: i32): void {
+  unitRow(vector, sumOfSquares(vector), unit);
+  dots(unit, at);
+}
+
+/**
+ * Score rows `atA` and `atB` together: their sums of squares (dims dependent additions each, most
+ * of a row's time) run side by side; each row's arithmetic is score's, in the same order.
+ */
+function scorePair(vectorA: usize, atA: i32, vectorB: usize, atB: i32): void {
+  let sa: f64 = 0;
+  let sb: f64 = 0;
+  for (let j: usize = 0; j < <usize>dims; j++) {
+    const xa = <f64>load<f32>(vectorA + (j << 2));
+    const xb = <f64>load<f32>(vectorB + (j << 2));
+    sa += xa * xa;
+    sb += xb * xb;
+  }
+  const unitB = unit + (<usize>dims << 3);
+  unitRow(vectorA, sa, unit);
+  unitRow(vectorB, sb, unitB);
+  dots(unit, atA);
+  dots(unitB, atB);
+}
+
+/** A row waiting to be scored with the next one (0: none; the buffer never starts at 0), and its index. */
+let deferred: usize = 0;
+let deferredRow: i32 = 0;
+
+/** Finish a row: score it (when the queries are set and it is within restrict; in pairs), count it. */
 @inline function finishRow(vector: usize): void {
-  if (queryCount > 0 && row < restrict) score(vector);
+  if (queryCount > 0 && row < restrict) {
+    if (deferred == 0) {
+      deferred = vector;
+      deferredRow = row;
+    } else {
+      scorePair(deferred, deferredRow, vector, row);
+      deferred = 0;
+    }
+  }
   row++;
+}
+
+/** Score the waiting row alone: before run returns, since JavaScript may then move the buffer's bytes. */
+function flush(): void {
+  if (deferred != 0) {
+    score(deferred, deferredRow);
+    deferred = 0;
+  }
 }
 
 /** True when the word's two hashes were not in the table (and adds them). */
@@ -226,6 +284,12 @@ function labelOf(start: usize, length: i32): i32 {
 
 /** Walk the records from position(); see the status constants above. */
 export function run(): i32 {
+  const status = walk();
+  flush();
+  return status;
+}
+
+function walk(): i32 {
   if (pendingVector >= 0) {
     finishRow(buf + <usize>pendingVector);
     pendingVector = -1;

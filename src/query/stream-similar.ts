@@ -196,7 +196,7 @@ function answerWithKernel(
   const queryCount = query.words.length;
   const top = Math.min(query.top, n);
   const [bufAt, labelsAt, startsAt, lengthsAt, tableAt, offsetsAt, wordLengthsAt, unitAt, queriesAt, scoresAt, bestAt] = layout(kernel, [
-    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 8 * dims, 8 * dims * queryCount, 8 * n * queryCount, 4 * top,
+    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 16 * dims, 8 * dims * queryCount, 8 * n * queryCount, 4 * top,
   ]) as [number, number, number, number, number, number, number, number, number, number, number];
   const memory = kernel.memory.buffer;
   const bytes = Buffer.from(memory);
