@@ -5,11 +5,12 @@
 // LE, newlines and carriage returns before a word skipped — as the TypeScript RecordReader does:
 // each word is checked (non-empty, at most MAX_WORD_BYTES, not seen before by a 64-bit hash), each
 // vector (finite, not all zero), its place kept, and once the queries are set, its cosine with
-// each query computed exactly as rawRowCosine computes it (src/core/vectors.ts): the row's norm
+// each query computed exactly as rawRowCosine computes it (src/core/cosine.ts): the row's norm
 // as a sequential float64 sum of squares, each value divided by it in float64 and rounded to
 // float32, then Σ unit[j]·q[j] in four float64 sums by j mod 4 (the two lanes of two f64x2), added
 // at the end in the order s0 + s1 + s2 + s3. IEEE operations lane by lane, no fused multiply-add:
-// the bits are the TypeScript path's (test/quick-similar.test.ts compares them).
+// the bits are the TypeScript path's (test/quick-similar.test.ts compares them). Rows are scored two
+// at a time (their sums of squares side by side); one left over is scored before `run` returns.
 //
 // `run` returns to JavaScript when it needs more bytes, at the end, at a bad record, and after a
 // row whose word matched a query label or is not ASCII (JavaScript then reads the vector or checks
@@ -40,7 +41,7 @@ let wordLengths: usize = 0; // u32 per row
 let count: i32 = 0;
 let dims: i32 = 0;
 let restrict: i32 = 0; // rows scored: [0, restrict)
-let unit: usize = 0; // f64 × dims scratch: the row divided by its norm, rounded to float32
+let unit: usize = 0; // f64 × 2·dims scratch: two rows divided by their norms, rounded to float32
 let queries: usize = 0; // f64 × dims per query
 let queryCount: i32 = 0;
 let scores: usize = 0; // f64 × restrict per query
@@ -89,6 +90,7 @@ function restart(rows: i32, check: i32): void {
   lastRow = rows;
   checking = check;
   pendingVector = -1;
+  deferred = 0;
 }
 
 /** Score the rows from now on against `n` unit queries at `at` (f64 × dims each), into `out` (f64 × restrict each). */
@@ -127,15 +129,33 @@ export function wordEnd(): i32 {
   return wordEndAt;
 }
 
-function score(vector: usize): void {
-  const n = <usize>dims;
+/** Σ x[j]² of a row in float64, in order (rowNorm's sum in src/core/cosine.ts). */
+@inline function sumOfSquares(vector: usize): f64 {
   let s: f64 = 0;
-  for (let j: usize = 0; j < n; j++) {
+  for (let j: usize = 0; j < <usize>dims; j++) {
     const x = <f64>load<f32>(vector + (j << 2));
     s += x * x;
   }
+  return s;
+}
+
+/** out[j] = f64(f32(x[j] / norm)), two lanes at a time (each lane is the scalar IEEE division and rounding). */
+function unitRow(vector: usize, s: f64, out: usize): void {
+  const n = <usize>dims;
   const norm = s > 0 ? Math.sqrt(s) : 1;
-  for (let j: usize = 0; j < n; j++) store<f64>(unit + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
+  const norms = f64x2.splat(norm);
+  const pairs = n & ~(<usize>1);
+  let j: usize = 0;
+  for (; j < pairs; j += 2) {
+    const x = f64x2.promote_low_f32x4(v128.load64_zero(vector + (j << 2)));
+    v128.store(out + (j << 3), f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.div(x, norms))));
+  }
+  for (; j < n; j++) store<f64>(out + (j << 3), <f64>(<f32>(<f64>load<f32>(vector + (j << 2)) / norm)));
+}
+
+/** scores[k][at] = Σ u[j]·q_k[j] for every query k, in four sums by j mod 4 added s0 + s1 + s2 + s3. */
+function dots(u: usize, at: i32): void {
+  const n = <usize>dims;
   const unrolled = n - (n & 3);
   for (let k = 0; k < queryCount; k++) {
     const q = queries + <usize>k * n * 8;
@@ -143,19 +163,65 @@ function score(vector: usize): void {
     let b = f64x2.splat(0); // s2, s3
     let j: usize = 0;
     for (; j < unrolled; j += 4) {
-      a = f64x2.add(a, f64x2.mul(v128.load(unit + (j << 3)), v128.load(q + (j << 3))));
-      b = f64x2.add(b, f64x2.mul(v128.load(unit + (j << 3), 16), v128.load(q + (j << 3), 16)));
+      a = f64x2.add(a, f64x2.mul(v128.load(u + (j << 3)), v128.load(q + (j << 3))));
+      b = f64x2.add(b, f64x2.mul(v128.load(u + (j << 3), 16), v128.load(q + (j << 3), 16)));
     }
     let s0 = f64x2.extract_lane(a, 0);
-    for (; j < n; j++) s0 += load<f64>(unit + (j << 3)) * load<f64>(q + (j << 3));
-    store<f64>(scores + (<usize>k * <usize>restrict + <usize>row) * 8, s0 + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
+    for (; j < n; j++) s0 += load<f64>(u + (j << 3)) * load<f64>(q + (j << 3));
+    store<f64>(scores + (<usize>k * <usize>restrict + <usize>at) * 8, s0 + f64x2.extract_lane(a, 1) + f64x2.extract_lane(b, 0) + f64x2.extract_lane(b, 1));
   }
 }
 
-/** Finish a row: score it (when the queries are set and it is within restrict), count it. */
+/** Score row `at` (its vector at `vector`). */
+function score(vector: usize, at: i32): void {
+  unitRow(vector, sumOfSquares(vector), unit);
+  dots(unit, at);
+}
+
+/**
+ * Score rows `atA` and `atB` together: their sums of squares (dims dependent additions each, most
+ * of a row's time) run side by side; each row's arithmetic is score's, in the same order.
+ */
+function scorePair(vectorA: usize, atA: i32, vectorB: usize, atB: i32): void {
+  let sa: f64 = 0;
+  let sb: f64 = 0;
+  for (let j: usize = 0; j < <usize>dims; j++) {
+    const xa = <f64>load<f32>(vectorA + (j << 2));
+    const xb = <f64>load<f32>(vectorB + (j << 2));
+    sa += xa * xa;
+    sb += xb * xb;
+  }
+  const unitB = unit + (<usize>dims << 3);
+  unitRow(vectorA, sa, unit);
+  unitRow(vectorB, sb, unitB);
+  dots(unit, atA);
+  dots(unitB, atB);
+}
+
+/** A row waiting to be scored with the next one (0: none; the buffer never starts at 0), and its index. */
+let deferred: usize = 0;
+let deferredRow: i32 = 0;
+
+/** Finish a row: score it (when the queries are set and it is within restrict; in pairs), count it. */
 @inline function finishRow(vector: usize): void {
-  if (queryCount > 0 && row < restrict) score(vector);
+  if (queryCount > 0 && row < restrict) {
+    if (deferred == 0) {
+      deferred = vector;
+      deferredRow = row;
+    } else {
+      scorePair(deferred, deferredRow, vector, row);
+      deferred = 0;
+    }
+  }
   row++;
+}
+
+/** Score the waiting row alone: before run returns, since JavaScript may then move the buffer's bytes. */
+function flush(): void {
+  if (deferred != 0) {
+    score(deferred, deferredRow);
+    deferred = 0;
+  }
 }
 
 /** True when the word's two hashes were not in the table (and adds them). */
@@ -182,16 +248,27 @@ function addWord(start: usize, end: usize): bool {
   return false;
 }
 
-/** Finite and not all zero (the full path refuses NaN/±Infinity and warns about a zero vector). */
+/** Finite and not all zero (the full path refuses NaN/±Infinity and warns about a zero vector): four values at a time. */
 function plainVector(at: usize): bool {
-  let bits: u32 = 0;
   const end = at + (<usize>dims << 2);
-  for (let p = at; p < end; p += 4) {
+  const exponent = i32x4.splat(0x7f800000);
+  const magnitude = i32x4.splat(0x7fffffff);
+  let nonFinite = i32x4.splat(0); // lanes of all ones where a value's exponent bits are all ones
+  let bits = i32x4.splat(0); // every value's bits but the sign, OR-ed
+  let p = at;
+  for (; p + 16 <= end; p += 16) {
+    const v = v128.load(p);
+    nonFinite = v128.or(nonFinite, i32x4.eq(v128.and(v, exponent), exponent));
+    bits = v128.or(bits, v128.and(v, magnitude));
+  }
+  if (v128.any_true(nonFinite)) return false;
+  let any = v128.any_true(bits);
+  for (; p < end; p += 4) {
     const v = load<u32>(p);
     if ((v & 0x7f800000) == 0x7f800000) return false;
-    bits |= v & 0x7fffffff;
+    if ((v & 0x7fffffff) != 0) any = true;
   }
-  return bits != 0;
+  return any;
 }
 
 function labelOf(start: usize, length: i32): i32 {
@@ -207,6 +284,12 @@ function labelOf(start: usize, length: i32): i32 {
 
 /** Walk the records from position(); see the status constants above. */
 export function run(): i32 {
+  const status = walk();
+  flush();
+  return status;
+}
+
+function walk(): i32 {
   if (pendingVector >= 0) {
     finishRow(buf + <usize>pendingVector);
     pendingVector = -1;
@@ -255,4 +338,56 @@ export function run(): i32 {
     finishRow(vector);
   }
   return DONE;
+}
+
+/** Row i ranks below row j: a lower score, or the same score and a larger index (topK in src/core/cosine.ts). */
+@inline function worse(s: usize, i: i32, j: i32): bool {
+  const a = load<f64>(s + (<usize>i << 3));
+  const b = load<f64>(s + (<usize>j << 3));
+  return a < b || (a == b && i > j);
+}
+
+/**
+ * The indices of the k best scores of query `k`'s column (rows [0, restrict)), skipping NaN and row
+ * `excluded`, into `out` (i32 × k) in no particular order: how many (fewer than k when the rows run
+ * out). A min-heap of size k by `worse`, a total order, so the set is the one topK picks.
+ */
+export function best(query: i32, k: i32, excluded: i32, out: usize): i32 {
+  const s = scores + <usize>query * <usize>restrict * 8;
+  let size: i32 = 0;
+  for (let i: i32 = 0; i < restrict; i++) {
+    const v = load<f64>(s + (<usize>i << 3));
+    if (v != v || i == excluded) continue;
+    if (size < k) {
+      // Sift up.
+      let c = size++;
+      store<i32>(out + (<usize>c << 2), i);
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        const ic = load<i32>(out + (<usize>c << 2));
+        const ip = load<i32>(out + (<usize>p << 2));
+        if (!worse(s, ic, ip)) break;
+        store<i32>(out + (<usize>c << 2), ip);
+        store<i32>(out + (<usize>p << 2), ic);
+        c = p;
+      }
+    } else if (v > load<f64>(s + (<usize>load<i32>(out) << 3))) {
+      // Replace the worst and sift down.
+      store<i32>(out, i);
+      let p: i32 = 0;
+      for (;;) {
+        const l = 2 * p + 1;
+        const r = l + 1;
+        let m = p;
+        if (l < size && worse(s, load<i32>(out + (<usize>l << 2)), load<i32>(out + (<usize>m << 2)))) m = l;
+        if (r < size && worse(s, load<i32>(out + (<usize>r << 2)), load<i32>(out + (<usize>m << 2)))) m = r;
+        if (m == p) break;
+        const im = load<i32>(out + (<usize>m << 2));
+        store<i32>(out + (<usize>m << 2), load<i32>(out + (<usize>p << 2)));
+        store<i32>(out + (<usize>p << 2), im);
+        p = m;
+      }
+    }
+  }
+  return size;
 }

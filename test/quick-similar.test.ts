@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { CommanderError } from 'commander';
 import { registerSimilar } from '../src/cli/commands/similar.js';
 import { buildProgram, runProgram } from '../src/cli/program.js';
+import { run } from '../src/cli/main.js';
 import { parseQuickSimilar, type QuickSimilarArgs } from '../src/cli/quick-similar.js';
 import { WordVectors } from '../src/core/vectors.js';
 import { loadQueryVectors } from '../src/query/load.js';
@@ -85,7 +86,7 @@ test('the streaming answers are the full path\'s, bit for bit (ties, non-ASCII w
 });
 
 test('the record kernel loads, and reads files larger than its buffer (records cut across reads) as the TypeScript loop does', async () => {
-  const { binRowsKernel } = await import('../src/query/binrows-kernel.js');
+  const { binRowsKernel } = await import('../src/query/kernel.js');
   assert.ok(binRowsKernel(), 'dist/wasm/binrows.wasm is built and loads');
   // 400 rows × 257 dims × 4 bytes ≈ 411 KB: more than the 256 KiB read buffer, odd dims (a tail after the f64x2 pairs).
   const { path } = randomFile('large.bin', 400, 257, 7);
@@ -115,6 +116,14 @@ test('anything unusual is left to the full path (undefined), whose output the ru
     ['BOM-led word', binaryFile('bom.bin', ['\uFEFFa', 'b', 'c'], ok), ['b']],
     ['invalid UTF-8 word', binaryFile('latin1.bin', ['a', 'b', 'c'], ok), ['b']],
   ];
+  // Six values a row: the kernel checks four at a time, then the last two one by one.
+  const six = (special: number, at: number): number[][] => [[1, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0].map((v, j) => (j === at ? special : v)), [0, 0, 1, 0, 0, 0]];
+  cases.push(
+    ['NaN among the first four of six', binaryFile('nan6a.bin', ['a', 'b', 'c'], six(Number.NaN, 2)), ['a']],
+    ['-Infinity among the last two of six', binaryFile('inf6b.bin', ['a', 'b', 'c'], six(Number.NEGATIVE_INFINITY, 5)), ['a']],
+    ['Infinity first of six', binaryFile('inf6a.bin', ['a', 'b', 'c'], six(Number.POSITIVE_INFINITY, 0)), ['a']],
+    ['zero vector of six, signed zeros', binaryFile('zero6.bin', ['a', 'b', 'c'], [[1, 0, 0, 0, 0, 0], [0, -0, 0, -0, 0, -0], [0, 0, 1, 0, 0, 0]]), ['a']],
+  );
   // latin1.bin: make word 1 invalid UTF-8 (a lone 0xff byte).
   const { readFileSync } = await import('node:fs');
   const latin = readFileSync(join(DIR, 'latin1.bin'));
@@ -133,6 +142,13 @@ test('anything unusual is left to the full path (undefined), whose output the ru
     const quick = await runCli(argv);
     const full = await fullRun(argv);
     assert.deepEqual(quick, full, what);
+  }
+  // Not unusual: a row whose only non-zero value is the sixth, or a subnormal among signed zeros.
+  const sparse = binaryFile('sparse6.bin', ['a', 'b', 'c'], [[1, 0, 0, 0, 0, 0], [-0, 0, -0, 0, 0, 2], [0, -0, 0, 1e-45, 0, -0]]);
+  for (const kernel of [true, false]) {
+    const answers = await streamSimilar({ path: sparse, words: ['b'], top: 2, kernel });
+    // cos(b, a) = 0 = cos(b, c) by hand (no shared non-zero column): rank by row, a then c.
+    assert.deepEqual(answers?.[0]?.neighbours.map((n) => [n.word, n.score]), [['a', 0], ['c', 0]], `kernel ${kernel}`);
   }
   // Spot checks that these went where expected: a duplicate is a warning, NaN an error.
   assert.match((await runCli(['similar', join(DIR, 'dup.bin'), 'b'])).stderr, /appears twice/);
@@ -239,6 +255,39 @@ test('the quick path prints what the full path prints, in every result format', 
   assert.equal(quick.code, code);
   assert.equal(quick.stdout, stdout.text());
   assert.match(quick.stdout, /│ rank │ word/);
+});
+
+test('with a file descriptor behind stdout, the quick path writes there what the full path prints to the stream', async () => {
+  const { path } = randomFile('descriptor.bin', 120, 5, 11);
+  for (const extra of [[], ['--format', 'json'], ['--format', 'csv'], ['-k', '3']]) {
+    const argv = ['similar', path, 'w1', 'wörd3', ...extra];
+    const out = join(DIR, 'descriptor.out');
+    const fd = openSync(out, 'w');
+    const stdout = new Collector();
+    let code: number;
+    try {
+      code = await run(argv, { stdin: fakeStdin(), stdout, stderr: new Collector(), env: {}, stdoutDescriptor: fd });
+    } finally {
+      closeSync(fd);
+    }
+    const full = await fullRun(argv);
+    assert.equal(code, full.code, argv.join(' '));
+    // TSV and JSON go to the descriptor, CSV (a package's writer) through the stream.
+    const written = extra.includes('csv') ? stdout.text() : readFileSync(out, 'utf8');
+    assert.equal(written, full.stdout, argv.join(' '));
+    assert.equal(extra.includes('csv') ? readFileSync(out, 'utf8') : stdout.text(), '', argv.join(' '));
+  }
+  // A descriptor that is neither a pipe, a socket nor a file (a directory here): the stream, and its TTY says table.
+  const argv = ['similar', path, 'w1', '-k', '2'];
+  const fd = openSync(DIR, 'r');
+  const stdout = new Collector();
+  stdout.isTTY = true;
+  try {
+    assert.equal(await run(argv, { stdin: fakeStdin(), stdout, stderr: new Collector(), env: { NO_COLOR: '1' }, stdoutDescriptor: fd }), 0);
+  } finally {
+    closeSync(fd);
+  }
+  assert.match(stdout.text(), /│ rank │ word/);
 });
 
 test('a WordVectors query and the streaming one share the cosine kernel (direct and unit-copy paths agree)', () => {

@@ -19,10 +19,12 @@ import { encoders } from '../src/encoders/registry.js';
 import { BIN } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wordspace-startup-'));
-// ES modules through a resolve hook, CommonJS packages from the require cache at exit.
+// ES modules through a resolve hook, CommonJS packages from the require cache at exit. The hook
+// runs on the loader's thread and writes with writeSync: a process.stderr.write there is handed to
+// the main thread, and a run that ends right after its last import (`--help`) could lose it.
 writeFileSync(
   join(dir, 'hooks.mjs'),
-  'export async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  process.stderr.write(`LOADED ${result.url}\\n`);\n  return result;\n}\n',
+  "import { writeSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  writeSync(2, `LOADED ${result.url}\\n`);\n  return result;\n}\n",
 );
 writeFileSync(
   join(dir, 'trace.mjs'),
@@ -82,6 +84,27 @@ test('a command loads its own module only; encode <method> --help loads that enc
   const help = await loaded(['help', 'similar']);
   assert.deepEqual(commandModules(help.src), ['cli/commands/similar.js']);
   assert.match(help.stdout, /Usage: wordspace similar \[options\] <vectors> \[words\.\.\.\]/);
+});
+
+test('similar on a word2vec binary file loads the quick path only: no package, no command, no reader, no renderer', async () => {
+  // Two words, two dimensions: `2 2\n`, then each word, a space and two float32 LE values.
+  const vector = (a: number, b: number): Buffer => {
+    const bytes = Buffer.alloc(8);
+    bytes.writeFloatLE(a, 0);
+    bytes.writeFloatLE(b, 4);
+    return bytes;
+  };
+  const path = join(dir, 'two.bin');
+  writeFileSync(path, Buffer.concat([Buffer.from('2 2\ncat '), vector(1, 0), Buffer.from('\ndog '), vector(0, 1), Buffer.from('\n')]));
+  const { src, packages, stdout } = await loaded(['similar', path, 'cat']);
+  // cos(cat, dog) = 0 by hand.
+  assert.equal(stdout, 'query\trank\tword\tsimilarity\ncat\t1\tdog\t0\n');
+  assert.deepEqual([...packages], []);
+  assert.deepEqual([...src].sort(), [
+    'cli/main.js', 'cli/quick-similar.js', 'cli/results.js', 'core/cosine.js', 'core/errors.js', 'core/matrix.js', 'core/parse.js',
+    'io/formats/common.js', 'io/formats/detect.js', 'io/node-fs.js',
+    'query/kernel.js', 'query/query-case.js', 'query/stream-similar.js', 'version.js',
+  ]);
 });
 
 class Sink extends Writable {

@@ -9,6 +9,12 @@ export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /**
+   * The descriptor behind `stdout` (main sets 1; in-process runs leave it out). When it is a pipe, a
+   * socket or a regular file, `similar`'s quick path writes its answer straight to it
+   * (quick-similar.ts) instead of through `stdout`, whose stream set-up costs a fresh process ms.
+   */
+  stdoutDescriptor?: number;
 }
 
 /**

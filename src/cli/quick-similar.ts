@@ -1,8 +1,11 @@
+import { fs } from '../io/node-fs.js';
 import { integer } from '../core/parse.js';
-import { DEFAULT_TOP, type Neighbour } from '../core/vectors.js';
-import { score } from '../query/format.js';
+import { DEFAULT_TOP } from '../core/cosine.js';
+import type { Neighbour } from '../core/vectors.js';
 import type { CliIO } from './context.js';
-import { defaultResultFormat, renderTables, RESULT_FORMATS, type ResultFormat, type ResultTable } from './render.js';
+import { defaultResultFormat, RESULT_FORMATS, resultText, score, type ResultFormat, type ResultTable } from './results.js';
+
+const { fstatSync, writeSync } = fs;
 
 /*
  * `similar VECTORS WORDS…` without commander (issue 8's `.bin` row; quick.ts does the same for
@@ -93,9 +96,11 @@ export async function quickSimilar(argv: readonly string[], io: CliIO): Promise<
     return undefined; // a read error: the full path reports it as it always has
   }
   if (!answers) return undefined;
-  const format = args.format ?? defaultResultFormat(io);
+  // A pipe or a file behind stdout: the answer is written to it directly, and it is not a terminal.
+  const direct = plainDescriptor(io.stdoutDescriptor);
+  const format = args.format ?? (direct === undefined ? defaultResultFormat(io) : 'tsv');
   try {
-    await renderTables(io, format, answers.map((a) => similarTable(a.word, a.neighbours, format)));
+    await printTables(io, format, answers.map((a) => similarTable(a.word, a.neighbours, format)), direct);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     // A closed pipe (`| head`) ends the run quietly with status 0, as on the full path.
@@ -103,4 +108,50 @@ export async function quickSimilar(argv: readonly string[], io: CliIO): Promise<
     throw err;
   }
   return 0;
+}
+
+/**
+ * renderTables' output: TSV and JSON written here (to the descriptor `direct` when given, else to
+ * io.stdout), the formats that need packages (CSV, terminal tables) by render.ts.
+ */
+async function printTables(io: CliIO, format: ResultFormat, tables: ResultTable[], direct: number | undefined): Promise<void> {
+  const text = resultText(format, tables);
+  if (text === undefined) {
+    const { renderTables } = await import('./render.js');
+    return renderTables(io, format, tables);
+  }
+  if (direct !== undefined) return writeToDescriptor(io, direct, Buffer.from([...text].join(''), 'utf8'));
+  // The stream (a terminal, a device such as /dev/null, or an in-process run): through a Sink.
+  const { Sink } = await import('../io/sink.js');
+  const sink = new Sink(io.stdout);
+  for (const piece of text) await sink.write(piece);
+  await sink.flush();
+}
+
+/**
+ * All of `data` to the descriptor with blocking writes; when the descriptor is non-blocking and
+ * full (EAGAIN), the rest goes through io.stdout, which waits for room.
+ */
+async function writeToDescriptor(io: CliIO, fd: number, data: Buffer): Promise<void> {
+  let at = 0;
+  try {
+    while (at < data.length) at += writeSync(fd, data, at, data.length - at);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    const stream = io.stdout;
+    await new Promise<void>((done, fail) => {
+      stream.write(data.subarray(at), (e?: Error | null) => (e ? fail(e) : done()));
+    });
+  }
+}
+
+/** `fd` when it is a pipe, a socket or a regular file (so never a terminal), else undefined. */
+function plainDescriptor(fd: number | undefined): number | undefined {
+  if (fd === undefined) return undefined;
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket() || stat.isFile() ? fd : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,27 +1,8 @@
-import { Sink } from '../io/output.js';
+import { Sink } from '../io/sink.js';
 import { isDumbTerminal, useColour, type CliIO } from './context.js';
+import { resultText, type ResultFormat, type ResultTable } from './results.js';
 
-/** How query results are printed: a table on a terminal, TSV in a pipe, or as asked. */
-export const RESULT_FORMATS = ['table', 'tsv', 'csv', 'json'] as const;
-export type ResultFormat = (typeof RESULT_FORMATS)[number];
-
-export function defaultResultFormat(io: CliIO): ResultFormat {
-  return io.stdout.isTTY ? 'table' : 'tsv';
-}
-
-export type Cell = string | number;
-
-export interface ResultTable {
-  header: string[];
-  rows: Cell[][];
-  /** Printed above a terminal table (e.g. the query word). */
-  title?: string;
-}
-
-/** TSV cell: tabs and newlines cannot appear inside a TSV field, so they become spaces. */
-function tsvCell(cell: Cell): string {
-  return String(cell).replace(/[\t\r\n]/g, ' ');
-}
+export { defaultResultFormat, RESULT_FORMATS, type Cell, type ResultFormat, type ResultTable } from './results.js';
 
 /**
  * cli-table3 measures every cell of a table before drawing it, which took a minute for a 79k-word
@@ -52,19 +33,13 @@ async function writeAlignedRows(sink: Sink, table: ResultTable, styleHeader: (h:
  */
 export async function renderTables(io: CliIO, format: ResultFormat, tables: ResultTable[]): Promise<void> {
   const sink = new Sink(io.stdout);
-  if (format === 'json') {
-    const objects = tables.map((t) => t.rows.map((r) => Object.fromEntries(t.header.map((h, i) => [h, r[i]]))));
-    await sink.write(`${JSON.stringify(tables.length === 1 ? objects[0] : objects, null, 1)}\n`);
-  } else if (format === 'tsv' || format === 'csv') {
+  const text = resultText(format, tables);
+  if (text !== undefined) {
+    for (const piece of text) await sink.write(piece);
+  } else if (format === 'csv') {
     const header = tables[0]?.header ?? [];
-    const all = tables.flatMap((t) => t.rows);
-    if (format === 'tsv') {
-      await sink.write(`${header.map(tsvCell).join('\t')}\n`);
-      for (const row of all) await sink.write(`${row.map(tsvCell).join('\t')}\n`);
-    } else {
-      const { stringify } = await import('csv-stringify/sync');
-      await sink.write(stringify([header, ...all.map((r) => r.map(String))]));
-    }
+    const { stringify } = await import('csv-stringify/sync');
+    await sink.write(stringify([header, ...tables.flatMap((t) => t.rows).map((r) => r.map(String))]));
   } else {
     // Loaded here, not at start-up: only a terminal table needs them.
     const [{ default: chalk, Chalk }, { default: Table }] = await Promise.all([import('chalk'), import('cli-table3')]);

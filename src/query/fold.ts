@@ -1,20 +1,9 @@
-import type { MatrixMeta } from '../core/matrix.js';
 import type { WordVectors } from '../core/vectors.js';
+import { queryCase, type QueryCase } from './query-case.js';
 import { unknownWordError } from './suggest.js';
 
-/**
- * How a query word is matched to the rows, from the vectors' metadata: `fold` when they were built
- * lowercased (`options.keepCase: false`, wordspace's default), `exact` with `--keep-case`, `unknown`
- * for vectors from elsewhere (no metadata) and for document rows (`rowKind: "document"`, encode docvec).
- */
-export type QueryCase = 'fold' | 'exact' | 'unknown';
-
-export function queryCase(meta: MatrixMeta | undefined): QueryCase {
-  // Document ids (file names, CSV ids) are never lowercased, whatever the tokenizer did to the text.
-  if (meta?.rowKind === 'document') return 'unknown';
-  const keepCase = meta?.options?.keepCase;
-  return keepCase === false ? 'fold' : keepCase === true ? 'exact' : 'unknown';
-}
+// queryCase lives in query-case.ts (a module without imports, which `similar`'s quick path loads alone).
+export { queryCase, type QueryCase };
 
 /**
  * The row label a query word stands for: lowercased as the tokenizer lowercases (`fold`), as typed

@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { normalised, normaliseRow, rawRowCosine, topK, type Neighbour } from '../core/vectors.js';
+import { fs } from '../io/node-fs.js';
+import { bestFirst, normalised, normaliseRow, rawRowCosine, topK } from '../core/cosine.js';
+import type { Neighbour } from '../core/vectors.js';
 import { chooseFormat, parseHeader, readSideMeta, SNIFF_BYTES } from '../io/formats/detect.js';
-import { BAD, binRowsKernel, DONE, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './binrows-kernel.js';
-import { queryCase } from './fold.js';
-import { layout } from './kernel.js';
+import { queryCase } from './query-case.js';
+import { BAD, binRowsKernel, DONE, layout, LABEL, NEED_MORE, NON_ASCII, type BinRowsExports } from './kernel.js';
+
+const { closeSync, fstatSync, openSync, readSync, statSync } = fs;
 
 /*
  * `similar WORDS` on a word2vec binary file without holding the vectors (issue 8's `.bin` row).
@@ -192,9 +194,10 @@ function answerWithKernel(
   while (slots < SLOTS_PER_WORD * count) slots *= 2;
   const n = Math.min(query.restrict ?? count, count);
   const queryCount = query.words.length;
-  const [bufAt, labelsAt, startsAt, lengthsAt, tableAt, offsetsAt, wordLengthsAt, unitAt, queriesAt, scoresAt] = layout(kernel, [
-    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 8 * dims, 8 * dims * queryCount, 8 * n * queryCount,
-  ]) as [number, number, number, number, number, number, number, number, number, number];
+  const top = Math.min(query.top, n);
+  const [bufAt, labelsAt, startsAt, lengthsAt, tableAt, offsetsAt, wordLengthsAt, unitAt, queriesAt, scoresAt, bestAt] = layout(kernel, [
+    bufBytes, labelBytes, 4 * labels.length, 4 * labels.length, 8 * slots, 8 * count, 4 * count, 16 * dims, 8 * dims * queryCount, 8 * n * queryCount, 4 * top,
+  ]) as [number, number, number, number, number, number, number, number, number, number, number];
   const memory = kernel.memory.buffer;
   const bytes = Buffer.from(memory);
   const starts = new Uint32Array(memory, startsAt, labels.length);
@@ -299,7 +302,10 @@ function answerWithKernel(
   };
   return query.words.map((word, k) => {
     const s = new Float64Array(memory, scoresAt + 8 * n * k, n);
-    const neighbours = topK(s, query.top, new Set([queries[k]!.row])).map((index) => ({ word: wordAt(index), index, score: s[index]! }));
+    // topK's rows (the kernel's heap, the same total order), sorted as topK sorts them.
+    const found = kernel.best(k, top, queries[k]!.row, bestAt);
+    const rows = bestFirst(s, Array.from(new Int32Array(memory, bestAt, found)));
+    const neighbours = rows.map((index) => ({ word: wordAt(index), index, score: s[index]! }));
     return { word, neighbours };
   });
 }

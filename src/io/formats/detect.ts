@@ -2,7 +2,7 @@
  * Which format a file is in (extension, then content) and its side metadata: the part of reading a
  * matrix that a query's quick path (src/query/stream-similar.ts) needs without loading every reader.
  */
-import { promises as fs } from 'node:fs';
+import { fs } from '../node-fs.js';
 import { InputError } from '../../core/errors.js';
 import type { MatrixMeta } from '../../core/matrix.js';
 import { FORMATS, inferFormat, metaFrom, metaPath, type Format } from './common.js';
@@ -83,16 +83,29 @@ function looksBinary(head: Buffer, headerEnd: number, dims: number, complete: bo
   return nameSays === 'binary';
 }
 
+/** UTF-8 text, invalid bytes as U+FFFD, without a leading byte-order mark (TextDecoder drops one, this a second). */
+function decodeWithoutBom(bytes: Uint8Array): string {
+  const text = TEXT_DECODER.decode(bytes);
+  return text.startsWith(UTF8_BOM) ? text.slice(1) : text;
+}
+
 /**
  * The format of some content, from its first bytes (see docs/formats.md, "Detection"). `nameSays`,
  * the format the file name implies, only breaks a tie between word2vec text and binary.
  */
 export function detectFormat(head: Buffer, complete: boolean, nameSays?: Format): Format | undefined {
   if (head.subarray(0, NPY_MAGIC.length).equals(NPY_MAGIC)) return 'npy';
-  let text = TEXT_DECODER.decode(head);
-  if (text.startsWith(UTF8_BOM)) text = text.slice(1);
+  // The first line is decoded first: byte 0x0a ends any UTF-8 sequence, so its text is the start of
+  // the whole head's text, and it is all a file whose first line holds a non-blank character other
+  // than `{` is judged by (the 64 KiB of a binary file need not become a string).
+  const nl = head.indexOf(0x0a);
+  let text = decodeWithoutBom(nl === -1 ? head : head.subarray(0, nl + 1));
+  let start = text.search(/\S/);
+  if ((start === -1 || text[start] === '{') && nl !== -1) {
+    text = decodeWithoutBom(head);
+    start = text.search(/\S/);
+  }
   if (text.startsWith(MATRIX_MARKET)) return 'mtx';
-  const start = text.search(/\S/);
   if (start === -1) return undefined;
   if (text[start] === '{') {
     const line = firstLine(text.slice(start), complete);
@@ -136,7 +149,7 @@ export async function readSideMeta(path: string, warn: (message: string) => void
   const file = metaPath(path);
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = await fs.promises.readFile(file, 'utf8');
   } catch {
     return undefined;
   }
