@@ -431,10 +431,18 @@ test('threads share the stream in segments: every sentence trained once an epoch
     });
   }
   assert.equal(total, epochs * words);
+  // Each epoch trains every sentence once, the epochs one after the other; within an epoch the
+  // segments come lane by lane: the first segment of the first half, then of the second half, ...
   const flat = trained.flat();
   const perEpoch = flat.length / epochs;
   assert.equal(perEpoch, entries.length);
-  for (let e = 0; e < epochs; e++) assert.deepEqual(flat.slice(e * perEpoch, (e + 1) * perEpoch), entries, `epoch ${e}`);
+  const sorted = (a: number[]): number[] => a.slice().sort((x, y) => x - y);
+  for (let e = 0; e < epochs; e++) assert.deepEqual(sorted(flat.slice(e * perEpoch, (e + 1) * perEpoch)), sorted(entries), `epoch ${e}`);
+  const firstOf = (k: number): number => first.segments![k]![0]!.data![0]!;
+  assert.equal(firstOf(0), 0);
+  const half = firstOf(1);
+  assert.ok(Math.abs(half - 30_000) < 1000, `the second claim starts the second lane, at sentence ${half}`);
+  assert.ok(firstOf(2) < half / 2, 'the third claim goes on in the first lane');
   // One thread: the whole stream as one slice, no segments.
   const single = threadWork(stream, 1)(0);
   assert.equal(single.segments, undefined);

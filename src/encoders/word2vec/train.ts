@@ -100,7 +100,7 @@ const MIN_PIECES_PER_SEGMENT = 4;
 /**
  * What each training thread reads. One thread: the whole stream as it is (so that `--threads 1`
  * trains on the same pieces, in the same order, as ever). Several: the stream cut at sentence ends
- * into segments that the threads claim one at a time over all epochs (ThreadInput.segments) — with
+ * into segments that the threads claim one at a time over all epochs, lane by lane (ThreadInput.segments) — with
  * fixed slices the thread that drew the slower slice (or the busier core) left the other idle at the
  * end of the run. In-memory entries are copied once into memory the threads share; file parts are
  * read by whichever thread claims them.
@@ -114,8 +114,16 @@ export function threadWork(stream: TokenStream, threads: number): (w: number) =>
   const shared = new TokenStream(stream.parts.map((part) => ({ ...part, data: part.data && sharedCopy(part.data), map: part.map && sharedCopy(part.map) })), stream.tokens, stream.sentences);
   const count = Math.max(threads, Math.min(threads * SEGMENTS_PER_THREAD, Math.floor(stream.storedEntries / (MIN_PIECES_PER_SEGMENT * PIECE_ENTRIES))));
   const bounds = sliceBounds(shared, count);
+  const inOrder: StreamPart[][] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) if (bounds[k + 1]! > bounds[k]!) inOrder.push(shared.range(bounds[k]!, bounds[k + 1]!));
+  // Claimed lane by lane: the stream in `threads` lanes of consecutive segments, the claims taking
+  // the next segment of each lane in turn. So at any time the threads train in different regions of
+  // the corpus, as with one fixed slice each (text in one region shares its words and topic: two
+  // threads on adjacent segments would train on the same rows at once, and each epoch would see the
+  // corpus in its file order rather than in `threads` interleaved streams).
   const segments: StreamPart[][] = [];
-  for (let k = 0; k + 1 < bounds.length; k++) if (bounds[k + 1]! > bounds[k]!) segments.push(shared.range(bounds[k]!, bounds[k + 1]!));
+  const lanes = Array.from({ length: threads }, (_, l) => inOrder.slice(Math.floor((l * inOrder.length) / threads), Math.floor(((l + 1) * inOrder.length) / threads)));
+  for (let i = 0; segments.length < inOrder.length; i++) for (const lane of lanes) if (i < lane.length) segments.push(lane[i]!);
   const claims = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   return () => ({ parts: [], segments, claims });
 }
