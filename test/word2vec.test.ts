@@ -419,14 +419,14 @@ test('threads share the stream in segments: every sentence trained once an epoch
   // Two "threads" run one after the other on the shared claims: the first takes every segment, the
   // second finds none left; what matters is what was trained, and in which order.
   const work = threadWork(stream, 2);
-  const first = work(0);
+  const first = work;
   assert.ok(first.segments!.length > 2, `${first.segments!.length} segments`);
   const trained: number[][] = [];
   const kernel = { seed: () => undefined, trainPiece: (piece: Int32Array) => trained.push(Array.from(piece)) };
   let total = 0;
-  for (const w of [0, 1]) {
+  for (let thread = 0; thread < 2; thread++) {
     const counter = new SharedArrayBuffer(8);
-    trainEpochs(kernel, { ...work(w), seed: [1, 2], counter, epochs, alpha: 0.025, totalWords: epochs * words }, (m) => {
+    trainEpochs(kernel, { ...work, seed: [1, 2], counter, epochs, alpha: 0.025, totalWords: epochs * words }, (m) => {
       if (m.type === 'done') total += m.words;
     });
   }
@@ -444,7 +444,7 @@ test('threads share the stream in segments: every sentence trained once an epoch
   assert.ok(Math.abs(half - 30_000) < 1000, `the second claim starts the second lane, at sentence ${half}`);
   assert.ok(firstOf(2) < half / 2, 'the third claim goes on in the first lane');
   // One thread: the whole stream as one slice, no segments.
-  const single = threadWork(stream, 1)(0);
+  const single = threadWork(stream, 1);
   assert.equal(single.segments, undefined);
   assert.deepEqual(Array.from(single.parts[0]!.data!), entries);
 });

@@ -1,5 +1,5 @@
 /** A worker of the byte reader: scans one byte range of a file and posts its types, counts and ids. */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { WordspaceError } from '../core/errors.js';
 import { scanRange, type RangeTask } from './fast-count.js';
 
@@ -8,14 +8,11 @@ const port = parentPort!;
 let pending = 0;
 let result: ReturnType<typeof scanRange>;
 try {
-  // Started before its task was known (its range is cut when it is ready): it says so, and the task is the first message.
-  const deferred = (workerData as { deferred?: boolean }).deferred === true;
-  const task = deferred
-    ? await new Promise<RangeTask>((resolve) => {
-        port.once('message', resolve);
-        port.postMessage({ ready: true });
-      })
-    : (workerData as RangeTask);
+  // Started before its task is known (its range is cut when it is ready): it says so, and the task is the first message.
+  const task = await new Promise<RangeTask>((resolve) => {
+    port.once('message', resolve);
+    port.postMessage({ ready: true });
+  });
   result = scanRange(task, (bytes) => {
     pending += bytes;
     if (pending < 1 << 20) return;

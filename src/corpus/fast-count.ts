@@ -465,8 +465,12 @@ function readRange(source: ByteSource, start: number, end: number, feeder: LineF
   feeder.end();
 }
 
-/** The file's size if it is a regular, uncompressed, non-binary file the byte reader can split; else undefined. */
-function plainFileSize(path: string): number | undefined {
+/**
+ * What a regular file holds, read from its first bytes: `plain` text the byte reader can split, or
+ * `gzip`, with the file's size; undefined for standard input, anything not a regular file, and a
+ * binary file (the stream reader reports those).
+ */
+function sniffFile(path: string): { kind: 'plain' | 'gzip'; size: number } | undefined {
   if (path === '-') return undefined;
   let fd: number;
   try {
@@ -478,29 +482,10 @@ function plainFileSize(path: string): number | undefined {
   try {
     const head = Buffer.alloc(BINARY_SNIFF_BYTES);
     const n = readSync(fd, head, 0, head.length, 0);
-    if (n >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return undefined;
+    const size = statSync(path).size;
+    if (n >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) return { kind: 'gzip', size };
     if (head.subarray(0, n).includes(0)) return undefined;
-    return statSync(path).size;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The size of a regular file that starts with the gzip magic bytes, else 0. */
-function gzipFileSize(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return 0; // the stream reader reports the problem
-  }
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) return 0;
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1 ? stat.size : 0;
-  } catch {
-    return 0;
+    return { kind: 'plain', size };
   } finally {
     closeSync(fd);
   }
@@ -558,7 +543,7 @@ function sharedBytes(chunks: readonly Buffer[], bytes: number): SharedArrayBuffe
   return shared;
 }
 
-/** A worker thread of the reader; `task`, or the first message it is sent when started without one (see startWorkers). */
+/** A worker thread of the reader given its range (WorkerPool.run). */
 interface RunningWorker {
   worker: Worker;
   result: Promise<RangeResult>;
@@ -583,13 +568,11 @@ function startWorkers(count: number): WorkerPool {
   const started: { worker: Worker; onBytes?: (n: number) => void; result: Promise<RangeResult>; used: boolean; ready: boolean }[] = [];
   let readyCallback: ((k: number) => void) | undefined;
   for (let k = 0; k < count; k++) {
-    const entry = { used: false, ready: false } as (typeof started)[number];
-    const running = runWorker(undefined, (n) => entry.onBytes?.(n), () => {
+    const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url));
+    const entry: (typeof started)[number] = { worker, used: false, ready: false, result: workerResult(worker, (n) => entry.onBytes?.(n), () => {
       entry.ready = true;
       if (!entry.used) readyCallback?.(k);
-    });
-    entry.worker = running.worker;
-    entry.result = running.result;
+    }) };
     // A worker never used is stopped; its rejected result must not surface.
     entry.result.catch(() => undefined);
     started.push(entry);
@@ -615,13 +598,13 @@ function startWorkers(count: number): WorkerPool {
   };
 }
 
-function runWorker(task: RangeTask | undefined, onBytes: (n: number) => void, onReady?: () => void): RunningWorker {
-  const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { workerData: task ?? { deferred: true } });
-  const result = new Promise<RangeResult>((resolve, reject) => {
+/** What a reader worker sends back: its range's result, or its failure as the one-line error it was. */
+function workerResult(worker: Worker, onBytes: (n: number) => void, onReady: () => void): Promise<RangeResult> {
+  return new Promise<RangeResult>((resolve, reject) => {
     let result: RangeResult | undefined;
     let failure: InputError | undefined;
     worker.on('message', (message: { ready?: boolean; bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
-      if (message.ready) onReady?.();
+      if (message.ready) onReady();
       if (message.bytes !== undefined) onBytes(message.bytes);
       if (message.result) result = message.result;
       if (message.failure) failure = new InputError(message.failure.message, message.failure.hint);
@@ -632,7 +615,6 @@ function runWorker(task: RangeTask | undefined, onBytes: (n: number) => void, on
       else reject(failure ?? new Error(`corpus reader worker stopped (exit code ${code})`));
     });
   });
-  return { worker, result };
 }
 
 /** The message decodeUtf8 gives for a source with invalid UTF-8 (kept identical; the tests compare them). */
@@ -676,7 +658,8 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
       const lineDocs = input.docs === 'line';
       const replacedBefore = acc.scanner.replaced;
       let replaced = 0;
-      const size = plainFileSize(path);
+      const sniffed = sniffFile(path);
+      const size = sniffed?.kind === 'plain' ? sniffed.size : undefined;
       if (!lineDocs) acc.startDoc(name);
       // What the threads split: a large enough regular file, or a stream (gzip, standard input)
       // that ended within maxBuffered bytes, decompressed into memory they share. A longer stream
@@ -684,7 +667,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
       let source: ByteSource | undefined;
       let sourceSize = 0;
       let held: { chunks: Buffer[]; rest?: AsyncIterator<Buffer> } | undefined;
-      let prestarted: ReturnType<typeof startWorkers> | undefined;
+      let prestarted: WorkerPool | undefined;
       if (size !== undefined) {
         if (threads > 1 && size >= minParallel) {
           source = path;
@@ -692,7 +675,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         }
       } else if (threads > 1) {
         // A gzip file likely to be split: its workers start while it is decompressed.
-        const compressed = path === '-' ? 0 : gzipFileSize(path);
+        const compressed = sniffed?.kind === 'gzip' ? sniffed.size : 0;
         prestarted = compressed * LIKELY_GZIP_RATIO >= minParallel && compressed <= maxBuffered ? startWorkers(threads - 1) : undefined;
         try {
           const buffered = await bufferStream(decompressedBytes(path, input.stdin, input.onBytes), maxBuffered);
@@ -725,7 +708,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         // Each worker, when it is ready, takes the last 1/(w + 1) of what is left unread before the
         // limit (w: the workers still waiting, cut at a line start), and the limit moves down to it:
         // the ranges are cut when their threads can read them, so none waits for a slower start.
-        const source_ = source;
+        const splitSource = source;
         const pool = prestarted ?? startWorkers(threads - 1);
         let waiting = threads - 1;
         let limit = sourceSize;
@@ -733,8 +716,8 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const assigned: { start: number; running: RunningWorker }[] = [];
         const assign = (k: number): void => {
           const share = Math.floor((limit - mainAt) / (waiting + 1));
-          if (share < minWorkerBytes || share === 0) return;
-          const start = nextLineStart(source_, limit - share, limit);
+          if (share < minWorkerBytes) return;
+          const start = nextLineStart(splitSource, limit - share, limit);
           if (start >= limit || start <= mainAt) return;
           // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
           // byte at least): only a range that could exceed its share needs the directory to spill into.
@@ -747,7 +730,6 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
           limit = start;
           waiting--;
         };
-        let done: Promise<PromiseSettledResult<RangeResult>[]> | undefined;
         try {
           if (fast.cutWhenAllReady) {
             // Deterministic cuts (tests): every worker ready before the calling thread reads.
@@ -760,17 +742,16 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
           } else pool.onReady(assign);
           const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
           const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
-          await acc.withTypeLimit(workerTypes, () => readRangeYielding(source_, 0, () => limit, feeder, Math.min(chunkBytes, MAIN_CHUNK), (n) => {
+          await acc.withTypeLimit(workerTypes, () => readRangeYielding(splitSource, 0, () => limit, feeder, Math.min(chunkBytes, MAIN_CHUNK), (n) => {
             mainAt += n;
             readHere += n;
             report();
           }));
           pool.stop();
           assigned.sort((a, b) => a.start - b.start);
-          done = Promise.allSettled(assigned.map((a) => a.running.result));
           replaced = acc.scanner.replaced - replacedBefore;
           let lineBase = feeder.lines;
-          const results = await done;
+          const results = await Promise.allSettled(assigned.map((a) => a.running.result));
           for (let k = 0; k < results.length; k++) {
             const settled = results[k]!;
             if (settled.status === 'rejected') throw settled.reason;

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kernel, PIECE_ENTRIES } from '../word2vec/kernel.js';
+import { ThreadProgress } from '../word2vec/epochs.js';
 import { learningRate } from '../word2vec/schedule.js';
 import type { WorkerInput, WorkerMessage } from '../word2vec/worker.js';
 
@@ -20,18 +21,14 @@ export interface PvWorkerInput extends WorkerInput {
   trainWords: boolean;
 }
 
-/** How often a thread tells the main thread to refresh the progress display (as word2vec's). */
-const PROGRESS_INTERVAL_MS = 250;
 
 function run(input: PvWorkerInput, post: (message: WorkerMessage) => void): void {
   const { layout } = input;
   const kernel = new Kernel(input.module, input.memory, layout, input.slot, input.shape);
   kernel.seed(input.seed[0], input.seed[1]);
-  const counter = new BigInt64Array(input.counter);
+  const progress = new ThreadProgress(input.counter, post);
   const rowBytes = layout.stride * 4;
   const nDocs = input.offsets.length - 1;
-  let trained = 0;
-  let lastReport = performance.now();
   for (let epoch = 0; epoch < input.epochs; epoch++) {
     for (let d = 0; d < nDocs; d++) {
       const begin = input.offsets[d]!;
@@ -39,21 +36,15 @@ function run(input: PvWorkerInput, post: (message: WorkerMessage) => void): void
       const words = input.words[d]!;
       if (words === 0) continue;
       // One rate per document (gensim: per job of documents); a long document goes in pieces.
-      const alpha = learningRate(input.alpha, Number(Atomics.load(counter, 0)), input.totalWords);
+      const alpha = learningRate(input.alpha, progress.done, input.totalWords);
       const row = layout.documentVectors + (input.firstDocument + d) * rowBytes;
       for (let at = begin; at < end; at += PIECE_ENTRIES) {
         kernel.trainDocument(input.entries.subarray(at, Math.min(end, at + PIECE_ENTRIES)), row, alpha, input.trainWords, true);
       }
-      Atomics.add(counter, 0, BigInt(words));
-      trained += words;
-      const now = performance.now();
-      if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-        lastReport = now;
-        post({ type: 'progress' });
-      }
+      progress.add(words);
     }
   }
-  post({ type: 'done', words: trained });
+  progress.finish();
 }
 
 if (parentPort) {

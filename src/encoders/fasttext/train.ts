@@ -108,7 +108,7 @@ export async function trainFastText(corpus: Corpus, params: FastTextParams, prog
   for (let w = 0; w < threads; w++) {
     inputs.push({
       module, memory, layout, slot: w, shape,
-      ...work(w),
+      ...work,
       seed: [random.nextInt32(), random.nextInt32()],
       counter, epochs: params.epochs, alpha: params.alpha, totalWords,
     });

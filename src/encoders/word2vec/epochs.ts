@@ -42,6 +42,40 @@ export interface PieceTrainer {
 /** How often a thread tells the main thread to refresh the progress display. */
 const PROGRESS_INTERVAL_MS = 250;
 
+/**
+ * A training thread's side of the shared word counter (word2vec, fastText, PV-DBOW): `done` is the
+ * words all threads have trained (the learning rate's progress), `add` counts this thread's and
+ * asks the main thread, at most every PROGRESS_INTERVAL_MS, to refresh its display, `finish` posts
+ * this thread's total.
+ */
+export class ThreadProgress {
+  private readonly counter: BigInt64Array;
+  private trained = 0;
+  private lastReport = performance.now();
+
+  constructor(counter: SharedArrayBuffer, private readonly post: (message: WorkerMessage) => void) {
+    this.counter = new BigInt64Array(counter);
+  }
+
+  get done(): number {
+    return Number(Atomics.load(this.counter, 0));
+  }
+
+  add(words: number): void {
+    Atomics.add(this.counter, 0, BigInt(words));
+    this.trained += words;
+    const now = performance.now();
+    if (now - this.lastReport >= PROGRESS_INTERVAL_MS) {
+      this.lastReport = now;
+      this.post({ type: 'progress' });
+    }
+  }
+
+  finish(): void {
+    this.post({ type: 'done', words: this.trained });
+  }
+}
+
 /** Entries read from the stream at once. */
 const READ_ENTRIES = 1 << 16;
 
@@ -85,19 +119,10 @@ export function forEachPiece(parts: readonly StreamPart[], train: (piece: Int32A
 /** Seed the kernel and train it on the thread's slice for every epoch, posting progress and then 'done'. */
 export function trainEpochs(kernel: PieceTrainer, input: ThreadInput, post: (message: WorkerMessage) => void): void {
   kernel.seed(input.seed[0], input.seed[1]);
-  const counter = new BigInt64Array(input.counter);
-  let trained = 0;
-  let lastReport = performance.now();
+  const progress = new ThreadProgress(input.counter, post);
   const train = (piece: Int32Array, words: number): void => {
-    const done = Number(Atomics.load(counter, 0));
-    kernel.trainPiece(piece, learningRate(input.alpha, done, input.totalWords, input.minAlpha));
-    Atomics.add(counter, 0, BigInt(words));
-    trained += words;
-    const now = performance.now();
-    if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-      lastReport = now;
-      post({ type: 'progress' });
-    }
+    kernel.trainPiece(piece, learningRate(input.alpha, progress.done, input.totalWords, input.minAlpha));
+    progress.add(words);
   };
   const segments = input.segments;
   if (segments && input.claims) {
@@ -108,5 +133,5 @@ export function trainEpochs(kernel: PieceTrainer, input: ThreadInput, post: (mes
   } else {
     for (let epoch = 0; epoch < input.epochs; epoch++) forEachPiece(input.parts, train);
   }
-  post({ type: 'done', words: trained });
+  progress.finish();
 }

@@ -79,7 +79,7 @@ export async function trainWord2Vec(corpus: Corpus, params: Word2VecParams, prog
     inputs.push({
       module, memory, layout, slot: w,
       shape: { window: params.window, negative: params.negative, cbow: params.cbow, sharedNegatives: params.sharedNegatives === true },
-      ...work(w),
+      ...work,
       seed: [random.nextInt32(), random.nextInt32()],
       counter, epochs: params.epochs, alpha: params.alpha, minAlpha: params.minAlpha, totalWords,
     });
@@ -105,11 +105,11 @@ const MIN_PIECES_PER_SEGMENT = 4;
  * end of the run. In-memory entries are copied once into memory the threads share; file parts are
  * read by whichever thread claims them.
  */
-export function threadWork(stream: TokenStream, threads: number): (w: number) => Pick<ThreadInput, 'parts' | 'segments' | 'claims'> {
+export function threadWork(stream: TokenStream, threads: number): Pick<ThreadInput, 'parts' | 'segments' | 'claims'> {
   if (threads === 1) {
     // An in-memory part is copied (a view would send its whole buffer to the thread); a file is read by the thread.
     const parts = stream.range(0, stream.storedEntries).map((part) => (part.data ? { ...part, data: part.data.slice() } : part));
-    return () => ({ parts });
+    return { parts };
   }
   const shared = new TokenStream(stream.parts.map((part) => ({ ...part, data: part.data && sharedCopy(part.data), map: part.map && sharedCopy(part.map) })), stream.tokens, stream.sentences);
   const count = Math.max(threads, Math.min(threads * SEGMENTS_PER_THREAD, Math.floor(stream.storedEntries / (MIN_PIECES_PER_SEGMENT * PIECE_ENTRIES))));
@@ -125,7 +125,7 @@ export function threadWork(stream: TokenStream, threads: number): (w: number) =>
   const lanes = Array.from({ length: threads }, (_, l) => inOrder.slice(Math.floor((l * inOrder.length) / threads), Math.floor(((l + 1) * inOrder.length) / threads)));
   for (let i = 0; segments.length < inOrder.length; i++) for (const lane of lanes) if (i < lane.length) segments.push(lane[i]!);
   const claims = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-  return () => ({ parts: [], segments, claims });
+  return { parts: [], segments, claims };
 }
 
 /** An Int32Array's values in memory that worker threads share (a view of it is sent, not copied). */

@@ -22,8 +22,6 @@ const CH_MINUS = 0x2d;
 const MAX_EXACT_DECIMALS = 8;
 /** |x|·10^d + 0.5 is exact below 2^52; a little under it. */
 const EXACT_LIMIT = 4e15;
-/** Below this, n and its parts are int32s. */
-const INT_LIMIT = 2 ** 31;
 /** An upper bound on the bytes numberFormatter(d) writes for one value: a sign, 21 integer digits (or an exponent form), the point and d decimals. */
 const maxNumberBytes = (decimals: number): number => decimals + 24;
 
@@ -66,23 +64,22 @@ export class DecimalRowWriter {
       return pos;
     }
     if (x < 0) out[pos++] = CH_MINUS;
-    return n < INT_LIMIT ? this.digitsInt(n, out, pos) : this.digits(n, out, pos);
-  }
-
-  /** n / 10^d with d decimals, trailing zeros dropped, for n < 2^31 (int32 arithmetic). */
-  private digitsInt(n: number, out: Buffer, pos: number): number {
+    // n = whole·10^d + frac, both exact: frac < 10^d ≤ 10^8 is an int32; whole < EXACT_LIMIT, and
+    // float64 arithmetic on it is exact (an int32 too, almost always: |x| < 2^31).
     const scale = this.scale;
-    let whole = (n / scale) | 0;
-    let frac = n - whole * scale;
+    let frac = n % scale;
+    let whole = (n - frac) / scale;
+    // The integer part, digits written backwards after counting them.
     let digits = 1;
-    for (let w = whole; w >= 10; w = (w / 10) | 0) digits++;
+    for (let w = whole; w >= 10; w = Math.floor(w / 10)) digits++;
     for (let k = pos + digits - 1; k >= pos; k--) {
-      const q = (whole / 10) | 0;
+      const q = Math.floor(whole / 10);
       out[k] = CH_0 + whole - q * 10;
       whole = q;
     }
     pos += digits;
     if (frac === 0) return pos;
+    // The decimals without their trailing zeros.
     let places = this.decimals;
     for (let q = (frac / 10) | 0; frac === q * 10; q = (frac / 10) | 0) {
       frac = q;
@@ -93,36 +90,6 @@ export class DecimalRowWriter {
       const q = (frac / 10) | 0;
       out[k] = CH_0 + frac - q * 10;
       frac = q;
-    }
-    return pos + places;
-  }
-
-  /** The same for any n below EXACT_LIMIT (float64 arithmetic, exact on integers). */
-  private digits(n: number, out: Buffer, pos: number): number {
-    const decimals = this.decimals;
-    let frac = n % this.scale;
-    let whole = (n - frac) / this.scale;
-    // The integer part, digits written backwards after counting them.
-    let digits = 1;
-    for (let w = whole; w >= 10; w = Math.floor(w / 10)) digits++;
-    for (let k = pos + digits - 1; k >= pos; k--) {
-      const digit = whole % 10;
-      out[k] = CH_0 + digit;
-      whole = (whole - digit) / 10;
-    }
-    pos += digits;
-    if (frac === 0) return pos;
-    // The decimals without their trailing zeros.
-    let places = decimals;
-    while (frac % 10 === 0) {
-      frac /= 10;
-      places--;
-    }
-    out[pos++] = CH_DOT;
-    for (let k = pos + places - 1; k >= pos; k--) {
-      const digit = frac % 10;
-      out[k] = CH_0 + digit;
-      frac = (frac - digit) / 10;
     }
     return pos + places;
   }
