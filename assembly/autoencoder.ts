@@ -48,9 +48,12 @@ const L_COLUMN_START = 29; // per column j: its first entry
 const L_COLUMN_END = 30; // per column j: one past its last entry
 const L_ENTRY_ROW = 31; // per entry: the row's position in the minibatch
 const L_ENTRY_VALUE = 32; // per entry: x_ij
-const L_TOUCHED = 33; // the touched encoder rows, in order of first touch, then the bias row
+const L_TOUCHED = 33; // the touched encoder rows, ascending, then the bias row
 const L_STAMP = 34; // per column: the minibatch that last touched it
 const L_CURRENT = 35; // this minibatch's stamp
+
+/** adamRows deals the touched list out to the threads in blocks of this many rows. */
+const ADAM_BLOCK = 8;
 
 // Share block fields (i32 word index).
 const S_SCRATCH = 5;
@@ -308,8 +311,9 @@ export function trainRows(L: usize, S: usize, b0: i32, b1: i32): f64 {
 
 /**
  * The minibatch's columns (serial, before adamRows; may run while trainRows does): every encoder
- * row the minibatch touches, listed once in order of first touch, with its entries (row position,
- * x_ij) in row order; the bias row last. Returns the number of listed rows.
+ * row the minibatch touches, listed once in ascending order (the update then walks the model's
+ * memory forwards), with its entries (row position, x_ij) in row order; the bias row last. Returns
+ * the number of listed rows.
  */
 export function batchColumns(L: usize): i32 {
   const indptr = field(L, L_INDPTR);
@@ -324,8 +328,8 @@ export function batchColumns(L: usize): i32 {
   const entryValue = field(L, L_ENTRY_VALUE);
   const touched = field(L, L_TOUCHED);
   const stamp = field(L, L_STAMP);
+  const cols = <i32>field(L, L_COLS);
   const current = load<i32>(L + (<usize>L_CURRENT << 2));
-  let count = 0;
   // Entries per column (counted in columnEnd).
   for (let b = start; b < end; b++) {
     const row = load<i32>(order + (<usize>b << 2));
@@ -335,21 +339,22 @@ export function batchColumns(L: usize): i32 {
       const at = stamp + (j << 2);
       if (load<i32>(at) != current) {
         store<i32>(at, current);
-        store<i32>(touched + (<usize>count << 2), <i32>j);
-        count++;
         store<i32>(columnEnd + (j << 2), 0);
       }
       store<i32>(columnEnd + (j << 2), load<i32>(columnEnd + (j << 2)) + 1);
     }
   }
-  // Offsets in list order.
+  // The touched columns in ascending order, with their offsets.
+  let count = 0;
   let offset = 0;
-  for (let t = 0; t < count; t++) {
-    const j = <usize>load<i32>(touched + (<usize>t << 2));
-    const n = load<i32>(columnEnd + (j << 2));
-    store<i32>(columnStart + (j << 2), offset);
-    store<i32>(columnEnd + (j << 2), offset);
+  for (let j = 0; j < cols; j++) {
+    if (load<i32>(stamp + (<usize>j << 2)) != current) continue;
+    const n = load<i32>(columnEnd + (<usize>j << 2));
+    store<i32>(touched + (<usize>count << 2), j);
+    store<i32>(columnStart + (<usize>j << 2), offset);
+    store<i32>(columnEnd + (<usize>j << 2), offset);
     offset += n;
+    count++;
   }
   // Entries, in row order within each column.
   for (let b = start; b < end; b++) {
@@ -364,16 +369,19 @@ export function batchColumns(L: usize): i32 {
       store<f32>(entryValue + (q << 2), load<f32>(values + (p << 2)));
     }
   }
-  store<i32>(touched + (<usize>count << 2), <i32>field(L, L_COLS));
+  store<i32>(touched + (<usize>count << 2), cols);
   return count + 1;
 }
 
 /**
- * Adam on the listed encoder rows touched[t0..t1) (model.ts adamRows): each row's gradient is
- * summed here from the minibatch's δ, g_j = Σ_i x_ij δ_i in row order (the bias row: Σ_i δ_i), then
+ * Adam on this thread's part of the `count` listed encoder rows (model.ts adamRows): the list is
+ * dealt out in blocks of ADAM_BLOCK rows, block b to part b mod parts, so that each thread gets
+ * about as many frequent columns (long gradient sums, rows updated every minibatch: in cache) and
+ * rare ones (short sums, rows cold in memory) as the other. Each row's gradient is summed here from
+ * the minibatch's δ, g_j = Σ_i x_ij δ_i in row order (the bias row: Σ_i δ_i), then
  * m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g², θ ← θ − lr' m / (√(v c2) + ε).
  */
-export function adamRows(L: usize, S: usize, t0: i32, t1: i32): void {
+export function adamRows(L: usize, S: usize, part: i32, parts: i32, count: i32): void {
   const weights = field(L, L_ENCODER);
   const first = field(L, L_FIRST);
   const second = field(L, L_SECOND);
@@ -396,32 +404,35 @@ export function adamRows(L: usize, S: usize, t0: i32, t1: i32): void {
   const c1 = f32x4.splat(1 - beta1);
   const c2 = f32x4.splat(1 - beta2);
   const epsilon = f32x4.splat(fieldF32(L, L_EPSILON));
-  for (let t = t0; t < t1; t++) {
-    const j = <usize>load<i32>(touched + (<usize>t << 2));
-    memory.fill(gradient, 0, rowBytes);
-    if (j == biasRow) {
-      for (let b = 0; b < batchCount; b++) {
-        const d = deltas + <usize>b * rowBytes;
-        for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gradient + k, f32x4.add(v128.load(gradient + k), v128.load(d + k)));
+  for (let block = part * ADAM_BLOCK; block < count; block += parts * ADAM_BLOCK) {
+    const blockEnd = min(block + ADAM_BLOCK, count);
+    for (let t = block; t < blockEnd; t++) {
+      const j = <usize>load<i32>(touched + (<usize>t << 2));
+      memory.fill(gradient, 0, rowBytes);
+      if (j == biasRow) {
+        for (let b = 0; b < batchCount; b++) {
+          const d = deltas + <usize>b * rowBytes;
+          for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gradient + k, f32x4.add(v128.load(gradient + k), v128.load(d + k)));
+        }
+      } else {
+        const stop = <usize>load<i32>(columnEnd + (j << 2));
+        for (let q = <usize>load<i32>(columnStart + (j << 2)); q < stop; q++) {
+          const x = v128.load32_splat(entryValue + (q << 2));
+          const d = deltas + <usize>load<i32>(entryRow + (q << 2)) * rowBytes;
+          for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gradient + k, f32x4.add(v128.load(gradient + k), f32x4.mul(x, v128.load(d + k))));
+        }
       }
-    } else {
-      const stop = <usize>load<i32>(columnEnd + (j << 2));
-      for (let q = <usize>load<i32>(columnStart + (j << 2)); q < stop; q++) {
-        const x = v128.load32_splat(entryValue + (q << 2));
-        const d = deltas + <usize>load<i32>(entryRow + (q << 2)) * rowBytes;
-        for (let k: usize = 0; k < rowBytes; k += 16) v128.store(gradient + k, f32x4.add(v128.load(gradient + k), f32x4.mul(x, v128.load(d + k))));
+      const base = j * rowBytes;
+      for (let k: usize = 0; k < rowBytes; k += 16) {
+        const g = v128.load(gradient + k);
+        const at = base + k;
+        const m = f32x4.add(f32x4.mul(b1, v128.load(first + at)), f32x4.mul(c1, g));
+        const v = f32x4.add(f32x4.mul(b2, v128.load(second + at)), f32x4.mul(c2, f32x4.mul(g, g)));
+        v128.store(first + at, m);
+        v128.store(second + at, v);
+        const step = f32x4.div(f32x4.mul(lr, m), f32x4.add(f32x4.sqrt(f32x4.mul(v, correction)), epsilon));
+        v128.store(weights + at, f32x4.sub(v128.load(weights + at), step));
       }
-    }
-    const base = j * rowBytes;
-    for (let k: usize = 0; k < rowBytes; k += 16) {
-      const g = v128.load(gradient + k);
-      const at = base + k;
-      const m = f32x4.add(f32x4.mul(b1, v128.load(first + at)), f32x4.mul(c1, g));
-      const v = f32x4.add(f32x4.mul(b2, v128.load(second + at)), f32x4.mul(c2, f32x4.mul(g, g)));
-      v128.store(first + at, m);
-      v128.store(second + at, v);
-      const step = f32x4.div(f32x4.mul(lr, m), f32x4.add(f32x4.sqrt(f32x4.mul(v, correction)), epsilon));
-      v128.store(weights + at, f32x4.sub(v128.load(weights + at), step));
     }
   }
 }

@@ -37,7 +37,7 @@ interface AutoencoderExports {
   solveColumns(L: number, S: number, c0: number, c1: number): void;
   trainRows(L: number, S: number, b0: number, b1: number): number;
   batchColumns(L: number): number;
-  adamRows(L: number, S: number, t0: number, t1: number): void;
+  adamRows(L: number, S: number, part: number, parts: number, count: number): void;
   whitenRows(L: number, r0: number, r1: number, mean: number, projection: number, out: number): void;
 }
 
@@ -333,17 +333,16 @@ export class WasmAutoencoder {
       const count = this.kernel.batchColumns(L0);
       const mine = this.kernel.trainRows(L0, a!.at, start, middle);
       const loss = mine + this.helper.join();
-      // Adam: each thread half of the touched rows (disjoint rows; each gradient is summed from
-      // the minibatch's δ in row order, whoever computes it).
-      const from = count >> 1;
-      this.helper.post('adamRows', [L0, b.at, from, count]);
-      this.kernel.adamRows(L0, a!.at, 0, from);
+      // Adam: the touched rows dealt out to the threads in blocks (disjoint rows; each gradient is
+      // summed from the minibatch's δ in row order, whoever computes it).
+      this.helper.post('adamRows', [L0, b.at, 1, 2, count]);
+      this.kernel.adamRows(L0, a!.at, 0, 2, count);
       this.helper.join();
       return loss;
     }
     const count = this.kernel.batchColumns(L0);
     const loss = this.kernel.trainRows(L0, a!.at, start, end);
-    this.kernel.adamRows(L0, a!.at, 0, count);
+    this.kernel.adamRows(L0, a!.at, 0, 1, count);
     return loss;
   }
 
