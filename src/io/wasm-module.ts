@@ -10,25 +10,28 @@ export const WASM_MAX_PAGES = 65536;
 
 const modules = new Map<string, WebAssembly.Module>();
 
-let optimizing = false;
-
 /**
- * Compile the training kernels with V8's optimizing compiler from the start (`--no-liftoff`, once
- * per process, before the first of them is compiled). By default V8 runs a WebAssembly function in
- * baseline (Liftoff) code first and switches to the optimized code only on a later call; a kernel
- * called once for a long pass — the autoencoder's first decoder solve, one call per thread over
- * every row — then runs that whole pass 3–4× slower (measured: the first solve 2.0 s against 0.6 s
- * on the English mix). The kernels are a few kilobytes: compiling them optimized costs about a
- * millisecond. The query and tokenizer kernels (src/query, src/text) compile their own modules
- * without this: they are called many times, or on a command's start-up path.
+ * Compile a kernel module with V8's optimizing compiler from the start (`--no-liftoff` for this one
+ * compilation). By default V8 runs a WebAssembly function in baseline (Liftoff) code first and
+ * switches to the optimized code only on a later call; a kernel called once for a long pass — the
+ * autoencoder's first decoder solve, one call per thread over every row — then runs that whole pass
+ * 3–4× slower (measured: the first solve 2.0 s against 0.6 s on the English mix). The flag is set
+ * back at once: the tokenizer's kernel (src/text/scan.ts), compiled in several reader threads on
+ * the start-up path of `vocab`, is faster with the default (1.02 against 1.19 s on 22.6 MB).
  */
-export function optimizeWasmFromTheStart(): void {
-  if (optimizing) return;
-  optimizing = true;
+export function compileOptimized(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module {
+  const set = (flag: string): void => {
+    try {
+      setFlagsFromString(flag);
+    } catch {
+      // An engine without the flag runs the baseline code first: slower on a first pass, same results.
+    }
+  };
+  set('--no-liftoff');
   try {
-    setFlagsFromString('--no-liftoff');
-  } catch {
-    // An engine without the flag runs the baseline code first: slower on a first pass, same results.
+    return new WebAssembly.Module(bytes);
+  } finally {
+    set('--liftoff');
   }
 }
 
@@ -51,8 +54,7 @@ export function loadWasmModuleSync(name: string, label: string): WebAssembly.Mod
     } catch (err) {
       throw new InputError(`cannot load the ${label} kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
     }
-    optimizeWasmFromTheStart();
-    module = new WebAssembly.Module(bytes);
+    module = compileOptimized(bytes);
     modules.set(name, module);
   }
   return module;

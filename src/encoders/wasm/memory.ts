@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../core/errors.js';
-import { optimizeWasmFromTheStart } from '../../io/wasm-module.js';
+import { compileOptimized } from '../../io/wasm-module.js';
 
 /**
  * What the WebAssembly kernels (assembly/*.ts → dist/wasm/*.wasm) share on the JavaScript side:
@@ -41,8 +41,7 @@ export function loadWasmModule(name: string, label: string): Promise<WebAssembly
       } catch (err) {
         throw new InputError(`cannot load the ${label} kernel ${path}: ${(err as Error).message}`, 'build it with npm run build');
       }
-      optimizeWasmFromTheStart();
-      return WebAssembly.compile(bytes);
+      return compileOptimized(bytes);
     })();
     cached.catch(() => modules.delete(name));
     modules.set(name, cached);
