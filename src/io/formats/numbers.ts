@@ -86,7 +86,8 @@ export function quoteCell(cell: string): string {
  * 2^53 and |exponent| ≤ 22, `m * 10^e` or `m / 10^-e` is one correctly rounded operation, so it
  * equals what Number() gives (Clinger 1990, "How to read floating point numbers accurately").
  */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** 10^0 … 10^22, exact in float64 (the WebAssembly text row kernel gets this table: the same bits). */
+export const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const MAX_EXACT_EXPONENT = 22;
 /** Significant digits kept in the mantissa (10^15 < 2^53, so it stays an exact integer). */
 const MAX_FAST_DIGITS = 15;

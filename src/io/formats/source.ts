@@ -172,18 +172,33 @@ async function openPlainFile(path: string, name: string): Promise<ByteSource | u
       async *chunks(reuse = false) {
         if (used) throw new Error('ByteSource.chunks() called twice');
         used = true;
+        let pending: Promise<{ bytesRead: number; buffer: Buffer }> | undefined;
         try {
           if (head.length > 0) yield head;
           if (complete) return;
-          const reused = reuse ? Buffer.allocUnsafe(REUSED_CHUNK) : undefined;
-          for (let position = head.length; ; ) {
-            const target = reused ?? Buffer.allocUnsafe(FRESH_CHUNK);
-            const { bytesRead } = await readFile(fd, target, 0, target.length, position);
+          // One read ahead: the next chunk is read while the caller works on this one (waiting for
+          // each read after the work left the reader idle ~0.4 ms a chunk: 45 ms of `similar` on a
+          // 27 MB text file). Reused, two buffers take turns: the one read into next is the one the
+          // caller handed back by asking for more.
+          const reused = reuse ? [Buffer.allocUnsafe(REUSED_CHUNK), Buffer.allocUnsafe(REUSED_CHUNK)] : undefined;
+          let turn = 0;
+          let position = head.length;
+          const next = (): Promise<{ bytesRead: number; buffer: Buffer }> => {
+            const target = reused ? reused[(turn ^= 1)]! : Buffer.allocUnsafe(FRESH_CHUNK);
+            return readFile(fd, target, 0, target.length, position);
+          };
+          pending = next();
+          for (;;) {
+            const { bytesRead, buffer } = await pending;
+            pending = undefined;
             if (bytesRead === 0) return;
             position += bytesRead;
-            yield target.subarray(0, bytesRead);
+            pending = next();
+            yield buffer.subarray(0, bytesRead);
           }
         } finally {
+          // A read still in flight (the caller stopped early) ends before the descriptor closes.
+          await pending?.catch(() => undefined);
           await closeFile(fd).catch(() => undefined);
         }
       },

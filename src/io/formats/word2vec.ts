@@ -16,7 +16,8 @@ import { DenseMatrix } from '../../core/matrix.js';
 import { checkDenseSize, denseRows, firstNonFinite, GrowableFloat32, nonFiniteError, put, unknownMeta, type MatrixWriter, type ReadContext } from './common.js';
 import { detach, parseNumber, quoteCell, scanDecimalBytes, scanNumbers } from './numbers.js';
 import { DecimalRowWriter } from './decimal-bytes.js';
-import { forEachByteLine, type ByteSource } from './source.js';
+import type { ByteSource } from './source.js';
+import { forEachTextRow } from './text-rows.js';
 import { parseHeader } from './detect.js';
 
 /**
@@ -253,7 +254,19 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
     for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return countReplaced(utf8.decode(buf.subarray(start, end)));
     return buf.toString('latin1', start, end);
   };
-  await forEachByteLine(source, onBytes);
+  // Runs of such lines, once the row width is known, go to the WebAssembly row kernel (text-rows.ts):
+  // the same values, the same words; every line it refuses comes back through onBytes.
+  const onRows = (rows: number, parsed: Float32Array, words: Int32Array, bytes: Buffer): void => {
+    values.reserve(values.length + rows * dims);
+    values.data.set(parsed.subarray(0, rows * dims), values.length);
+    values.length += rows * dims;
+    for (let r = 0; r < rows; r++) {
+      const start = words[3 * r]!;
+      const end = words[3 * r + 1]!;
+      labels.push(words[3 * r + 2] ? countReplaced(utf8.decode(bytes.subarray(start, end))) : bytes.toString('latin1', start, end));
+    }
+  };
+  await forEachTextRow(source, () => (started ? dims : -1), onBytes, onRows);
   // As the text decoder reports it (decodeUtf8), once the whole source is read.
   if (replaced > 0) ctx.warn(`${ctx.name}: ${replaced} invalid UTF-8 sequence${replaced === 1 ? '' : 's'} replaced with U+FFFD`);
   if (!started) throw new InputError(`${ctx.name} is empty`, 'expected vectors');

@@ -1,0 +1,149 @@
+/**
+ * The lines of a word2vec text file, with runs of `word v1 … vD` rows parsed by the WebAssembly
+ * kernel of assembly/textrows.ts (dist/wasm/textrows.wasm): the numbers' bytes become float32 there,
+ * with the bits of numbers.ts scanDecimalBytes (its fast path, the same IEEE operations on the same
+ * table of powers of ten), and no string is made but the words. Any line the kernel refuses, and
+ * every line while the row width is not known yet, is handed to `onLine` as forEachByteLine hands
+ * it. Without the compiled kernel, everything goes through `onLine` (the TypeScript path).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { layout } from '../../query/kernel.js';
+import { compileOptimized } from '../wasm-module.js';
+import { EXACT_POWERS_OF_TEN } from './numbers.js';
+import type { ByteSource } from './source.js';
+
+interface TextRowsExports {
+  memory: WebAssembly.Memory;
+  setup(powers: number): void;
+  parse(buf: number, from: number, length: number, dims: number, out: number, words: number): number;
+  stopAt(): number;
+}
+
+let instance: TextRowsExports | null | undefined;
+let enabled = true;
+
+/** Tests: false reads every line the TypeScript way (the reference the kernel is checked against). */
+export function useTextRowKernel(on: boolean): void {
+  enabled = on;
+}
+
+/** The kernel, or null when it cannot be loaded (the TypeScript path then reads every line). */
+function textRowsKernel(): TextRowsExports | null {
+  if (instance === undefined) {
+    try {
+      // From dist/src/io/formats/ to dist/wasm/.
+      const bytes = readFileSync(fileURLToPath(new URL('../../../wasm/textrows.wasm', import.meta.url)));
+      instance = new WebAssembly.Instance(compileOptimized(bytes), { env: { abort: () => { throw new Error('text row kernel aborted'); } } }).exports as unknown as TextRowsExports;
+    } catch {
+      instance = null;
+    }
+  }
+  return instance;
+}
+
+/**
+ * Rows the kernel parsed: `rows` rows of `values` (dims floats each, valid until the callback
+ * returns); row r's word is bytes [words[3r], words[3r + 1]) of `bytes`, words[3r + 2] = 1 when
+ * it has a byte ≥ 0x80.
+ */
+export type OnRows = (rows: number, values: Float32Array, words: Int32Array, bytes: Buffer) => void;
+
+/** Bytes the kernel is handed at once: a chunk's whole lines are cut into runs of this size. */
+const RUN_BYTES = 1 << 18;
+
+/**
+ * forEachByteLine (source.ts) with a fast lane: while `dims()` is positive, runs of whole lines go to
+ * the kernel and come back through `onRows`; a line it refuses goes to `onLine` with its number,
+ * and the kernel resumes after it. `kernel: false` (tests) reads every line through `onLine`.
+ */
+export async function forEachTextRow(
+  source: ByteSource,
+  dims: () => number,
+  onLine: (buffer: Buffer, start: number, end: number, lineNo: number) => void,
+  onRows: OnRows,
+): Promise<void> {
+  const k = enabled ? textRowsKernel() : null;
+  let carry: Buffer | undefined;
+  let lineNo = 0;
+  const line = (buffer: Buffer, start: number, nl: number): void => {
+    onLine(buffer, start, nl > start && buffer[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
+  };
+  /** The whole lines chunk[start, stop) (chunk[stop − 1] is a newline). */
+  const lines = (chunk: Buffer, start: number, stop: number): void => {
+    while (start < stop) {
+      const width = dims();
+      if (!k || width <= 0) {
+        const nl = chunk.indexOf(NEWLINE, start);
+        line(chunk, start, nl);
+        start = nl + 1;
+        continue;
+      }
+      // A run of whole lines of at most RUN_BYTES (a longer line alone).
+      let runEnd = stop;
+      if (stop - start > RUN_BYTES) {
+        const nl = chunk.lastIndexOf(NEWLINE, start + RUN_BYTES - 1);
+        runEnd = nl >= start ? nl + 1 : chunk.indexOf(NEWLINE, start) + 1;
+      }
+      const length = runEnd - start;
+      const maxRows = Math.floor(length / (2 * width + 1)) + 1;
+      const [powersAt, bufAt, outAt, wordsAt] = layout(k, [EXACT_POWERS_OF_TEN.length * 8, length, maxRows * width * 4, maxRows * 12]);
+      const memory = k.memory.buffer;
+      new Float64Array(memory, powersAt!, EXACT_POWERS_OF_TEN.length).set(EXACT_POWERS_OF_TEN);
+      k.setup(powersAt!);
+      new Uint8Array(memory, bufAt!, length).set(chunk.subarray(start, runEnd));
+      const words = new Int32Array(memory, wordsAt!, maxRows * 3);
+      const values = new Float32Array(memory, outAt!, maxRows * width);
+      let from = 0;
+      while (from < length) {
+        const rows = k.parse(bufAt!, from, length, width, outAt!, wordsAt!);
+        const stopped = k.stopAt();
+        if (rows > 0) {
+          for (let r = 0; r < rows; r++) {
+            words[3 * r]! += start;
+            words[3 * r + 1]! += start;
+          }
+          onRows(rows, values, words, chunk);
+          lineNo += rows;
+        }
+        if (stopped >= length) {
+          from = length;
+          break;
+        }
+        // The refused line, read the TypeScript way; the row width may be known only now.
+        const nl = chunk.indexOf(NEWLINE, start + stopped);
+        line(chunk, start + stopped, nl);
+        from = nl + 1 - start;
+        if (dims() !== width) break;
+      }
+      start += from;
+    }
+  };
+  for await (const chunk of source.chunks(true)) {
+    let start = 0;
+    if (carry) {
+      // Only the line cut by the chunk boundary is joined.
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+      line(joined, 0, joined.length - 1);
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      lines(chunk, start, last + 1);
+      start = last + 1;
+    }
+    carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
+  }
+  if (carry) {
+    const last = Buffer.concat([carry, Buffer.from([NEWLINE])]);
+    onLine(last, 0, carry[carry.length - 1] === CARRIAGE_RETURN ? carry.length - 1 : carry.length, ++lineNo);
+  }
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
