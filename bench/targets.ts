@@ -8,12 +8,13 @@
  *             seeds each, quality scored on every seed (and `fasttext` against the fastText CLI
  *             with --fasttext);
  *   counting  bench/counting.ts: cooc counting, PPMI-SVD and the autoencoder against
- *             cooc_reference.py (the numpy/scipy recipe);
+ *             cooc_reference.py (the numpy/scipy recipe), --repeats times (default 3: each row is
+ *             the median ratio of its repeats, as one process's time swings by ±25% on this host);
  *   startup   bench/startup.ts: `wordspace --version` against `node -e 0`;
  *   query     bench/query.ts: `similar` (text and .bin) and `evaluate` on the sgns vectors trained
  *             by the neural part (or --vectors), against gensim's load + most_similar.
  *
- *   npm run bench -- [--corpus FILE] [--seeds 3] [--parts neural,counting,startup,query]
+ *   npm run bench -- [--corpus FILE] [--seeds 3] [--repeats 3] [--parts neural,counting,startup,query]
  *                    [--fasttext] [--vectors V.txt] [--out DIR]
  *
  * The corpus is the dev corpus (pre-tokenized English, ~3.8M tokens) when it is found next to the
@@ -38,6 +39,7 @@ const { values } = parseArgs({
   options: {
     corpus: { type: 'string' },
     seeds: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '3' },
     parts: { type: 'string', default: PARTS.join(',') },
     fasttext: { type: 'boolean', default: false },
     vectors: { type: 'string' },
@@ -46,7 +48,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench -- [--corpus FILE] [--seeds 3] [--parts neural,counting,startup,query] [--fasttext] [--vectors V.txt] [--out DIR]');
+  console.log('usage: npm run bench -- [--corpus FILE] [--seeds 3] [--repeats 3] [--parts neural,counting,startup,query] [--fasttext] [--vectors V.txt] [--out DIR]');
   process.exit(0);
 }
 const parts = values.parts!.split(',').map((p) => p.trim()) as Part[];
@@ -84,7 +86,7 @@ if (parts.includes('neural')) {
   const methods = ['sgns', 'gensim-sg', 'cbow', 'gensim-cbow', 'sgns-1ep', 'gensim-sg-1ep', ...(values.fasttext ? ['fasttext', 'fasttext-sub'] : [])];
   part('neural', 'run.js', ['--corpus', corpus, '--methods', methods.join(','), '--seeds', values.seeds!, '--out', neuralDir, '--keep']);
 }
-if (parts.includes('counting')) part('counting', 'counting.js', ['--corpus', corpus]);
+if (parts.includes('counting')) part('counting', 'counting.js', ['--corpus', corpus, '--repeats', values.repeats!]);
 if (parts.includes('startup')) part('startup', 'startup.js', []);
 if (parts.includes('query')) {
   const vectors = values.vectors ? resolve(values.vectors) : join(neuralDir, 'sgns-seed1.txt');
@@ -94,7 +96,7 @@ if (parts.includes('query')) {
 
 const nproc = availableParallelism();
 const date = new Date().toISOString().slice(0, 10);
-console.log(`\n## Targets, measured ${date} — node ${process.version}, nproc ${nproc}, corpus ${corpus.split('/').pop()}, ${values.seeds} seed(s)\n`);
+console.log(`\n## Targets, measured ${date} — node ${process.version}, nproc ${nproc}, corpus ${corpus.split('/').pop()}, ${values.seeds} seed(s), counting ${values.repeats} repeat(s)\n`);
 console.log(markdownRows(rows));
 const passed = rows.filter((r) => r.pass === true).length;
 console.log(`\n${passed} of ${rows.length} targets pass${failures.length > 0 ? `; parts that failed: ${failures.join('; ')}` : ''}.`);
