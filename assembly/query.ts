@@ -1,7 +1,9 @@
 // Query kernel: the two inner loops of analogy evaluation, WebAssembly SIMD.
 //
-// Everything lives at byte offsets the JavaScript side planned (src/query/kernel.ts) in this
-// instance's own memory, which JavaScript grows as needed; the kernel allocates nothing.
+// Everything lives at byte offsets the JavaScript side planned (src/query/kernel.ts) in a shared
+// memory JavaScript makes and grows as needed; a second instance on the same memory may run in a
+// helper thread (src/linalg/wasm-helper.ts) on other rows or other questions. The kernel allocates
+// nothing and writes only its own outputs (the argmax scans the rows between the question's three).
 //
 // Both loops give exactly what the TypeScript reference path (src/query/analogies.ts) gives:
 // - cosineColumns keeps the reference's float64 sums, each column summed over j = 0..dim-1 in
@@ -18,9 +20,8 @@ const GROUP: i32 = 8;
 /**
  * out[(g·8 + t)·rows + r] = f32(Σ_j unit[r·dim + j] · packed[(g·dim + j)·8 + t]) for every row r
  * from `from` below `to` (of `rows`) and every group g below `groups`; rows are taken two at a time
- * so every packed load feeds two rows, in blocks of `block` rows so a block stays in cache across
- * the groups. (The caller hands over a block or so per call: V8 runs a call to its end in the code
- * it started with, and only a later call gets the optimised code of its dynamic tiering.)
+ * so every packed load feeds two rows (each row's sums are the same operations whatever its
+ * partner), in blocks of `block` rows so a block stays in cache across the groups.
  */
 export function cosineColumns(unit: usize, rows: i32, dim: i32, packed: usize, groups: i32, out: usize, block: i32, from: i32, to: i32): void {
   const rowBytes = (<usize>dim) << 2;
@@ -96,54 +97,52 @@ export function cosineColumns(unit: usize, rows: i32, dim: i32, packed: usize, g
   store<f32>(o + 7 * stride, <f32>f64x2.extract_lane(a3, 1));
 }
 
-/**
- * 3CosAdd over rows 0..n−1 of three score columns: argmax of (sb − sa) + sc in float32, skipping
- * rows a, b and c (their sb is NaN during the search, so they never compare greater), first row
- * on ties; -1 when no row is left.
- */
-export function argmaxAdd(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32): i32 {
-  hide(sb, a, b, c);
+/** The best value and its row over the segments scanned so far (strictly greater wins: the first row keeps a tie). */
+let bestValue: f32 = -Infinity;
+let bestRow: i32 = -1;
+
+// @ts-ignore: decorator
+@inline function consider(v: f32, r: i32): void {
+  if (v > bestValue) {
+    bestValue = v;
+    bestRow = r;
+  }
+}
+
+/** 3CosAdd's values over rows [from, to): (sb − sa) + sc in float32, into bestValue / bestRow. */
+function scanAdd(sa: usize, sb: usize, sc: usize, from: i32, to: i32): void {
   let best = f32x4.splat(-Infinity);
-  let bestRow = i32x4.splat(-1);
-  let row = i32x4(0, 1, 2, 3);
+  let bestRows = i32x4.splat(-1);
+  let row = i32x4(from, from + 1, from + 2, from + 3);
   const four = i32x4.splat(4);
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
     const o = (<usize>r) << 2;
     const v = f32x4.add(f32x4.sub(v128.load(sb + o), v128.load(sa + o)), v128.load(sc + o));
     const m = f32x4.gt(v, best);
     best = v128.bitselect(v, best, m);
-    bestRow = v128.bitselect(row, bestRow, m);
+    bestRows = v128.bitselect(row, bestRows, m);
     row = i32x4.add(row, four);
   }
-  let found = reduce(best, bestRow);
-  for (; r < n; r++) {
+  const found = reduce(best, bestRows);
+  if (found >= 0) consider(reducedValue, found);
+  for (; r < to; r++) {
     const o = (<usize>r) << 2;
-    const v: f32 = load<f32>(sb + o) - load<f32>(sa + o) + load<f32>(sc + o);
-    if (v > bestValue) {
-      bestValue = v;
-      found = r;
-    }
+    consider(load<f32>(sb + o) - load<f32>(sa + o) + load<f32>(sc + o), r);
   }
-  restore(sb, a, b, c);
-  return found;
 }
 
-/**
- * 3CosMul over rows 0..n−1: argmax of ((sb + 1)/2 · (sc + 1)/2) / ((sa + 1)/2 + ε) in float32,
- * skipping rows a, b and c, first row on ties.
- */
-export function argmaxMul(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32, epsilon: f32): i32 {
-  hide(sb, a, b, c);
+/** 3CosMul's values over rows [from, to): ((sb + 1)/2 · (sc + 1)/2) / ((sa + 1)/2 + ε) in float32. */
+function scanMul(sa: usize, sb: usize, sc: usize, from: i32, to: i32, epsilon: f32): void {
   let best = f32x4.splat(-Infinity);
-  let bestRow = i32x4.splat(-1);
-  let row = i32x4(0, 1, 2, 3);
+  let bestRows = i32x4.splat(-1);
+  let row = i32x4(from, from + 1, from + 2, from + 3);
   const four = i32x4.splat(4);
   const one = f32x4.splat(1);
   const half = f32x4.splat(0.5);
   const eps = f32x4.splat(epsilon);
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
     const o = (<usize>r) << 2;
     const pb = f32x4.mul(f32x4.add(v128.load(sb + o), one), half);
     const pc = f32x4.mul(f32x4.add(v128.load(sc + o), one), half);
@@ -151,63 +150,100 @@ export function argmaxMul(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i3
     const v = f32x4.div(f32x4.mul(pb, pc), pa);
     const m = f32x4.gt(v, best);
     best = v128.bitselect(v, best, m);
-    bestRow = v128.bitselect(row, bestRow, m);
+    bestRows = v128.bitselect(row, bestRows, m);
     row = i32x4.add(row, four);
   }
-  let found = reduce(best, bestRow);
-  for (; r < n; r++) {
+  const found = reduce(best, bestRows);
+  if (found >= 0) consider(reducedValue, found);
+  for (; r < to; r++) {
     const o = (<usize>r) << 2;
     const pb: f32 = (load<f32>(sb + o) + 1) * 0.5;
     const pc: f32 = (load<f32>(sc + o) + 1) * 0.5;
     const pa: f32 = (load<f32>(sa + o) + 1) * 0.5 + epsilon;
-    const v: f32 = (pb * pc) / pa;
-    if (v > bestValue) {
-      bestValue = v;
-      found = r;
-    }
+    consider((pb * pc) / pa, r);
   }
-  restore(sb, a, b, c);
-  return found;
 }
 
-/** The best value found by `reduce`, for the scalar tail to continue from. */
-let bestValue: f32 = -Infinity;
+/**
+ * The first row of the highest value over rows 0..n−1 but a, b and c: the rows between them scanned
+ * as segments in order (nothing written to the shared score columns, so two threads can answer
+ * questions over the same columns); -1 when no row has a value above −∞ (NaN never does).
+ */
+function argmax(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32, mul: bool, epsilon: f32): i32 {
+  // a, b, c in ascending order.
+  let x = a;
+  let y = b;
+  let z = c;
+  if (x > y) { const t = x; x = y; y = t; }
+  if (y > z) { const t = y; y = z; z = t; }
+  if (x > y) { const t = x; x = y; y = t; }
+  bestValue = -Infinity;
+  bestRow = -1;
+  let from = 0;
+  for (let k = 0; k < 4; k++) {
+    const skip = k == 0 ? x : k == 1 ? y : k == 2 ? z : n;
+    const to = min(skip, n);
+    if (to > from) {
+      if (mul) scanMul(sa, sb, sc, from, to, epsilon);
+      else scanAdd(sa, sb, sc, from, to);
+    }
+    from = max(from, skip + 1);
+  }
+  return bestRow;
+}
 
-/** The best of four lanes (each holding its first maximum): highest value, then lowest row. */
-function reduce(best: v128, bestRow: v128): i32 {
+/**
+ * 3CosAdd over rows 0..n−1 of three score columns: argmax of (sb − sa) + sc in float32, skipping
+ * rows a, b and c, first row on ties; -1 when no row is left.
+ */
+export function argmaxAdd(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32): i32 {
+  return argmax(sa, sb, sc, n, a, b, c, false, 0);
+}
+
+/**
+ * 3CosMul over rows 0..n−1: argmax of ((sb + 1)/2 · (sc + 1)/2) / ((sa + 1)/2 + ε) in float32,
+ * skipping rows a, b and c, first row on ties.
+ */
+export function argmaxMul(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32, epsilon: f32): i32 {
+  return argmax(sa, sb, sc, n, a, b, c, true, epsilon);
+}
+
+/**
+ * The answers of questions [from, to) of a table of six i32 per question (the byte offsets of its
+ * score columns sa, sb, sc, then its rows a, b, c): answers[q] = argmaxMul (mul ≠ 0, with the
+ * float32 ε at epsilonAt: a helper thread gets integer arguments only) or argmaxAdd over rows 0..n−1.
+ */
+export function answerBatch(questions: usize, from: i32, to: i32, n: i32, mul: i32, epsilonAt: usize, answers: usize): void {
+  const epsilon = load<f32>(epsilonAt);
+  for (let q = from; q < to; q++) {
+    const e = questions + <usize>q * 24;
+    const sa = <usize>load<i32>(e);
+    const sb = <usize>load<i32>(e, 4);
+    const sc = <usize>load<i32>(e, 8);
+    const a = load<i32>(e, 12);
+    const b = load<i32>(e, 16);
+    const c = load<i32>(e, 20);
+    store<i32>(answers + (<usize>q << 2), argmax(sa, sb, sc, n, a, b, c, mul != 0, epsilon));
+  }
+}
+
+/** The value of the row `reduce` returned. */
+let reducedValue: f32 = -Infinity;
+
+/** The best of four lanes (each holding its first maximum): highest value, then lowest row; -1 when no lane has one. */
+function reduce(best: v128, rows: v128): i32 {
   let value: f32 = -Infinity;
   let found = -1;
   for (let t = 0; t < 4; t++) {
     const v = f32x4.extract_lane(best, 0);
-    const i = i32x4.extract_lane(bestRow, 0);
+    const i = i32x4.extract_lane(rows, 0);
     if (i >= 0 && (v > value || (v == value && (found < 0 || i < found)))) {
       value = v;
       found = i;
     }
     best = v128.swizzle(best, i8x16(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3));
-    bestRow = v128.swizzle(bestRow, i8x16(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3));
+    rows = v128.swizzle(rows, i8x16(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3));
   }
-  bestValue = value;
+  reducedValue = value;
   return found;
-}
-
-let savedA: f32 = 0;
-let savedB: f32 = 0;
-let savedC: f32 = 0;
-
-/** Set the b column to NaN at rows a, b, c (saving what was there), so no comparison picks them. */
-function hide(sb: usize, a: i32, b: i32, c: i32): void {
-  savedA = load<f32>(sb + ((<usize>a) << 2));
-  savedB = load<f32>(sb + ((<usize>b) << 2));
-  savedC = load<f32>(sb + ((<usize>c) << 2));
-  store<f32>(sb + ((<usize>a) << 2), NaN);
-  store<f32>(sb + ((<usize>b) << 2), NaN);
-  store<f32>(sb + ((<usize>c) << 2), NaN);
-}
-
-/** Put back what `hide` replaced (all three were saved before any was replaced, so a = b is fine). */
-function restore(sb: usize, a: i32, b: i32, c: i32): void {
-  store<f32>(sb + ((<usize>c) << 2), savedC);
-  store<f32>(sb + ((<usize>b) << 2), savedB);
-  store<f32>(sb + ((<usize>a) << 2), savedA);
 }

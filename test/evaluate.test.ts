@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
 import { WordVectors } from '../src/core/vectors.js';
 import { answerAnalogies, evaluateAnalogies, parseAnalogySet, readAnalogySet } from '../src/query/analogies.js';
-import { queryKernel } from '../src/query/kernel.js';
+import { queryKernel } from '../src/query/analogy-kernel.js';
 import { Random } from '../src/core/random.js';
 import { benchmarkFiles, evaluate, evaluationVectors } from '../src/query/evaluate.js';
 import { evaluateSimilarity, parseSimilaritySet, readSimilaritySet } from '../src/query/similarity.js';
@@ -106,12 +106,12 @@ test('analogy batches give the same answers however small the chunks', async () 
   }
 });
 
-test('the WebAssembly analogy kernel answers every question as the TypeScript reference path', () => {
+test('the WebAssembly analogy kernel answers every question as the TypeScript reference path, on 1 and 2 threads', () => {
   assert.ok(queryKernel(), 'dist/wasm/query.wasm loads');
   const random = new Random(7);
   // Odd sizes (row and column tails), duplicated rows (exact ties: the first row must win), and
   // questions repeating a word (a = b, b = c), over several chunk sizes.
-  // 1101 rows: several row blocks, one kernel call each (the last one odd).
+  // 1101 rows: several row blocks (the last one odd), split between two threads at an even row.
   for (const [n, dim] of [[37, 7], [64, 16], [101, 3], [1101, 5]] as const) {
     const data = new Float32Array(n * dim);
     for (let i = 0; i < data.length; i++) data[i] = random.next() * 2 - 1;
@@ -132,9 +132,12 @@ test('the WebAssembly analogy kernel answers every question as the TypeScript re
         for (const restrict of [n, n - 4]) {
           const options = { method, restrict, ...(cellBudget === undefined ? {} : { cellBudget }) };
           const reference = answerAnalogies(vectors, set, { ...options, kernel: false });
-          const fast = answerAnalogies(vectors, set, options);
           assert.ok(reference.asked.length > 100);
-          assert.deepEqual([...fast.answers], [...reference.answers], `${method} n=${n} dim=${dim} budget=${cellBudget} restrict=${restrict}`);
+          // One thread, and two: the rows of the similarity columns and the questions split in halves.
+          for (const threads of [1, 2]) {
+            const fast = answerAnalogies(vectors, set, { ...options, threads });
+            assert.deepEqual([...fast.answers], [...reference.answers], `${method} n=${n} dim=${dim} budget=${cellBudget} restrict=${restrict} threads=${threads}`);
+          }
         }
       }
     }

@@ -1,7 +1,9 @@
 import { InputError } from '../core/errors.js';
 import { COSMUL_EPSILON, type AnalogyMethod, type WordVectors } from '../core/vectors.js';
 import { displayName, textLines } from '../io/input.js';
-import { layout, queryKernel, type QueryExports } from './kernel.js';
+import { analogyHelper, queryKernel, type QueryExports } from './analogy-kernel.js';
+import { layout } from './kernel.js';
+import type { WasmHelperThread } from '../linalg/wasm-helper.js';
 
 /**
  * Analogy benchmarks in the format of word2vec's questions-words.txt (Mikolov et al. 2013):
@@ -119,6 +121,8 @@ export interface AnalogyOptions {
   cellBudget?: number;
   /** false: the TypeScript reference path even when the WebAssembly kernel loads (dense vectors). */
   kernel?: boolean;
+  /** Threads of the kernel path, 1 or 2 (default: 2 on two cores for a large enough job; tests force it). */
+  threads?: number;
 }
 
 /**
@@ -146,12 +150,35 @@ export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: 
   const maxColumns = Math.max(3, Math.floor((options.cellBudget ?? ANALOGY_CELL_BUDGET) / Math.max(rows, 1)));
   const byColumn = vectors.isSparse ? candidateColumns(vectors, rows) : undefined;
   const kernel = !byColumn && options.kernel !== false && asked.length > 0 ? queryKernel() : null;
+  let helper: WasmHelperThread | undefined;
   if (kernel) {
+    // The helper thread (analogy-kernel.ts), started now if it is not running, so that it is ready
+    // when the columns are computed.
+    const words = new Set<number>();
+    for (let k = 0; k < asked.length; k++) for (let w = 0; w < 3; w++) words.add(ids[4 * k + w]!);
+    helper = analogyHelper(rows * words.size, options.threads);
     // The unit rows are the first block of every chunk's layout, so they are copied once.
     const [unitAt] = layout(kernel, [rows * vectors.dim * FLOAT32_BYTES]) as [number];
     // Normalised straight into the kernel's memory (no unit copy of all the vectors beside it).
     vectors.unitInto(new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim), rows);
   }
+  answerChunks(vectors, rows, asked, ids, answers, maxColumns, byColumn, kernel, helper, options.method);
+  return { rows, asked, answers, ids };
+}
+
+/** The questions in chunks of at most `maxColumns` distinct question words (the similarity columns held at once). */
+function answerChunks(
+  vectors: WordVectors,
+  rows: number,
+  asked: number[],
+  ids: number[],
+  answers: Int32Array,
+  maxColumns: number,
+  byColumn: ReturnType<typeof candidateColumns> | undefined,
+  kernel: QueryExports | null,
+  helper: WasmHelperThread | undefined,
+  method: AnalogyMethod,
+): void {
   for (let start = 0; start < asked.length; ) {
     const columnOf = new Map<number, number>();
     let end = start;
@@ -169,7 +196,7 @@ export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: 
     }
     const columns = [...columnOf.keys()];
     if (kernel) {
-      answerWithKernel(kernel, vectors, rows, columns, columnOf, ids, start, end, options.method, answers);
+      answerWithKernel(kernel, helper, vectors, rows, columns, columnOf, ids, start, end, method, answers);
     } else {
       const scores = byColumn ? sparseCosineColumns(vectors, byColumn, rows, columns) : cosineColumns(vectors, rows, columns);
       for (let q = start; q < end; q++) {
@@ -179,12 +206,11 @@ export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: 
         const sa = scores.subarray(columnOf.get(a)! * rows, (columnOf.get(a)! + 1) * rows);
         const sb = scores.subarray(columnOf.get(b)! * rows, (columnOf.get(b)! + 1) * rows);
         const sc = scores.subarray(columnOf.get(c)! * rows, (columnOf.get(c)! + 1) * rows);
-        answers[q] = options.method === 'add' ? argmaxAdd(sa, sb, sc, a, b, c) : argmaxMul(sa, sb, sc, a, b, c);
+        answers[q] = method === 'add' ? argmaxAdd(sa, sb, sc, a, b, c) : argmaxMul(sa, sb, sc, a, b, c);
       }
     }
     start = end;
   }
-  return { rows, asked, answers, ids };
 }
 
 /** Columns computed together: each row value loaded once feeds this many dot products. */
@@ -195,9 +221,12 @@ const FLOAT64_BYTES = 8;
 /**
  * One chunk of questions on the wasm kernel: the same S as cosineColumns (the unit rows already
  * copied to the kernel's memory), then each question's argmax, as the reference path computes them.
+ * With a helper thread, the rows of S and then the questions are split in two halves (the helper
+ * runs the second; the main thread takes it back if the helper has not started it).
  */
 function answerWithKernel(
   kernel: QueryExports,
+  helper: WasmHelperThread | undefined,
   vectors: WordVectors,
   rows: number,
   columns: number[],
@@ -211,31 +240,51 @@ function answerWithKernel(
   const dim = vectors.dim;
   const groups = Math.ceil(columns.length / COLUMN_GROUP);
   const packedLength = groups * dim * COLUMN_GROUP;
-  const [unitAt, packedAt, scoresAt] = layout(kernel, [rows * dim * FLOAT32_BYTES, packedLength * FLOAT64_BYTES, groups * COLUMN_GROUP * rows * FLOAT32_BYTES]) as [number, number, number];
+  const count = end - start;
+  const [unitAt, packedAt, scoresAt, questionsAt, answersAt, epsilonAt] = layout(kernel, [
+    rows * dim * FLOAT32_BYTES,
+    packedLength * FLOAT64_BYTES,
+    groups * COLUMN_GROUP * rows * FLOAT32_BYTES,
+    count * QUESTION_WORDS * 4,
+    count * 4,
+    FLOAT32_BYTES,
+  ]) as [number, number, number, number, number, number];
+  const memory = kernel.memory.buffer;
   // The unit rows in the kernel's memory (every column is a row below `rows`: see answerAnalogies).
-  const unit = new Float32Array(kernel.memory.buffer, unitAt, rows * dim);
-  const packed = new Float64Array(kernel.memory.buffer, packedAt, packedLength);
+  const unit = new Float32Array(memory, unitAt, rows * dim);
+  const packed = new Float64Array(memory, packedAt, packedLength);
   packed.fill(0);
   columns.forEach((column, u) => {
     const g = Math.floor(u / COLUMN_GROUP);
     const t = u % COLUMN_GROUP;
     for (let j = 0; j < dim; j++) packed[(g * dim + j) * COLUMN_GROUP + t] = unit[column * dim + j]!;
   });
-  // One row block per call: a single call of the whole matrix ran to its end in V8's baseline
-  // (Liftoff) code, 2–3× slower than the optimised code later calls get (issue 8's profile).
-  for (let from = 0; from < rows; from += ROW_BLOCK) kernel.cosineColumns(unitAt, rows, dim, packedAt, groups, scoresAt, ROW_BLOCK, from, Math.min(rows, from + ROW_BLOCK));
-  const epsilon = Math.fround(COSMUL_EPSILON);
+  const half = rows >> 1;
+  if (helper) helper.post('cosineColumns', [unitAt, rows, dim, packedAt, groups, scoresAt, ROW_BLOCK, half, rows]);
+  kernel.cosineColumns(unitAt, rows, dim, packedAt, groups, scoresAt, ROW_BLOCK, 0, helper ? half : rows);
+  helper?.join();
+  // The questions: their score columns' offsets and their three rows.
   const columnBytes = rows * FLOAT32_BYTES;
-  for (let q = start; q < end; q++) {
-    const a = ids[4 * q]!;
-    const b = ids[4 * q + 1]!;
-    const c = ids[4 * q + 2]!;
-    const sa = scoresAt + columnOf.get(a)! * columnBytes;
-    const sb = scoresAt + columnOf.get(b)! * columnBytes;
-    const sc = scoresAt + columnOf.get(c)! * columnBytes;
-    answers[q] = method === 'add' ? kernel.argmaxAdd(sa, sb, sc, rows, a, b, c) : kernel.argmaxMul(sa, sb, sc, rows, a, b, c, epsilon);
+  const table = new Int32Array(memory, questionsAt, count * QUESTION_WORDS);
+  for (let k = 0; k < count; k++) {
+    const q = start + k;
+    for (let w = 0; w < 3; w++) {
+      const id = ids[4 * q + w]!;
+      table[QUESTION_WORDS * k + w] = scoresAt + columnOf.get(id)! * columnBytes;
+      table[QUESTION_WORDS * k + 3 + w] = id;
+    }
   }
+  new Float32Array(memory, epsilonAt, 1)[0] = COSMUL_EPSILON;
+  const mul = method === 'add' ? 0 : 1;
+  const middle = helper ? count >> 1 : count;
+  if (helper) helper.post('answerBatch', [questionsAt, middle, count, rows, mul, epsilonAt, answersAt]);
+  kernel.answerBatch(questionsAt, 0, middle, rows, mul, epsilonAt, answersAt);
+  helper?.join();
+  answers.set(new Int32Array(memory, answersAt, count), start);
 }
+
+/** Int32 words per question in the kernel's table: the three score columns' offsets, then the three rows. */
+const QUESTION_WORDS = 6;
 
 /**
  * S (column-major, U columns of R rows): S[u·R + r] = x̂_r · x̂_{columns[u]}, stored as float32 as

@@ -4,45 +4,15 @@ import { fileURLToPath } from 'node:url';
 const { readFileSync } = fs;
 
 /*
- * The query WebAssembly kernels: assembly/query.ts (evaluate, below) and assembly/binrows.ts
- * (`similar` on a word2vec binary file, further down), and the layout of their memories.
+ * The layout of the query kernels' memories (the analogy kernel, src/query/analogy-kernel.ts, and
+ * the text row kernel use it too), and the record kernel of `similar` on a word2vec binary file
+ * (assembly/binrows.ts). This module is on `similar`'s quick path: it loads nothing else.
  */
-
-/**
- * The query WebAssembly kernel (assembly/query.ts, built to dist/wasm/query.wasm): the dense
- * similarity columns and the 3CosAdd / 3CosMul argmax of analogy evaluation, with exactly the
- * results of the TypeScript reference path in analogies.ts (see the kernel's header for why).
- * Synchronous, one instance per process, its memory grown as a job needs; when the compiled
- * kernel is missing, callers use the reference path.
- */
-interface QueryExports {
-  memory: WebAssembly.Memory;
-  cosineColumns(unit: number, rows: number, dim: number, packed: number, groups: number, out: number, block: number, from: number, to: number): void;
-  argmaxAdd(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number): number;
-  argmaxMul(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number, epsilon: number): number;
-}
 
 const PAGE_BYTES = 65536;
-/** Low addresses left to the kernel (its globals). */
-const RESERVED_BYTES = PAGE_BYTES;
+/** Low addresses left to a kernel (none has data there; the analogy kernel's helper control block sits at their end). */
+export const RESERVED_BYTES = PAGE_BYTES;
 const ALIGN = 16;
-
-let instance: QueryExports | null | undefined;
-
-/** The kernel, or null when dist/wasm/query.wasm cannot be loaded (then the reference path runs). */
-export function queryKernel(): QueryExports | null {
-  if (instance === undefined) {
-    try {
-      // From dist/src/query/ to dist/wasm/.
-      const bytes = readFileSync(fileURLToPath(new URL('../../wasm/query.wasm', import.meta.url)));
-      const module = new WebAssembly.Module(bytes);
-      instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error('query kernel aborted'); } } }).exports as unknown as QueryExports;
-    } catch {
-      instance = null;
-    }
-  }
-  return instance;
-}
 
 /** Byte offsets of consecutive blocks in the kernel's memory, which grows to hold them all. */
 export function layout(kernel: { memory: WebAssembly.Memory }, sizes: number[]): number[] {
@@ -57,7 +27,6 @@ export function layout(kernel: { memory: WebAssembly.Memory }, sizes: number[]):
   return offsets;
 }
 
-export type { QueryExports };
 
 /**
  * The record kernel of `similar` on a word2vec binary file (assembly/binrows.ts, built to
