@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../src/core/errors.js';
@@ -142,6 +144,38 @@ test('the WebAssembly analogy kernel answers every question as the TypeScript re
       }
     }
   }
+});
+
+test('the analogy helper thread starts in a program run as `node --input-type=module -e` (workers drop that option)', () => {
+  // Workers inherit the parent's Node options, and Node refuses --input-type for a worker started
+  // from a file: the helper's 'error' event used to end the process. Here it must start and run shares.
+  const dist = fileURLToPath(new URL('../src/', import.meta.url));
+  const script = `
+    const { WordVectors } = await import(${JSON.stringify(`${dist}core/vectors.js`)});
+    const { answerAnalogies, parseAnalogySet } = await import(${JSON.stringify(`${dist}query/analogies.js`)});
+    const { analogyHelper } = await import(${JSON.stringify(`${dist}query/analogy-kernel.js`)});
+    const { workerExecArgv } = await import(${JSON.stringify(`${dist}core/worker-argv.js`)});
+    const n = 64, dim = 4;
+    const data = Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i * 1.7));
+    const words = Array.from({ length: n }, (_, i) => 'w' + i);
+    const vectors = new WordVectors(words, data, dim);
+    const set = parseAnalogySet([': s', ...Array.from({ length: 40 }, (_, q) => [q, q + 7, q + 13, q + 2].map((i) => words[i % n]).join(' '))], 's');
+    const helper = analogyHelper(0, 2);
+    const reference = answerAnalogies(vectors, set, { method: 'add', restrict: n, kernel: false });
+    let same = true;
+    for (let round = 0; round < 100 && helper.counts.helper === 0; round++) {
+      const two = answerAnalogies(vectors, set, { method: 'add', restrict: n, threads: 2 });
+      same &&= JSON.stringify([...two.answers]) === JSON.stringify([...reference.answers]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    console.log(JSON.stringify({ execArgv: workerExecArgv(), ran: helper.counts.helper, same }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim()) as { execArgv: string[]; ran: number; same: boolean };
+  assert.deepEqual(out.execArgv, []);
+  assert.ok(out.ran > 0, 'the helper ran shares');
+  assert.equal(out.same, true);
 });
 
 test('sparse vectors evaluate as their dense twin', async () => {

@@ -18,6 +18,7 @@ import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './co
 import { GrowableFloat64, GrowableInt32 } from './growable.js';
 import { TokenSink, type SpilledGroup } from './stream.js';
 import { MIN_TYPES, PRUNE_TARGET } from './budget.js';
+import { workerExecArgv } from '../core/worker-argv.js';
 
 const CHUNK = 4 << 20;
 /** The calling thread reads at most this much between two looks at its workers (a ready worker waits at most that long for its range). */
@@ -568,7 +569,7 @@ function startWorkers(count: number): WorkerPool {
   const started: { worker: Worker; onBytes?: (n: number) => void; result: Promise<RangeResult>; used: boolean; ready: boolean }[] = [];
   let readyCallback: ((k: number) => void) | undefined;
   for (let k = 0; k < count; k++) {
-    const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { execArgv: workerExecArgv() });
     const entry: (typeof started)[number] = { worker, used: false, ready: false, result: workerResult(worker, (n) => entry.onBytes?.(n), () => {
       entry.ready = true;
       if (!entry.used) readyCallback?.(k);

@@ -16,6 +16,7 @@
  * thread runs a share does not change what it computes, so results stay the same bytes.
  */
 import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '../core/worker-argv.js';
 
 /**
  * The control block: `CONTROL_BYTES` bytes at a 16-byte aligned offset of the shared memory. Int32
@@ -51,6 +52,8 @@ export class WasmHelperThread {
   private pending: { kernel: (...args: number[]) => unknown; args: readonly number[] } | undefined;
   /** Calls the helper ran and calls this thread took back (for reports and tests). */
   readonly counts = { helper: 0, main: 0 };
+  /** The worker reported an error: it will claim nothing more. */
+  private dead = false;
 
   /** `local`: this thread's instance of the same module on the same memory. */
   constructor(
@@ -65,7 +68,12 @@ export class WasmHelperThread {
     this.control = new Int32Array(memory.buffer, controlAt, CONTROL_BYTES / 4);
     this.resultView = new Float64Array(memory.buffer, controlAt + RESULT_BYTE, 1);
     const workerData: HelperWorkerInput = { module, memory, control: controlAt, functions };
-    this.worker = new Worker(new URL('./wasm-helper-worker.js', import.meta.url), { workerData });
+    this.worker = new Worker(new URL('./wasm-helper-worker.js', import.meta.url), { workerData, execArgv: workerExecArgv() });
+    // A helper that cannot start (or dies) must not take the process down with an unhandled 'error'
+    // event: the calls it never claims are run here by join(), and a call it had claimed fails.
+    this.worker.on('error', () => {
+      this.dead = true;
+    });
     this.worker.unref();
   }
 
@@ -103,7 +111,7 @@ export class WasmHelperThread {
       for (;;) {
         const done = Atomics.load(control, HELPER_CONTROL.done);
         if (done === want) break;
-        if (done === HELPER_CONTROL.failed || Date.now() > deadline) {
+        if (done === HELPER_CONTROL.failed || this.dead || Date.now() > deadline) {
           this.worker = undefined;
           throw new Error(`internal: the ${this.label} helper thread failed`);
         }

@@ -13,6 +13,7 @@ import { createSharedMemory, MemoryPlanner } from '../encoders/wasm/memory.js';
 import { ROW_BLOCK } from './dense.js';
 import type { BlockLanczosKernels } from './lanczos.js';
 import type { Csr } from './sparse.js';
+import { workerExecArgv } from '../core/worker-argv.js';
 
 /** f64x2 loads: 16-byte aligned blocks. */
 const ALIGN = 16;
@@ -298,7 +299,7 @@ export class WasmSvdKernels implements BlockLanczosKernels {
     this.runner = new ChunkRunner(this.kernel, this.memory, this.control);
     if (threads > 1) {
       const workerData: SvdWorkerInput = { module: svdModule(), memory: this.memory, control: this.controlAt };
-      this.worker = new Worker(new URL('./svd-worker.js', import.meta.url), { workerData });
+      this.worker = new Worker(new URL('./svd-worker.js', import.meta.url), { workerData, execArgv: workerExecArgv() });
       this.worker.unref();
     }
   }

@@ -8,6 +8,7 @@ import {
   type MemoryLayout, type UpdateRule,
 } from './kernel.js';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker.js';
+import { workerExecArgv } from '../../core/worker-argv.js';
 
 /** Below this many co-occurrence cells per thread another thread costs more than it brings. */
 const MIN_RECORDS_PER_THREAD = 1 << 16;
@@ -107,7 +108,7 @@ function workerRunner(inputs: WorkerInput[]): EpochRunner {
   inputs.forEach((input, index) => {
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl, { workerData: input });
+      worker = new Worker(workerUrl, { workerData: input, execArgv: workerExecArgv() });
     } catch (err) {
       fail(new InputError(`cannot start GloVe training thread ${index + 1}: ${(err as Error).message}`));
       return;

@@ -13,6 +13,7 @@ import { aliasTable, keepProbabilities, negativeWeights, sigmoidTable } from './
 import type { InitialVectors } from './init.js';
 import type { ThreadInput } from './epochs.js';
 import type { WorkerInput, WorkerMessage } from './worker.js';
+import { workerExecArgv } from '../../core/worker-argv.js';
 
 /** A thread gets at least one piece of work; smaller corpora use fewer threads. */
 const MIN_ENTRIES_PER_THREAD = PIECE_ENTRIES;
@@ -218,7 +219,7 @@ export function runWorkers<T extends Pick<WorkerInput, 'parts'>>(inputs: readonl
       let done = false;
       let worker: Worker;
       try {
-        worker = new Worker(workerUrl, { workerData: input, transferList: input.parts.flatMap((part) => (part.data ? [part.data.buffer as ArrayBuffer] : [])) });
+        worker = new Worker(workerUrl, { workerData: input, execArgv: workerExecArgv(), transferList: input.parts.flatMap((part) => (part.data ? [part.data.buffer as ArrayBuffer] : [])) });
       } catch (err) {
         finish(new InputError(`cannot start ${name} training thread ${index + 1}: ${(err as Error).message}`));
         return;
