@@ -252,8 +252,17 @@ export async function forEachLine(source: ByteSource, warn: ((message: string) =
  * `\r\n`; the same lines as forEachLine, before decoding), and its 1-based number. `buffer[end]`
  * is always there, a `\r` or `\n` (one is added after a last line without one), so parsers can
  * stop at it without checking bounds. The buffer is only valid during the call.
+ *
+ * `onLines`, when given, is handed each chunk's run of whole lines at once instead —
+ * `buffer[start..stop)`, `buffer[stop − 1]` a newline, its first line numbered `firstLineNo` — and
+ * returns how many lines it read (a reader that parses many lines in one go, text-rows.ts); the
+ * line cut by a chunk boundary and a last line without a newline still go to `onLine`.
  */
-export async function forEachByteLine(source: ByteSource, onLine: (buffer: Buffer, start: number, end: number, lineNo: number) => void): Promise<void> {
+export async function forEachByteLine(
+  source: ByteSource,
+  onLine: (buffer: Buffer, start: number, end: number, lineNo: number) => void,
+  onLines?: (buffer: Buffer, start: number, stop: number, firstLineNo: number) => number,
+): Promise<void> {
   let carry: Buffer | undefined;
   let lineNo = 0;
   for await (const chunk of source.chunks(true)) {
@@ -271,9 +280,17 @@ export async function forEachByteLine(source: ByteSource, onLine: (buffer: Buffe
       onLine(line, 0, end > 0 && line[end - 1] === CARRIAGE_RETURN ? end - 1 : end, ++lineNo);
       start = nl + 1;
     }
-    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      onLine(chunk, start, nl > start && chunk[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
-      start = nl + 1;
+    if (onLines) {
+      const last = chunk.lastIndexOf(NEWLINE);
+      if (last >= start) {
+        lineNo += onLines(chunk, start, last + 1, lineNo + 1);
+        start = last + 1;
+      }
+    } else {
+      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+        onLine(chunk, start, nl > start && chunk[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
+        start = nl + 1;
+      }
     }
     carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
   }

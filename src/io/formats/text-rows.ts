@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { layout } from '../../query/kernel.js';
 import { compileOptimized } from '../wasm-module.js';
 import { EXACT_POWERS_OF_TEN } from './numbers.js';
-import type { ByteSource } from './source.js';
+import { forEachByteLine, type ByteSource } from './source.js';
 
 interface TextRowsExports {
   memory: WebAssembly.Memory;
@@ -55,7 +55,7 @@ const RUN_BYTES = 1 << 18;
 /**
  * forEachByteLine (source.ts) with a fast lane: while `dims()` is positive, runs of whole lines go to
  * the kernel and come back through `onRows`; a line it refuses goes to `onLine` with its number,
- * and the kernel resumes after it. `kernel: false` (tests) reads every line through `onLine`.
+ * and the kernel resumes after it.
  */
 export async function forEachTextRow(
   source: ByteSource,
@@ -64,18 +64,17 @@ export async function forEachTextRow(
   onRows: OnRows,
 ): Promise<void> {
   const k = enabled ? textRowsKernel() : null;
-  let carry: Buffer | undefined;
-  let lineNo = 0;
-  const line = (buffer: Buffer, start: number, nl: number): void => {
-    onLine(buffer, start, nl > start && buffer[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
-  };
-  /** The whole lines chunk[start, stop) (chunk[stop − 1] is a newline). */
-  const lines = (chunk: Buffer, start: number, stop: number): void => {
+  /** The whole lines chunk[start, stop) (chunk[stop − 1] is a newline), the first numbered firstLineNo; returns how many there were. */
+  const lines = (chunk: Buffer, start: number, stop: number, firstLineNo: number): number => {
+    let lineNo = firstLineNo - 1;
+    const line = (from: number, nl: number): void => {
+      onLine(chunk, from, nl > from && chunk[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl, ++lineNo);
+    };
     while (start < stop) {
       const width = dims();
       if (!k || width <= 0) {
         const nl = chunk.indexOf(NEWLINE, start);
-        line(chunk, start, nl);
+        line(start, nl);
         start = nl + 1;
         continue;
       }
@@ -87,7 +86,8 @@ export async function forEachTextRow(
       }
       const length = runEnd - start;
       const maxRows = Math.floor(length / (2 * width + 1)) + 1;
-      const [powersAt, bufAt, outAt, wordsAt] = layout(k, [EXACT_POWERS_OF_TEN.length * 8, length, maxRows * width * 4, maxRows * 12]);
+      // The row bytes are followed by WINDOW_BYTES readable ones: the kernel's number reader looks ahead.
+      const [powersAt, bufAt, outAt, wordsAt] = layout(k, [EXACT_POWERS_OF_TEN.length * 8, length + WINDOW_BYTES, maxRows * width * 4, maxRows * 12]);
       const memory = k.memory.buffer;
       new Float64Array(memory, powersAt!, EXACT_POWERS_OF_TEN.length).set(EXACT_POWERS_OF_TEN);
       k.setup(powersAt!);
@@ -112,38 +112,18 @@ export async function forEachTextRow(
         }
         // The refused line, read the TypeScript way; the row width may be known only now.
         const nl = chunk.indexOf(NEWLINE, start + stopped);
-        line(chunk, start + stopped, nl);
+        line(start + stopped, nl);
         from = nl + 1 - start;
         if (dims() !== width) break;
       }
       start += from;
     }
+    return lineNo - firstLineNo + 1;
   };
-  for await (const chunk of source.chunks(true)) {
-    let start = 0;
-    if (carry) {
-      // Only the line cut by the chunk boundary is joined.
-      const nl = chunk.indexOf(NEWLINE);
-      if (nl === -1) {
-        carry = Buffer.concat([carry, chunk]);
-        continue;
-      }
-      const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
-      line(joined, 0, joined.length - 1);
-      start = nl + 1;
-    }
-    const last = chunk.lastIndexOf(NEWLINE);
-    if (last >= start) {
-      lines(chunk, start, last + 1);
-      start = last + 1;
-    }
-    carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
-  }
-  if (carry) {
-    const last = Buffer.concat([carry, Buffer.from([NEWLINE])]);
-    onLine(last, 0, carry[carry.length - 1] === CARRIAGE_RETURN ? carry.length - 1 : carry.length, ++lineNo);
-  }
+  await forEachByteLine(source, onLine, lines);
 }
 
+/** Bytes the kernel's number reader may look at past the last line (a 16-byte window). */
+const WINDOW_BYTES = 16;
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
