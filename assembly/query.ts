@@ -165,9 +165,11 @@ function scanMul(sa: usize, sb: usize, sc: usize, from: i32, to: i32, epsilon: f
 }
 
 /**
- * The first row of the highest value over rows 0..n−1 but a, b and c: the rows between them scanned
- * as segments in order (nothing written to the shared score columns, so two threads can answer
- * questions over the same columns); -1 when no row has a value above −∞ (NaN never does).
+ * The argmax of 3CosAdd ((sb − sa) + sc) or, with `mul`, 3CosMul (((sb + 1)/2 · (sc + 1)/2) /
+ * ((sa + 1)/2 + ε)), in float32: the first row of the highest value over rows 0..n−1 but a, b and
+ * c, the rows between them scanned as segments in order (nothing written to the shared score
+ * columns, so two threads can answer questions over the same columns); -1 when no row has a value
+ * above −∞ (NaN never does).
  */
 function argmax(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32, mul: bool, epsilon: f32): i32 {
   // a, b, c in ascending order.
@@ -193,25 +195,10 @@ function argmax(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32,
 }
 
 /**
- * 3CosAdd over rows 0..n−1 of three score columns: argmax of (sb − sa) + sc in float32, skipping
- * rows a, b and c, first row on ties; -1 when no row is left.
- */
-export function argmaxAdd(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32): i32 {
-  return argmax(sa, sb, sc, n, a, b, c, false, 0);
-}
-
-/**
- * 3CosMul over rows 0..n−1: argmax of ((sb + 1)/2 · (sc + 1)/2) / ((sa + 1)/2 + ε) in float32,
- * skipping rows a, b and c, first row on ties.
- */
-export function argmaxMul(sa: usize, sb: usize, sc: usize, n: i32, a: i32, b: i32, c: i32, epsilon: f32): i32 {
-  return argmax(sa, sb, sc, n, a, b, c, true, epsilon);
-}
-
-/**
  * The answers of questions [from, to) of a table of six i32 per question (the byte offsets of its
- * score columns sa, sb, sc, then its rows a, b, c): answers[q] = argmaxMul (mul ≠ 0, with the
- * float32 ε at epsilonAt: a helper thread gets integer arguments only) or argmaxAdd over rows 0..n−1.
+ * score columns sa, sb, sc, then its rows a, b, c): answers[q] = the 3CosMul argmax (mul ≠ 0, with
+ * the float32 ε at epsilonAt: a helper thread gets integer arguments only) or the 3CosAdd one over
+ * rows 0..n−1.
  */
 export function answerBatch(questions: usize, from: i32, to: i32, n: i32, mul: i32, epsilonAt: usize, answers: usize): void {
   const epsilon = load<f32>(epsilonAt);

@@ -3,7 +3,7 @@
 //
 // JavaScript copies whole lines (the chunk up to its last newline) into this instance's memory and
 // calls `parse`, which reads line after line: the word up to the first space or tab (its offsets
-// and whether it has a byte ≥ 0x80 are recorded for JavaScript to decode), then exactly `dims`
+// are recorded for JavaScript to decode), then exactly `dims`
 // numbers in the fast path of src/io/formats/numbers.ts fastDecimalBytes — an optional sign, at
 // most 15 significant digits, an optional fraction and exponent, |exponent| ≤ 22 after the
 // fraction is counted — whose value is mantissa × 10^e or mantissa / 10^−e in float64 (powers of
@@ -42,8 +42,8 @@ function isSeparator(c: u32): bool {
 
 /**
  * Parse the lines of buf[from, length) (buf[length − 1] is a newline) into rows: values at out
- * (dims float32 each), and per row three i32 at words (the word's start and end offsets, 1 when it
- * has a byte ≥ 0x80). Returns the rows parsed; stopAt() tells where it stopped.
+ * (dims float32 each), and per row two i32 at words (the word's start and end offsets). Returns the
+ * rows parsed; stopAt() tells where it stopped.
  */
 export function parse(buf: usize, from: i32, length: i32, dims: i32, out: usize, words: usize): i32 {
   let p = <usize>from;
@@ -55,9 +55,7 @@ export function parse(buf: usize, from: i32, length: i32, dims: i32, out: usize,
     const lineStart = p;
     // The word.
     let c = <u32>load<u8>(p);
-    let high: u32 = 0;
     while (c != SPACE && c != TAB && c != LF) {
-      high |= c;
       c = <u32>load<u8>(++p);
     }
     if (c == LF || p == lineStart) {
@@ -197,8 +195,7 @@ export function parse(buf: usize, from: i32, length: i32, dims: i32, out: usize,
     }
     store<i32>(words, <i32>(lineStart - buf));
     store<i32>(words, <i32>(wordEnd - buf), 4);
-    store<i32>(words, <i32>((high >> 7) & 1), 8);
-    words += 12;
+    words += 8;
     value += <usize>dims << 2;
     rows++;
     p++;

@@ -162,23 +162,7 @@ export function answerAnalogies(vectors: WordVectors, set: AnalogySet, options: 
     // Normalised straight into the kernel's memory (no unit copy of all the vectors beside it).
     vectors.unitInto(new Float32Array(kernel.memory.buffer, unitAt, rows * vectors.dim), rows);
   }
-  answerChunks(vectors, rows, asked, ids, answers, maxColumns, byColumn, kernel, helper, options.method);
-  return { rows, asked, answers, ids };
-}
-
-/** The questions in chunks of at most `maxColumns` distinct question words (the similarity columns held at once). */
-function answerChunks(
-  vectors: WordVectors,
-  rows: number,
-  asked: number[],
-  ids: number[],
-  answers: Int32Array,
-  maxColumns: number,
-  byColumn: ReturnType<typeof candidateColumns> | undefined,
-  kernel: QueryExports | null,
-  helper: WasmHelperThread | undefined,
-  method: AnalogyMethod,
-): void {
+  const method = options.method;
   for (let start = 0; start < asked.length; ) {
     const columnOf = new Map<number, number>();
     let end = start;
@@ -211,6 +195,7 @@ function answerChunks(
     }
     start = end;
   }
+  return { rows, asked, answers, ids };
 }
 
 /** Columns computed together: each row value loaded once feeds this many dot products. */

@@ -8,10 +8,8 @@
  * row's sums and each question's argmax are computed the same way whoever runs them, the answers do
  * not depend on the split. When the compiled kernel is missing, callers use the reference path.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { compileOptimized, WASM_MAX_PAGES } from '../io/wasm-module.js';
+import { loadWasmModuleSync, WASM_MAX_PAGES } from '../io/wasm-module.js';
 import { CONTROL_BYTES, WasmHelperThread } from '../linalg/wasm-helper.js';
 import { RESERVED_BYTES } from './kernel.js';
 
@@ -19,8 +17,6 @@ export interface QueryExports {
   /** The shared memory the instance imports. */
   memory: WebAssembly.Memory;
   cosineColumns(unit: number, rows: number, dim: number, packed: number, groups: number, out: number, block: number, from: number, to: number): void;
-  argmaxAdd(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number): number;
-  argmaxMul(sa: number, sb: number, sc: number, n: number, a: number, b: number, c: number, epsilon: number): number;
   answerBatch(questions: number, from: number, to: number, n: number, mul: number, epsilonAt: number, answers: number): void;
 }
 
@@ -45,10 +41,8 @@ let loaded: Loaded | null | undefined;
 function load(): Loaded | null {
   if (loaded === undefined) {
     try {
-      // From dist/src/query/ to dist/wasm/.
-      const bytes = readFileSync(fileURLToPath(new URL('../../wasm/query.wasm', import.meta.url)));
-      // Optimized from the start: a helper thread runs its whole share in one call (wasm-module.ts).
-      const module = compileOptimized(bytes);
+      // Compiled optimized from the start (wasm-module.ts): a helper thread runs its whole share in one call.
+      const module = loadWasmModuleSync('query', 'analogy');
       const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_MAX_PAGES, shared: true });
       const exports = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('query kernel aborted'); } } }).exports;
       loaded = { kernel: { ...(exports as unknown as QueryExports), memory }, module, exports };

@@ -27,7 +27,6 @@ export function layout(kernel: { memory: WebAssembly.Memory }, sizes: number[]):
   return offsets;
 }
 
-
 /**
  * The record kernel of `similar` on a word2vec binary file (assembly/binrows.ts, built to
  * dist/wasm/binrows.wasm): walks, checks and scores the records of a buffer in its memory, with

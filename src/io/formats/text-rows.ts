@@ -6,10 +6,8 @@
  * every line while the row width is not known yet, is handed to `onLine` as forEachByteLine hands
  * it. Without the compiled kernel, everything goes through `onLine` (the TypeScript path).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { layout } from '../../query/kernel.js';
-import { compileOptimized } from '../wasm-module.js';
+import { loadWasmModuleSync } from '../wasm-module.js';
 import { EXACT_POWERS_OF_TEN } from './numbers.js';
 import { forEachByteLine, type ByteSource } from './source.js';
 
@@ -32,9 +30,7 @@ export function useTextRowKernel(on: boolean): void {
 function textRowsKernel(): TextRowsExports | null {
   if (instance === undefined) {
     try {
-      // From dist/src/io/formats/ to dist/wasm/.
-      const bytes = readFileSync(fileURLToPath(new URL('../../../wasm/textrows.wasm', import.meta.url)));
-      instance = new WebAssembly.Instance(compileOptimized(bytes), { env: { abort: () => { throw new Error('text row kernel aborted'); } } }).exports as unknown as TextRowsExports;
+      instance = new WebAssembly.Instance(loadWasmModuleSync('textrows', 'text row'), { env: { abort: () => { throw new Error('text row kernel aborted'); } } }).exports as unknown as TextRowsExports;
     } catch {
       instance = null;
     }
@@ -44,8 +40,7 @@ function textRowsKernel(): TextRowsExports | null {
 
 /**
  * Rows the kernel parsed: `rows` rows of `values` (dims floats each, valid until the callback
- * returns); row r's word is bytes [words[3r], words[3r + 1]) of `bytes`, words[3r + 2] = 1 when
- * it has a byte ≥ 0x80.
+ * returns); row r's word is bytes [words[2r], words[2r + 1]) of `bytes`.
  */
 export type OnRows = (rows: number, values: Float32Array, words: Int32Array, bytes: Buffer) => void;
 
@@ -64,6 +59,7 @@ export async function forEachTextRow(
   onRows: OnRows,
 ): Promise<void> {
   const k = enabled ? textRowsKernel() : null;
+  if (!k) return forEachByteLine(source, onLine);
   /** The whole lines chunk[start, stop) (chunk[stop − 1] is a newline), the first numbered firstLineNo; returns how many there were. */
   const lines = (chunk: Buffer, start: number, stop: number, firstLineNo: number): number => {
     let lineNo = firstLineNo - 1;
@@ -72,7 +68,7 @@ export async function forEachTextRow(
     };
     while (start < stop) {
       const width = dims();
-      if (!k || width <= 0) {
+      if (width <= 0) {
         const nl = chunk.indexOf(NEWLINE, start);
         line(start, nl);
         start = nl + 1;
@@ -87,12 +83,12 @@ export async function forEachTextRow(
       const length = runEnd - start;
       const maxRows = Math.floor(length / (2 * width + 1)) + 1;
       // The row bytes are followed by WINDOW_BYTES readable ones: the kernel's number reader looks ahead.
-      const [powersAt, bufAt, outAt, wordsAt] = layout(k, [EXACT_POWERS_OF_TEN.length * 8, length + WINDOW_BYTES, maxRows * width * 4, maxRows * 12]);
+      const [powersAt, bufAt, outAt, wordsAt] = layout(k, [EXACT_POWERS_OF_TEN.length * 8, length + WINDOW_BYTES, maxRows * width * 4, maxRows * 8]);
       const memory = k.memory.buffer;
       new Float64Array(memory, powersAt!, EXACT_POWERS_OF_TEN.length).set(EXACT_POWERS_OF_TEN);
       k.setup(powersAt!);
       new Uint8Array(memory, bufAt!, length).set(chunk.subarray(start, runEnd));
-      const words = new Int32Array(memory, wordsAt!, maxRows * 3);
+      const words = new Int32Array(memory, wordsAt!, maxRows * 2);
       const values = new Float32Array(memory, outAt!, maxRows * width);
       let from = 0;
       while (from < length) {
@@ -100,8 +96,8 @@ export async function forEachTextRow(
         const stopped = k.stopAt();
         if (rows > 0) {
           for (let r = 0; r < rows; r++) {
-            words[3 * r]! += start;
-            words[3 * r + 1]! += start;
+            words[2 * r]! += start;
+            words[2 * r + 1]! += start;
           }
           onRows(rows, values, words, chunk);
           lineNo += rows;

@@ -260,11 +260,7 @@ export async function readText(source: ByteSource, ctx: ReadContext): Promise<De
     values.reserve(values.length + rows * dims);
     values.data.set(parsed.subarray(0, rows * dims), values.length);
     values.length += rows * dims;
-    for (let r = 0; r < rows; r++) {
-      const start = words[3 * r]!;
-      const end = words[3 * r + 1]!;
-      labels.push(words[3 * r + 2] ? countReplaced(utf8.decode(bytes.subarray(start, end))) : bytes.toString('latin1', start, end));
-    }
+    for (let r = 0; r < rows; r++) labels.push(decodeLabel(bytes, words[2 * r]!, words[2 * r + 1]!));
   };
   await forEachTextRow(source, () => (started ? dims : -1), onBytes, onRows);
   // As the text decoder reports it (decodeUtf8), once the whole source is read.
