@@ -26,6 +26,22 @@ let top: usize = 0;
 let classes: usize = 0;
 let fold: usize = 0;
 let mode: i32 = 0;
+let lowering: bool = false;
+
+// Unicode classes of the Basic Multilingual Plane (one byte per code point) and its lowercase
+// mapping (u16 per code point), written by JavaScript from its own regular expressions
+// (src/text/unicode-classes.ts) so that they are the regex tokenizer's; until then (ucls == 0)
+// every non-ASCII line goes to JavaScript.
+const U_WORD: u8 = 1; // \p{L}\p{M}\p{N}, not of a no-space script
+const U_CONNECTOR: u8 = 2; // \p{Pc}
+const U_SPACE: u8 = 4; // \s (what String.prototype.trim removes)
+const U_APOSTROPHE: u8 = 8; // ' and U+2019
+const U_NO_SPACE: u8 = 16; // Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar (Script_Extensions)
+const U_CASE_BAIL: u8 = 64; // toLowerCase is not one code point of the same UTF-8 length, or depends on context (Σ)
+const U_BAIL: u8 = 128; // U+FFFD: JavaScript counts it with the invalid sequences it replaced
+const WORD_OR_CONNECTOR: u8 = U_WORD | U_CONNECTOR;
+let ucls: usize = 0;
+let ulower: usize = 0;
 
 let slots: usize = 0;
 let mask: u32 = 0;
@@ -95,6 +111,8 @@ export function init(): void {
   offsets = alloc(<usize>countsCapacity * 4);
   lengths = alloc(<usize>countsCapacity * 4);
   types = 0;
+  ucls = 0;
+  ulower = 0;
   inputCapacity = 0;
   lineCapacity = 0;
   chunkCapacity = 0;
@@ -104,6 +122,7 @@ export function init(): void {
 /** How `scan` tokenizes: `tokenizer` 0 word, 1 whitespace, 2 char; `lower` 1 to fold A–Z to a–z. */
 export function configure(tokenizer: i32, lower: i32): void {
   mode = tokenizer;
+  lowering = lower != 0;
   for (let b: i32 = 0; b < 256; b++) store<u8>(fold + b, lower != 0 && b >= 0x41 && b <= 0x5a ? <u8>(b | 0x20) : <u8>b);
 }
 
@@ -292,6 +311,206 @@ function chars(begin: usize, end: usize): i32 {
   return n;
 }
 
+/** Room for the Unicode tables (65,536 class bytes, then 65,536 u16 lowercase code points); JavaScript fills them, then calls unicodeReady. */
+export function unicodeBuffer(): usize {
+  const at = alloc(65536 * 3);
+  return at;
+}
+
+export function unicodeReady(at: usize): void {
+  ucls = at;
+  ulower = at + 65536;
+}
+
+/** The code point at p (its bytes validated by checkLine) and its length in the high bits: cp | len << 24. */
+@inline function decodeAt(p: usize): u32 {
+  const b0 = <u32>load<u8>(p);
+  if (b0 < 0x80) return b0 | (1 << 24);
+  if (b0 < 0xe0) return (((b0 & 0x1f) << 6) | (<u32>load<u8>(p + 1) & 0x3f)) | (2 << 24);
+  return (((b0 & 0x0f) << 12) | ((<u32>load<u8>(p + 1) & 0x3f) << 6) | (<u32>load<u8>(p + 2) & 0x3f)) | (3 << 24);
+}
+
+@inline function ucl(cp: u32): u8 {
+  return load<u8>(ucls + cp);
+}
+
+/**
+ * Whether the kernel can take the line [begin, end): valid UTF-8 of the Basic Multilingual Plane
+ * (no 4-byte sequence), nothing whose lowercase it cannot write in place when lowering, and for
+ * `word` no character of a no-space script. Nothing is changed.
+ */
+function checkLine(begin: usize, end: usize): bool {
+  if (ucls == 0) return false;
+  let i = begin;
+  while (i < end) {
+    const b0 = <u32>load<u8>(i);
+    let cp: u32;
+    if (b0 < 0x80) {
+      i++;
+      continue;
+    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+      if (i + 1 >= end) return false;
+      const b1 = <u32>load<u8>(i + 1);
+      if ((b1 & 0xc0) != 0x80) return false;
+      cp = ((b0 & 0x1f) << 6) | (b1 & 0x3f);
+      i += 2;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      if (i + 2 >= end) return false;
+      const b1 = <u32>load<u8>(i + 1);
+      const b2 = <u32>load<u8>(i + 2);
+      const lo: u32 = b0 == 0xe0 ? 0xa0 : 0x80;
+      const hi: u32 = b0 == 0xed ? 0x9f : 0xbf;
+      if (b1 < lo || b1 > hi || (b2 & 0xc0) != 0x80) return false;
+      cp = ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+      i += 3;
+    } else return false;
+    const c = ucl(cp);
+    if ((c & U_BAIL) != 0 || (lowering && (c & U_CASE_BAIL) != 0)) return false;
+    if (mode == 0 && (c & U_NO_SPACE) != 0) return false;
+  }
+  return true;
+}
+
+/** Lowercase the (checked) line in place: every mapping kept in the table has the same UTF-8 length. */
+function lowerLine(begin: usize, end: usize): void {
+  let i = begin;
+  while (i < end) {
+    const b0 = <u32>load<u8>(i);
+    if (b0 < 0x80) {
+      store<u8>(i, load<u8>(fold + b0));
+      i++;
+      continue;
+    }
+    const d = decodeAt(i);
+    const cp = d & 0xffffff;
+    const len = <usize>(d >>> 24);
+    const low = <u32>load<u16>(ulower + (<usize>cp << 1));
+    if (low != cp) {
+      if (len == 2) {
+        store<u8>(i, <u8>(0xc0 | (low >>> 6)));
+        store<u8>(i + 1, <u8>(0x80 | (low & 0x3f)));
+      } else {
+        store<u8>(i, <u8>(0xe0 | (low >>> 12)));
+        store<u8>(i + 1, <u8>(0x80 | ((low >>> 6) & 0x3f)));
+        store<u8>(i + 2, <u8>(0x80 | (low & 0x3f)));
+      }
+    }
+    i += len;
+  }
+}
+
+@inline function hashBytes(h: u32, from: usize, to: usize): u32 {
+  for (let p = from; p < to; p++) h = (h ^ <u32>load<u8>(p)) * FNV_PRIME;
+  return h;
+}
+
+/** `word` on a checked (and lowered) line of any characters the tables hold. */
+function uwords(begin: usize, end: usize): i32 {
+  let n: i32 = 0;
+  let i = begin;
+  while (i < end) {
+    let d = decodeAt(i);
+    let c = ucl(d & 0xffffff) & WORD_OR_CONNECTOR;
+    if (c == 0) {
+      i += <usize>(d >>> 24);
+      continue;
+    }
+    const tokenStart = i;
+    while (c == U_CONNECTOR) {
+      i += <usize>(d >>> 24);
+      if (i == end) break;
+      d = decodeAt(i);
+      c = ucl(d & 0xffffff) & WORD_OR_CONNECTOR;
+    }
+    if (i == end || c != U_WORD) continue; // a run of connectors alone is no word
+    i += <usize>(d >>> 24);
+    let last = c;
+    while (true) {
+      while (i < end) {
+        d = decodeAt(i);
+        c = ucl(d & 0xffffff);
+        if ((c & WORD_OR_CONNECTOR) == 0) break;
+        c &= WORD_OR_CONNECTOR;
+        last = c;
+        i += <usize>(d >>> 24);
+      }
+      // An apostrophe joins a word character before it to one after it.
+      if (i < end && last == U_WORD && (c & U_APOSTROPHE) != 0) {
+        const after = i + <usize>(d >>> 24);
+        if (after < end) {
+          const d2 = decodeAt(after);
+          if ((ucl(d2 & 0xffffff) & WORD_OR_CONNECTOR) == U_WORD) {
+            i = after + <usize>(d2 >>> 24);
+            last = U_WORD;
+            continue;
+          }
+        }
+      }
+      break;
+    }
+    record(n++, tokenStart, i, hashBytes(FNV_OFFSET, tokenStart, i));
+  }
+  return n;
+}
+
+/** `whitespace` on a checked (and lowered) line. */
+function uruns(begin: usize, end: usize): i32 {
+  let n: i32 = 0;
+  let i = begin;
+  while (i < end) {
+    let d = decodeAt(i);
+    if ((ucl(d & 0xffffff) & U_SPACE) != 0) {
+      i += <usize>(d >>> 24);
+      continue;
+    }
+    const tokenStart = i;
+    while (i < end) {
+      d = decodeAt(i);
+      if ((ucl(d & 0xffffff) & U_SPACE) != 0) break;
+      i += <usize>(d >>> 24);
+    }
+    record(n++, tokenStart, i, hashBytes(FNV_OFFSET, tokenStart, i));
+  }
+  return n;
+}
+
+/** `char` on a checked (and lowered) line. */
+function uchars(begin: usize, end: usize): i32 {
+  let n: i32 = 0;
+  let i = begin;
+  while (i < end) {
+    const d = decodeAt(i);
+    const next = i + <usize>(d >>> 24);
+    if ((ucl(d & 0xffffff) & U_SPACE) == 0) record(n++, i, next, hashBytes(FNV_OFFSET, i, next));
+    i = next;
+  }
+  return n;
+}
+
+/** Whether every character of a checked line is a space. */
+function ublank(begin: usize, end: usize): bool {
+  let i = begin;
+  while (i < end) {
+    const d = decodeAt(i);
+    if ((ucl(d & 0xffffff) & U_SPACE) == 0) return false;
+    i += <usize>(d >>> 24);
+  }
+  return true;
+}
+
+/** A line the ASCII tokenizers refused: tokenized here when checkLine allows (lowered in place first), else -1. */
+function unicodeTokens(begin: usize, end: usize): i32 {
+  if (!checkLine(begin, end)) return -1;
+  if (lowering) lowerLine(begin, end);
+  return mode == 0 ? uwords(begin, end) : mode == 1 ? uruns(begin, end) : uchars(begin, end);
+}
+
+/** The tokens of a line [begin, end): the ASCII tokenizer, or the Unicode one for a line with other bytes; -1 for JavaScript. */
+@inline function lineTokens(begin: usize, end: usize): i32 {
+  const n = mode == 0 ? words(begin, end) : mode == 1 ? runs(begin, end) : chars(begin, end);
+  return n >= 0 ? n : unicodeTokens(begin, end);
+}
+
 /**
  * Tokenize the line of `length` bytes at inputBuffer(): its ids go to idsBuffer() and are counted.
  * Returns the number of tokens, or -1 when the line is not ASCII (nothing counted).
@@ -299,16 +518,26 @@ function chars(begin: usize, end: usize): i32 {
 export function scan(length: i32): i32 {
   const begin = input;
   const end = input + <usize>length;
-  const n = mode == 0 ? words(begin, end) : mode == 1 ? runs(begin, end) : chars(begin, end);
+  const n = lineTokens(begin, end);
   if (n < 0) return -1;
   blankLine = 0;
   if (n == 0) {
-    blankLine = 1;
-    for (let i = begin; i < end; i++) if (cls(<u32>load<u8>(i)) != SPACE) blankLine = 0;
+    blankLine = ublankOrAscii(begin, end) ? 1 : 0;
     return 0;
   }
   countSpans(n, ids);
   return n;
+}
+
+/** Whether a line that gave no tokens is blank (its bytes ASCII spaces, or, past ASCII, its characters spaces). */
+function ublankOrAscii(begin: usize, end: usize): bool {
+  let ascii = true;
+  for (let i = begin; i < end; i++) {
+    const c = cls(<u32>load<u8>(i));
+    if (c == HIGH) ascii = false;
+    else if (c != SPACE) return false;
+  }
+  return ascii || ublank(begin, end);
 }
 
 /** The ids of the line's n recorded tokens (added if new), written at `to`, and counted. */
@@ -401,7 +630,7 @@ export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32)
     let end = nl;
     if (end > pos && load<u8>(end - 1) == 13) end--;
     reserveLine(end - pos + 1);
-    const n = mode == 0 ? words(pos, end) : mode == 1 ? runs(pos, end) : chars(pos, end);
+    const n = lineTokens(pos, end);
     if (n < 0) {
       stopStart = <i32>(pos - chunk);
       stopEnd = <i32>(end - chunk);

@@ -23,3 +23,5 @@ if (existsSync(kernels)) {
   }
 }
 run(bin('tsc'), ['-p', '.']);
+// The byte scanner's Unicode tables for this Node's Unicode version (src/text/unicode-classes.ts).
+(await import('../dist/src/text/unicode-classes.js')).writeUnicodeTables();

@@ -37,11 +37,11 @@ function pack(): PackReport {
 }
 
 /** What a package may hold: the CLI, the built library (no tests, no bench), the kernels, the data. */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^README\.zh-CN\.md$/, /^LICENSE$/, /^bin\/wordspace$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/wasm\/[a-z0-9-]+\.wasm$/, /^data\//];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^README\.zh-CN\.md$/, /^LICENSE$/, /^bin\/wordspace$/, /^dist\/src\/.+\.(js|d\.ts)$/, /^dist\/wasm\/[a-z0-9-]+\.wasm$/, /^dist\/wasm\/unicode-[0-9.]+\.bin$/, /^data\//];
 
 test('npm pack ships the built CLI, library, declarations, kernels, data, README and licence — and nothing else', () => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const needed of ['bin/wordspace', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/encoders/word2vec/worker.js', 'dist/wasm/word2vec.wasm', 'dist/wasm/glove.wasm', 'data/us-speeches.txt.gz', 'data/eval/EN-WS-353-ALL.txt', 'data/eval/questions-words.txt', 'README.md', 'LICENSE', 'package.json']) {
+  for (const needed of ['bin/wordspace', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/encoders/word2vec/worker.js', 'dist/wasm/word2vec.wasm', 'dist/wasm/glove.wasm', `dist/wasm/unicode-${process.versions.unicode}.bin`, 'data/us-speeches.txt.gz', 'data/eval/EN-WS-353-ALL.txt', 'data/eval/questions-words.txt', 'README.md', 'LICENSE', 'package.json']) {
     assert.ok(files.includes(needed), `${needed} missing from the package`);
   }
   const stray = files.filter((f) => !ALLOWED.some((re) => re.test(f)));

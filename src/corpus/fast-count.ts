@@ -270,7 +270,7 @@ class Accumulator {
     for (;;) {
       const status = kernel.scanChunk(from, length, this.keepTokens ? this.sink.room() : 0x7fffffff, typeLimit);
       lines += kernel.lineCount();
-      if (kernel.typeCount() !== table.size) table.syncAsciiTypes();
+      if (kernel.typeCount() !== table.size) table.syncTypes();
       const entries = kernel.outEntries();
       if (entries > 0) {
         const sentences = kernel.outSentenceCount();

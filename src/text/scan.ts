@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { makeLinesTokenizer, makeTokenizer, type LinesTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize.js';
+import { unicodeTables } from './unicode-classes.js';
 
 /** The exports of dist/wasm/scan.wasm (assembly/scan.ts). */
 interface ScanKernel {
@@ -36,6 +37,8 @@ interface ScanKernel {
   outEntries(): number;
   outSentenceCount(): number;
   lineCount(): number;
+  unicodeBuffer(): number;
+  unicodeReady(at: number): void;
   resumeFrom(): number;
   stopLine(): number;
   stopLineEnd(): number;
@@ -88,6 +91,10 @@ export class TokenTable {
   private static newKernel(): ScanKernel {
     const kernel = new WebAssembly.Instance(scanModule(), { env: { abort: () => { throw new Error('corpus scanner kernel aborted'); } } }).exports as unknown as ScanKernel;
     kernel.init();
+    const tables = unicodeTables();
+    const at = kernel.unicodeBuffer();
+    new Uint8Array(kernel.memory.buffer, at, tables.length).set(tables);
+    kernel.unicodeReady(at);
     return kernel;
   }
 
@@ -151,8 +158,8 @@ export class TokenTable {
   }
 
 
-  /** Strings for the types the kernel added since the last call (ASCII bytes: the scanner's own path). */
-  syncAsciiTypes(): void {
+  /** Strings for the types the kernel added since the last call (UTF-8: the kernel tokenizes lines of any characters its tables hold). */
+  syncTypes(): void {
     const n = this.kernel.typeCount();
     if (n === this.words.length) return;
     const memory = this.memory();
@@ -163,7 +170,7 @@ export class TokenTable {
     for (let id = this.words.length; id < n; id++) {
       const offset = view.getUint32(offsets + 4 * id, true);
       const length = view.getUint32(lengths + 4 * id, true);
-      this.words.push(Buffer.from(memory.buffer, arena + offset, length).toString('latin1'));
+      this.words.push(memory.toString('utf8', arena + offset, arena + offset + length));
     }
   }
 
@@ -225,7 +232,7 @@ export class LineScanner {
     if (n < 0) return this.unicodeLine(bytes, start, end);
     this.blank = kernel.blank() === 1;
     if (n === 0) return 0;
-    if (kernel.typeCount() !== table.size) table.syncAsciiTypes();
+    if (kernel.typeCount() !== table.size) table.syncTypes();
     if (n > this.ids.length) this.ids = new Int32Array(Math.max(n, this.ids.length * 2));
     this.ids.set(new Int32Array(kernel.memory.buffer, kernel.idsBuffer(), n));
     return n;
