@@ -28,7 +28,7 @@ let fold: usize = 0;
 let mode: i32 = 0;
 let lowering: bool = false;
 
-// Unicode classes of the Basic Multilingual Plane (one byte per code point) and its lowercase
+// Unicode classes of the Basic Multilingual Plane (u16 per code point) and its lowercase
 // mapping (u16 per code point), written by JavaScript from its own regular expressions
 // (src/text/unicode-classes.ts) so that they are the regex tokenizer's; until then (ucls == 0)
 // every non-ASCII line goes to JavaScript.
@@ -38,8 +38,29 @@ const U_SPACE: u8 = 4; // \s (what String.prototype.trim removes)
 const U_APOSTROPHE: u8 = 8; // ' and U+2019
 const U_NO_SPACE: u8 = 16; // Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar (Script_Extensions)
 const U_CASE_BAIL: u8 = 64; // toLowerCase is not one code point of the same UTF-8 length, or depends on context (Σ)
+const U_HAN: u16 = 32; // \p{scx=Han}: a run of these only is cut by jieba
 const U_BAIL: u8 = 128; // U+FFFD: JavaScript counts it with the invalid sequences it replaced
+const U_LETTER_NUMBER: u16 = 256; // \p{L}\p{N} of any script (what makes a piece jieba returns a word)
 const WORD_OR_CONNECTOR: u8 = U_WORD | U_CONNECTOR;
+
+// Runs of Han cut by jieba (JavaScript) in batches: scanChunk gathers the runs of the lines ahead
+// into `runs` (each followed by a newline) and returns CHUNK_HAN; JavaScript cuts them in one call
+// and gives back the pieces' lengths in UTF-16 units (piecesBuffer, piecesReady); the lines up to
+// batchEnd then take their runs' words from the pieces, in order.
+let hanMode: bool = false;
+let runs: usize = 0;
+let runsCapacity: usize = 0;
+let runsLength: usize = 0;
+let runsUnits: i32 = 0;
+let runCount: i32 = 0;
+let pieces: usize = 0;
+let piecesCapacity: i32 = 0;
+let pieceCount: i32 = 0;
+let pieceAt: i32 = 0;
+let runsAt: usize = 0;
+let batchEnd: usize = 0; // address just past the batch's last line (0: no batch)
+/** Bytes of runs gathered for one cut. */
+const RUNS_BATCH: usize = 128 << 10;
 let ucls: usize = 0;
 let ulower: usize = 0;
 
@@ -98,7 +119,7 @@ export function init(): void {
     else if (b >= 0x80) c = HIGH;
     store<u8>(classes + b, c);
   }
-  configure(1, 0);
+  configure(1, 0, 0);
   const capacity: u32 = 1 << 12;
   slots = alloc(<usize>capacity * SLOT_BYTES);
   memory.fill(slots, 0, <usize>capacity * SLOT_BYTES);
@@ -113,6 +134,9 @@ export function init(): void {
   types = 0;
   ucls = 0;
   ulower = 0;
+  runsCapacity = 0;
+  piecesCapacity = 0;
+  batchEnd = 0;
   inputCapacity = 0;
   lineCapacity = 0;
   chunkCapacity = 0;
@@ -120,9 +144,11 @@ export function init(): void {
 }
 
 /** How `scan` tokenizes: `tokenizer` 0 word, 1 whitespace, 2 char; `lower` 1 to fold A–Z to a–z. */
-export function configure(tokenizer: i32, lower: i32): void {
+export function configure(tokenizer: i32, lower: i32, han: i32): void {
   mode = tokenizer;
   lowering = lower != 0;
+  hanMode = han != 0 && tokenizer == 0;
+  batchEnd = 0;
   for (let b: i32 = 0; b < 256; b++) store<u8>(fold + b, lower != 0 && b >= 0x41 && b <= 0x5a ? <u8>(b | 0x20) : <u8>b);
 }
 
@@ -276,7 +302,7 @@ function words(begin: usize, end: usize): i32 {
 }
 
 /** `whitespace` on ASCII; -1 at a byte ≥ 0x80. */
-function runs(begin: usize, end: usize): i32 {
+function spaceRuns(begin: usize, end: usize): i32 {
   let n: i32 = 0;
   let i = begin;
   while (i < end) {
@@ -311,15 +337,14 @@ function chars(begin: usize, end: usize): i32 {
   return n;
 }
 
-/** Room for the Unicode tables (65,536 class bytes, then 65,536 u16 lowercase code points); JavaScript fills them, then calls unicodeReady. */
+/** Room for the Unicode tables (65,536 u16 classes, then 65,536 u16 lowercase code points); JavaScript fills them, then calls unicodeReady. */
 export function unicodeBuffer(): usize {
-  const at = alloc(65536 * 3);
-  return at;
+  return alloc(65536 * 4);
 }
 
 export function unicodeReady(at: usize): void {
   ucls = at;
-  ulower = at + 65536;
+  ulower = at + 131072;
 }
 
 /** The code point at p (its bytes validated by checkLine) and its length in the high bits: cp | len << 24. */
@@ -331,16 +356,27 @@ export function unicodeReady(at: usize): void {
 }
 
 @inline function ucl(cp: u32): u8 {
-  return load<u8>(ucls + cp);
+  return <u8>load<u16>(ucls + (<usize>cp << 1));
 }
+
+@inline function uclass(cp: u32): u16 {
+  return load<u16>(ucls + (<usize>cp << 1));
+}
+
+/** checkLine: the kernel cannot take the line; it can; it can, given the jieba cut of its runs of Han. */
+const LINE_REFUSED: i32 = 0;
+const LINE_OK: i32 = 1;
+const LINE_RUNS: i32 = 2;
 
 /**
  * Whether the kernel can take the line [begin, end): valid UTF-8 of the Basic Multilingual Plane
  * (no 4-byte sequence), nothing whose lowercase it cannot write in place when lowering, and for
- * `word` no character of a no-space script. Nothing is changed.
+ * `word` no character of a no-space script — but for runs of Han alone when `runsAllowed` (jieba
+ * cuts them). Nothing is changed.
  */
-function checkLine(begin: usize, end: usize): bool {
-  if (ucls == 0) return false;
+function checkLine(begin: usize, end: usize, runsAllowed: bool): i32 {
+  if (ucls == 0) return LINE_REFUSED;
+  let result = LINE_OK;
   let i = begin;
   while (i < end) {
     const b0 = <u32>load<u8>(i);
@@ -349,26 +385,29 @@ function checkLine(begin: usize, end: usize): bool {
       i++;
       continue;
     } else if (b0 >= 0xc2 && b0 <= 0xdf) {
-      if (i + 1 >= end) return false;
+      if (i + 1 >= end) return LINE_REFUSED;
       const b1 = <u32>load<u8>(i + 1);
-      if ((b1 & 0xc0) != 0x80) return false;
+      if ((b1 & 0xc0) != 0x80) return LINE_REFUSED;
       cp = ((b0 & 0x1f) << 6) | (b1 & 0x3f);
       i += 2;
     } else if (b0 >= 0xe0 && b0 <= 0xef) {
-      if (i + 2 >= end) return false;
+      if (i + 2 >= end) return LINE_REFUSED;
       const b1 = <u32>load<u8>(i + 1);
       const b2 = <u32>load<u8>(i + 2);
       const lo: u32 = b0 == 0xe0 ? 0xa0 : 0x80;
       const hi: u32 = b0 == 0xed ? 0x9f : 0xbf;
-      if (b1 < lo || b1 > hi || (b2 & 0xc0) != 0x80) return false;
+      if (b1 < lo || b1 > hi || (b2 & 0xc0) != 0x80) return LINE_REFUSED;
       cp = ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
       i += 3;
-    } else return false;
-    const c = ucl(cp);
-    if ((c & U_BAIL) != 0 || (lowering && (c & U_CASE_BAIL) != 0)) return false;
-    if (mode == 0 && (c & U_NO_SPACE) != 0) return false;
+    } else return LINE_REFUSED;
+    const c = uclass(cp);
+    if ((c & U_BAIL) != 0 || (lowering && (c & U_CASE_BAIL) != 0)) return LINE_REFUSED;
+    if (mode == 0 && (c & U_NO_SPACE) != 0) {
+      if (!runsAllowed || (c & U_HAN) == 0) return LINE_REFUSED;
+      result = LINE_RUNS;
+    }
   }
-  return true;
+  return result;
 }
 
 /** Lowercase the (checked) line in place: every mapping kept in the table has the same UTF-8 length. */
@@ -412,6 +451,12 @@ function uwords(begin: usize, end: usize): i32 {
     let d = decodeAt(i);
     let c = ucl(d & 0xffffff) & WORD_OR_CONNECTOR;
     if (c == 0) {
+      if ((ucl(d & 0xffffff) & U_NO_SPACE) != 0) {
+        // A run of Han (checkLine allowed it only with runs): its words from the batch's pieces.
+        while (i < end && (ucl(decodeAt(i) & 0xffffff) & U_NO_SPACE) != 0) i += <usize>(decodeAt(i) >>> 24);
+        n = runWords(n);
+        continue;
+      }
       i += <usize>(d >>> 24);
       continue;
     }
@@ -498,17 +543,142 @@ function ublank(begin: usize, end: usize): bool {
   return true;
 }
 
+/**
+ * The words of the next run of the batch: pieces up to the newline piece that ends the run, each
+ * recorded (a span in `runs`) when it is a word as tokenize.ts's isWordPiece says — its first
+ * character a CJK ideograph or any of its characters a letter or digit. Returns the new token count.
+ */
+function runWords(n: i32): i32 {
+  while (pieceAt < pieceCount) {
+    const units = load<i32>(pieces + (<usize>pieceAt << 2));
+    pieceAt++;
+    const start = runs + runsAt;
+    if (load<u8>(start) == 10) {
+      runsAt++;
+      return n;
+    }
+    let p = start;
+    let wordLike = false;
+    for (let k = 0; k < units; k++) {
+      const d = decodeAt(p);
+      const cp = d & 0xffffff;
+      if ((k == 0 && cp >= 0x4e00 && cp <= 0x9fff) || (uclass(cp) & U_LETTER_NUMBER) != 0) wordLike = true;
+      p += <usize>(d >>> 24);
+    }
+    runsAt = p - runs;
+    // At most one token per 3 bytes of the line's run: within what scanChunk reserved for the line.
+    if (wordLike) record(n++, start, p, hashBytes(FNV_OFFSET, start, p));
+  }
+  return n;
+}
+
+/**
+ * Gather the runs of Han of the lines from `pos` (a line that has some) to `stop` into `runs`, each
+ * followed by a newline: whole lines, while the kernel can take them and the runs stay under
+ * RUNS_BATCH bytes. The batch ends at batchEnd.
+ */
+function gatherRuns(pos: usize, stop: usize): void {
+  runsLength = 0;
+  runsUnits = 0;
+  runCount = 0;
+  pieceCount = 0;
+  pieceAt = 0;
+  runsAt = 0;
+  while (pos < stop && runsLength < RUNS_BATCH) {
+    let nl = pos;
+    while (load<u8>(nl) != 10) nl++;
+    let end = nl;
+    if (end > pos && load<u8>(end - 1) == 13) end--;
+    const check = checkLine(pos, end, true);
+    if (check == LINE_REFUSED) break;
+    if (check == LINE_RUNS) {
+      let i = pos;
+      while (i < end) {
+        const b0 = <u32>load<u8>(i);
+        if (b0 < 0x80) {
+          i++;
+          continue;
+        }
+        const d = decodeAt(i);
+        if ((ucl(d & 0xffffff) & U_NO_SPACE) == 0) {
+          i += <usize>(d >>> 24);
+          continue;
+        }
+        const from = i;
+        while (i < end && (ucl(decodeAt(i) & 0xffffff) & U_NO_SPACE) != 0) {
+          i += <usize>(decodeAt(i) >>> 24);
+          runsUnits++;
+        }
+        reserveRuns(runsLength + (i - from) + 1);
+        memory.copy(runs + runsLength, from, i - from);
+        runsLength += i - from;
+        store<u8>(runs + runsLength, 10);
+        runsLength++;
+        runsUnits++;
+        runCount++;
+      }
+    }
+    pos = nl + 1;
+  }
+  batchEnd = pos;
+}
+
+function reserveRuns(bytes: usize): void {
+  if (bytes <= runsCapacity) return;
+  let capacity = runsCapacity > 0 ? runsCapacity * 2 : RUNS_BATCH * 2;
+  while (capacity < bytes) capacity *= 2;
+  const r = alloc(capacity);
+  if (runsLength > 0) memory.copy(r, runs, runsLength);
+  runs = r;
+  runsCapacity = capacity;
+}
+
+/** The gathered runs (runsByteLength() bytes, each run followed by a newline) for JavaScript to cut. */
+export function runsBuffer(): usize {
+  return runs;
+}
+export function runsByteLength(): i32 {
+  return <i32>runsLength;
+}
+/** UTF-16 units of the gathered runs, newlines included (what the pieces' lengths must add up to). */
+export function runsUnitCount(): i32 {
+  return runsUnits;
+}
+export function runsCount(): i32 {
+  return runCount;
+}
+
+/** Room for `count` piece lengths (i32); JavaScript writes them, then calls piecesReady. */
+export function piecesBuffer(count: i32): usize {
+  if (count > piecesCapacity) {
+    piecesCapacity = count > 4096 ? count : 4096;
+    pieces = alloc(<usize>piecesCapacity << 2);
+  }
+  return pieces;
+}
+export function piecesReady(count: i32): void {
+  pieceCount = count;
+  pieceAt = 0;
+  runsAt = 0;
+}
+
+/** Run the batch's lines without jieba after all (it could not load): scanChunk gives them to JavaScript. */
+export function dropRuns(): void {
+  hanMode = false;
+  batchEnd = 0;
+}
+
 /** A line the ASCII tokenizers refused: tokenized here when checkLine allows (lowered in place first), else -1. */
-function unicodeTokens(begin: usize, end: usize): i32 {
-  if (!checkLine(begin, end)) return -1;
+function unicodeTokens(begin: usize, end: usize, runsAllowed: bool): i32 {
+  if (checkLine(begin, end, runsAllowed) == LINE_REFUSED) return -1;
   if (lowering) lowerLine(begin, end);
   return mode == 0 ? uwords(begin, end) : mode == 1 ? uruns(begin, end) : uchars(begin, end);
 }
 
 /** The tokens of a line [begin, end): the ASCII tokenizer, or the Unicode one for a line with other bytes; -1 for JavaScript. */
-@inline function lineTokens(begin: usize, end: usize): i32 {
-  const n = mode == 0 ? words(begin, end) : mode == 1 ? runs(begin, end) : chars(begin, end);
-  return n >= 0 ? n : unicodeTokens(begin, end);
+@inline function lineTokens(begin: usize, end: usize, runsAllowed: bool): i32 {
+  const n = mode == 0 ? words(begin, end) : mode == 1 ? spaceRuns(begin, end) : chars(begin, end);
+  return n >= 0 ? n : unicodeTokens(begin, end, runsAllowed);
 }
 
 /**
@@ -518,7 +688,7 @@ function unicodeTokens(begin: usize, end: usize): i32 {
 export function scan(length: i32): i32 {
   const begin = input;
   const end = input + <usize>length;
-  const n = lineTokens(begin, end);
+  const n = lineTokens(begin, end, false);
   if (n < 0) return -1;
   blankLine = 0;
   if (n == 0) {
@@ -587,6 +757,7 @@ export function lengthsBuffer(): usize {
 
 /** Room for a chunk of `length` bytes of whole lines; returns where JavaScript writes it. */
 export function chunkBuffer(length: i32): usize {
+  batchEnd = 0;
   if (<usize>length > chunkCapacity) {
     chunkCapacity = <usize>length;
     chunk = alloc(chunkCapacity);
@@ -608,6 +779,8 @@ function reserveOut(entries: i32): void {
 const CHUNK_DONE: i32 = 0;
 /** scanChunk stopped at a line with a byte ≥ 0x80: [stopLine(), stopLineEnd()) for JavaScript; then resume at resumeFrom(). */
 const CHUNK_UNICODE: i32 = 1;
+/** scanChunk stopped at a line with runs of Han, gathered with those of the next lines (runsBuffer): cut them, then resume at resumeFrom(). */
+const CHUNK_HAN: i32 = 3;
 /** scanChunk stopped after a line because the entries reached `outLimit` or the types `typeLimit`: resume at resumeFrom(). */
 const CHUNK_PAUSED: i32 = 2;
 
@@ -630,8 +803,14 @@ export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32)
     let end = nl;
     if (end > pos && load<u8>(end - 1) == 13) end--;
     reserveLine(end - pos + 1);
-    const n = lineTokens(pos, end);
+    const n = lineTokens(pos, end, hanMode && pos < batchEnd);
     if (n < 0) {
+      if (hanMode && pos >= batchEnd && checkLine(pos, end, true) == LINE_RUNS) {
+        // Runs of Han ahead: gather them (this line's and the next lines') for jieba.
+        gatherRuns(pos, stop);
+        resumeAt = <i32>(pos - chunk);
+        return CHUNK_HAN;
+      }
       stopStart = <i32>(pos - chunk);
       stopEnd = <i32>(end - chunk);
       resumeAt = <i32>(nl + 1 - chunk);
@@ -674,4 +853,118 @@ export function stopLine(): i32 {
 }
 export function stopLineEnd(): i32 {
   return stopEnd;
+}
+
+// Sorting the types for the vocabulary: by count descending, then by word in UTF-16 code-unit order
+// (src/vocab/vocabulary.ts compareStrings) — which on UTF-8 bytes is byte order with the lead bytes
+// of 4-byte sequences (surrogate pairs in UTF-16) placed between ED and EE.
+
+/** A byte as it orders for UTF-16 code-unit order: F0–F4 before EE–EF. */
+@inline function orderByte(b: u32): u64 {
+  if (b >= 0xf0 && b <= 0xf4) return <u64>(b - 2);
+  if (b == 0xee || b == 0xef) return <u64>(b + 5);
+  return <u64>b;
+}
+
+let sortKeys: usize = 0;
+
+/** The first 8 bytes of type `id` (ordering bytes, big-endian, 0 past its end). */
+function prefixKey(id: i32): u64 {
+  const p = arena + <usize>load<u32>(offsets + (<usize>id << 2));
+  const n = <usize>load<u32>(lengths + (<usize>id << 2));
+  let key: u64 = 0;
+  for (let i: usize = 0; i < 8; i++) key = (key << 8) | (i < n ? orderByte(<u32>load<u8>(p + i)) : 0);
+  return key;
+}
+
+/** Whether type a comes before type b. */
+@inline function before(a: i32, b: i32): bool {
+  const ca = load<f64>(counts + (<usize>a << 3));
+  const cb = load<f64>(counts + (<usize>b << 3));
+  if (ca != cb) return ca > cb;
+  const ka = load<u64>(sortKeys + (<usize>a << 3));
+  const kb = load<u64>(sortKeys + (<usize>b << 3));
+  if (ka != kb) return ka < kb;
+  const pa = arena + <usize>load<u32>(offsets + (<usize>a << 2));
+  const pb = arena + <usize>load<u32>(offsets + (<usize>b << 2));
+  const na = <usize>load<u32>(lengths + (<usize>a << 2));
+  const nb = <usize>load<u32>(lengths + (<usize>b << 2));
+  const n = na < nb ? na : nb;
+  for (let i: usize = 8; i < n; i++) {
+    const x = <u32>load<u8>(pa + i);
+    const y = <u32>load<u8>(pb + i);
+    if (x != y) return orderByte(x) < orderByte(y);
+  }
+  return na < nb;
+}
+
+/** Room for `n` ids to sort (and as many again to sort with); returns where JavaScript writes them. */
+export function sortBuffer(n: i32): usize {
+  return alloc(<usize>n * 8);
+}
+
+/** Sort the `n` ids at `at` (from sortBuffer) by count descending, then word; a stable merge sort. */
+export function sortIds(at: usize, n: i32): void {
+  sortKeys = alloc(<usize>types * 8);
+  for (let k: i32 = 0; k < n; k++) {
+    const id = load<i32>(at + (<usize>k << 2));
+    store<u64>(sortKeys + (<usize>id << 3), prefixKey(id));
+  }
+  let from = at;
+  let to = at + (<usize>n << 2);
+  // Runs of 8 by insertion, then merges of doubling width.
+  for (let s: i32 = 0; s < n; s += 8) {
+    const e = s + 8 < n ? s + 8 : n;
+    for (let i = s + 1; i < e; i++) {
+      const v = load<i32>(from + (<usize>i << 2));
+      let j = i - 1;
+      while (j >= s && before(v, load<i32>(from + (<usize>j << 2)))) {
+        store<i32>(from + (<usize>(j + 1) << 2), load<i32>(from + (<usize>j << 2)));
+        j--;
+      }
+      store<i32>(from + (<usize>(j + 1) << 2), v);
+    }
+  }
+  for (let width: i32 = 8; width < n; width <<= 1) {
+    for (let lo: i32 = 0; lo < n; lo += width << 1) {
+      const mid = lo + width < n ? lo + width : n;
+      const hi = lo + (width << 1) < n ? lo + (width << 1) : n;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const a = load<i32>(from + (<usize>i << 2));
+        const b = load<i32>(from + (<usize>j << 2));
+        if (before(b, a)) {
+          store<i32>(to + (<usize>k << 2), b);
+          j++;
+        } else {
+          store<i32>(to + (<usize>k << 2), a);
+          i++;
+        }
+        k++;
+      }
+      for (; i < mid; i++, k++) store<i32>(to + (<usize>k << 2), load<i32>(from + (<usize>i << 2)));
+      for (; j < hi; j++, k++) store<i32>(to + (<usize>k << 2), load<i32>(from + (<usize>j << 2)));
+    }
+    const t = from;
+    from = to;
+    to = t;
+  }
+  if (from != at) memory.copy(at, from, <usize>n << 2);
+}
+
+/**
+ * The ids of `count` words (UTF-8, each followed by a newline) at inputBuffer(): added if new, not
+ * counted; written as i32 at `to`. A merge of another table's types in one call.
+ */
+export function lookupMany(length: i32, count: i32, to: usize): void {
+  let p = input;
+  const end = input + <usize>length;
+  for (let k: i32 = 0; k < count && p < end; k++) {
+    let q = p;
+    while (load<u8>(q) != 10) q++;
+    store<i32>(to + (<usize>k << 2), idOf(p, q - p, hashBytes(FNV_OFFSET, p, q), false));
+    p = q + 1;
+  }
 }

@@ -5,6 +5,7 @@ import { Random } from '../src/core/random.js';
 import { LineScanner, TokenTable } from '../src/text/scan.js';
 import { makeTokenizer, NO_SPACE, type TokenizerName } from '../src/text/tokenize.js';
 import { computeUnicodeTables, unicodeTablesPath } from '../src/text/unicode-classes.js';
+import { sortByCountThenWord } from '../src/vocab/vocabulary.js';
 
 // The kernel tokenizes lines of any characters of the Basic Multilingual Plane with tables computed
 // from the regex tokenizer's own classes; the regex tokenizer (makeTokenizer) is the reference.
@@ -69,4 +70,28 @@ test('unicode scanner: random lines of letters of many scripts, cased and uncase
     lines.push(Buffer.concat(parts));
   }
   check(lines, 'random');
+});
+
+test('kernel sort of the types = sortByCountThenWord: counts descending, then UTF-16 code-unit order (surrogate pairs before U+E000–U+FFFF), prefixes, NUL bytes', () => {
+  const alphabet = ['a', 'b', 'z', '\0', 'é', 'ж', '中', '\ue000', '\uffee', '😀', '𝐀', '\ud7ff', 'ａ'];
+  const random = new Random(11);
+  const table = new TokenTable();
+  const words = new Set<string>();
+  while (words.size < 3000) {
+    let word = '';
+    const length = 1 + random.below(12);
+    for (let i = 0; i < length; i++) word += alphabet[random.below(alphabet.length)];
+    words.add(word);
+  }
+  const list = [...words];
+  for (const word of list) {
+    const id = table.idOfString(word);
+    table.counts[id] = 1 + random.below(4); // many ties: the word decides
+  }
+  const counts = Float64Array.from(table.counts);
+  const expected = list.map((_, i) => i);
+  sortByCountThenWord(expected, table.words, counts);
+  const actual = list.map((_, i) => i);
+  table.sortIds(actual);
+  assert.deepEqual(actual.map((i) => table.words[i]), expected.map((i) => table.words[i]));
 });

@@ -106,14 +106,16 @@ export interface CorpusParts {
   docStarts: GrowableFloat64;
   docLabels: string[];
   tokensRead: number;
+  /** Sorts ids of `words` as sortByCountThenWord does, faster (the byte reader's kernel); default: sortByCountThenWord. */
+  sort?: (ids: number[]) => void;
 }
 
 /**
  * The vocabulary kept from counted types (a fixed vocabulary in its order, else --min-count and
  * --max-vocab) and each type's new id or -1; an empty result is an error.
  */
-export function cutVocabulary(words: string[], counts: ArrayLike<number>, options: VocabularyOptions): { vocab: Vocabulary; remap: Int32Array } {
-  const cut = options.fixedWords ? Vocabulary.fixed(options.fixedWords, words, counts) : Vocabulary.fromCounts(words, counts, options.minCount, options.maxVocab);
+export function cutVocabulary(words: string[], counts: ArrayLike<number>, options: VocabularyOptions, sort?: (ids: number[]) => void): { vocab: Vocabulary; remap: Int32Array } {
+  const cut = options.fixedWords ? Vocabulary.fixed(options.fixedWords, words, counts) : Vocabulary.fromCounts(words, counts, options.minCount, options.maxVocab, sort);
   if (cut.vocab.size === 0) {
     throw new InputError(`the vocabulary is empty: none of the ${words.length} word types occurs ${options.minCount} times or more`, 'lower --min-count');
   }
@@ -134,7 +136,7 @@ export function finishCorpus(parts: CorpusParts, options: CorpusOptions): Corpus
   docStarts.push(sink.sentences);
   if (tokensRead === 0) throw new InputError('the corpus is empty: no tokens found', 'check the input and --tokenizer (or --text-column for CSV)');
 
-  const { vocab, remap } = cutVocabulary(seenWords, parts.counts, options);
+  const { vocab, remap } = cutVocabulary(seenWords, parts.counts, options, parts.sort);
   const stream = keepTokens ? sink.finish(remap, keptTokens(vocab)) : TokenStream.fromArray(new Int32Array(0));
   return {
     vocab,

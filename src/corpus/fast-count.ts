@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors.js';
 import { decompressedBytes, displayName, isCsvPath, readCorpusLines, type InputOptions } from '../io/input.js';
-import { CHUNK_DONE, CHUNK_UNICODE, decodeLine, LineScanner, TokenTable } from '../text/scan.js';
+import { CHUNK_DONE, CHUNK_HAN, CHUNK_UNICODE, decodeLine, LineScanner, TokenTable } from '../text/scan.js';
 import type { TokenizerOptions } from '../text/tokenize.js';
 import { buildCorpus, finishCorpus, type Corpus, type CorpusOptions } from './corpus.js';
 import { GrowableFloat64, GrowableInt32 } from './growable.js';
@@ -25,6 +25,8 @@ const CHUNK = 4 << 20;
 const MAIN_CHUNK = 1 << 20;
 /** A smaller range is not worth a worker (its merge and its start cost more than it saves). */
 const DEFAULT_MIN_WORKER_BYTES = 1 << 20;
+/** A worker's unclaimed rest worth taking half of (a range costs a table and a merge of its types). */
+const DEFAULT_MIN_STEAL_BYTES = 1 << 20;
 /** Bytes of consecutive non-ASCII lines tokenized in one batch (one jieba call for their Han runs). */
 const UNICODE_BATCH = 64 << 10;
 const NON_ASCII_RE = /[^\x00-\x7f]/;
@@ -54,6 +56,8 @@ export interface FastReadOptions {
   maxBufferedBytes?: number;
   /** A worker is given a range only if it would hold at least this many bytes (default 1 MiB). */
   minWorkerBytes?: number;
+  /** The calling thread takes part of a worker's range when the worker has at least this many bytes left to claim (default 1 MiB). */
+  minStealBytes?: number;
   /** Tests: wait until every worker is ready and cut all ranges before the calling thread reads (cuts that do not depend on timing). */
   cutWhenAllReady?: boolean;
 }
@@ -313,11 +317,14 @@ class Accumulator {
         if (rest && !moveTo(rest)) break;
       }
       if (table.size > this.limit) {
-        // Pruning starts a new kernel: the rest of the chunk moves to it.
+        // Pruning starts a new kernel: the rest of the chunk moves to it (a batch of runs gathered
+        // is gathered again there).
         const rest = Buffer.from(table.memory().subarray(at + from, at + length));
         this.pruneIfFull();
         if (!moveTo(rest)) break;
+        continue;
       }
+      if (status === CHUNK_HAN) this.scanner.cutRuns();
     }
     return lines;
   }
@@ -373,6 +380,8 @@ export interface RangeTask {
   shared?: SharedArrayBuffer;
   start: number;
   end: number;
+  /** A RangeControl's memory: the calling thread may move `end` down while the worker reads (it takes the rest). */
+  control?: SharedArrayBuffer;
   tokenizer: TokenizerOptions;
   keepTokens: boolean;
   lineDocs: boolean;
@@ -386,8 +395,8 @@ export interface RangeTask {
   streamFile?: string;
 }
 
-/** Scan bytes [start, end) of a regular file (a worker's job; start is 0 or just after a newline). */
-export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): RangeResult {
+/** The accumulator and feeder of a range other than the first (its types counted apart, merged later). */
+function rangeReader(task: RangeTask): { acc: Accumulator; feeder: LineFeeder | ChunkFeeder } {
   const keepWords = task.keepWords ? new Set(task.keepWords) : undefined;
   const acc = new Accumulator(task.tokenizer, task.keepTokens, { maxTypes: task.maxTypes, keep: keepWords && ((w) => keepWords.has(w)) }, {
     maxEntries: task.maxStreamEntries,
@@ -397,7 +406,11 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   const feeder = task.lineDocs
     ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, () => undefined, lineNo), task.start === 0)
     : new ChunkFeeder(acc, task.start === 0);
-  readRange(task.shared ?? task.path, task.start, task.end, feeder, task.chunkBytes ?? CHUNK, onBytes);
+  return { acc, feeder };
+}
+
+/** What a range's reader holds once it has read the range. */
+function rangeResult(acc: Accumulator, feeder: LineFeeder | ChunkFeeder): RangeResult {
   const size = acc.table.size;
   const spilled = acc.sink.spilled ? acc.sink.spill() : undefined;
   return {
@@ -416,18 +429,89 @@ export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): R
   };
 }
 
+/** Scan bytes [start, end) of a file or of shared memory (a worker's job; start is 0 or just after a newline; `end` may move down, see RangeControl). */
+export function scanRange(task: RangeTask, onBytes?: (bytes: number) => void): RangeResult {
+  const { acc, feeder } = rangeReader(task);
+  const control = task.control ? new RangeControl(task.control) : undefined;
+  const claim = control ? (pos: number, want: number) => control.claim(pos, want) : fixedEnd(task.end);
+  readRange(task.shared ?? task.path, task.start, claim, feeder, task.chunkBytes ?? CHUNK, onBytes);
+  return rangeResult(acc, feeder);
+}
+
+/**
+ * The end of a range a worker reads, which the calling thread may move down to take the rest of the
+ * range itself (work stealing: the threads' ranges end together however unevenly the text costs).
+ * The worker claims each chunk before it reads it; the end moves only past what was claimed. A
+ * spin lock guards the two numbers (both sides hold it for a few instructions).
+ */
+export class RangeControl {
+  private readonly lock: Int32Array;
+  private readonly at: Float64Array;
+
+  constructor(readonly memory: SharedArrayBuffer) {
+    this.lock = new Int32Array(memory, 0, 1);
+    this.at = new Float64Array(memory, 8, 2);
+  }
+
+  /** A control for [start, end): nothing claimed yet. */
+  static create(start: number, end: number): RangeControl {
+    const control = new RangeControl(new SharedArrayBuffer(24));
+    control.at[0] = end;
+    control.at[1] = start;
+    return control;
+  }
+
+  private locked<T>(f: () => T): T {
+    while (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) {
+      // another thread holds it for a few instructions
+    }
+    try {
+      return f();
+    } finally {
+      Atomics.store(this.lock, 0, 0);
+    }
+  }
+
+  /** The reader's next chunk from `pos`: how many of `want` bytes it may read (0: the range is done). */
+  claim(pos: number, want: number): number {
+    return this.locked(() => {
+      const n = Math.max(0, Math.min(want, this.at[0]! - pos));
+      this.at[1] = pos + n;
+      return n;
+    });
+  }
+
+  /** Where the reader's claims end and where the range ends. */
+  state(): { claimed: number; end: number } {
+    return this.locked(() => ({ claimed: this.at[1]!, end: this.at[0]! }));
+  }
+
+  /** End the range at `at` instead (true), unless the reader has claimed past it. */
+  cut(at: number): boolean {
+    return this.locked(() => {
+      if (at < this.at[1]! || at >= this.at[0]!) return false;
+      this.at[0] = at;
+      return true;
+    });
+  }
+}
+
+/** Claims of a range with a fixed end. */
+function fixedEnd(end: number): (pos: number, want: number) => number {
+  return (pos, want) => Math.max(0, Math.min(want, end - pos));
+}
+
 /** Where a range's bytes are: a file, or memory shared with the workers. */
 type ByteSource = string | SharedArrayBuffer;
 
 /**
- * The chunks of bytes [start, end()) of a source (`end` is asked again before each chunk: it may
- * move down, never below what was read); from a file they are read into one reused buffer (each valid
- * until the next).
+ * The chunks of bytes of a source from `start`, each first claimed (`claim(pos, want)` says how many
+ * bytes may be read from pos, 0 at the end); from a file they are read into one reused buffer (each
+ * valid until the next).
  */
-function* rangeChunks(source: ByteSource, start: number, end: () => number, chunk: number): Generator<Buffer> {
+function* rangeChunks(source: ByteSource, start: number, claim: (pos: number, want: number) => number, chunk: number): Generator<Buffer> {
   if (typeof source !== 'string') {
-    for (let pos = start; pos < end(); ) {
-      const n = Math.min(chunk, end() - pos);
+    for (let pos = start, n = claim(pos, chunk); n > 0; n = claim(pos, chunk)) {
       yield Buffer.from(source, pos, n);
       pos += n;
     }
@@ -435,10 +519,9 @@ function* rangeChunks(source: ByteSource, start: number, end: () => number, chun
   }
   const fd = openSync(source, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(Math.min(chunk, Math.max(1, end() - start)));
-    let pos = start;
-    while (pos < end()) {
-      const n = readSync(fd, buffer, 0, Math.min(buffer.length, end() - pos), pos);
+    const buffer = Buffer.allocUnsafe(chunk);
+    for (let pos = start, want = claim(pos, chunk); want > 0; want = claim(pos, chunk)) {
+      const n = readSync(fd, buffer, 0, want, pos);
       if (n === 0) break;
       pos += n;
       yield buffer.subarray(0, n);
@@ -448,9 +531,9 @@ function* rangeChunks(source: ByteSource, start: number, end: () => number, chun
   }
 }
 
-/** readRange up to a moving end, letting the event loop run between reads (the workers' messages arrive meanwhile). */
-async function readRangeYielding(source: ByteSource, start: number, end: () => number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
-  for (const bytes of rangeChunks(source, start, end, chunk)) {
+/** readRange, letting the event loop run between reads (the workers' messages arrive meanwhile). */
+async function readRangeYielding(source: ByteSource, start: number, claim: (pos: number, want: number) => number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): Promise<void> {
+  for (const bytes of rangeChunks(source, start, claim, chunk)) {
     feeder.feed(bytes);
     onBytes?.(bytes.length);
     await new Promise((resolve) => setImmediate(resolve));
@@ -458,8 +541,8 @@ async function readRangeYielding(source: ByteSource, start: number, end: () => n
   feeder.end();
 }
 
-function readRange(source: ByteSource, start: number, end: number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
-  for (const bytes of rangeChunks(source, start, () => end, chunk)) {
+function readRange(source: ByteSource, start: number, claim: (pos: number, want: number) => number, feeder: LineFeeder | ChunkFeeder, chunk: number, onBytes?: (bytes: number) => void): void {
+  for (const bytes of rangeChunks(source, start, claim, chunk)) {
     feeder.feed(bytes);
     onBytes?.(bytes.length);
   }
@@ -544,19 +627,13 @@ function sharedBytes(chunks: readonly Buffer[], bytes: number): SharedArrayBuffe
   return shared;
 }
 
-/** A worker thread of the reader given its range (WorkerPool.run). */
-interface RunningWorker {
-  worker: Worker;
-  result: Promise<RangeResult>;
-}
-
-/** Worker threads started before their tasks are known (startWorkers). */
+/** Worker threads started before their tasks are known (startWorkers); each reads range after range. */
 interface WorkerPool {
-  /** Give worker k its task; its progress goes to onBytes. */
-  run(k: number, task: RangeTask, onBytes: (n: number) => void): RunningWorker;
-  /** Called with k when worker k has started and waits for its task (at once for one that already has). */
+  /** Give worker k a range to read; its progress goes to onBytes. Resolves with the range's result. */
+  run(k: number, task: RangeTask, onBytes: (n: number) => void): Promise<RangeResult>;
+  /** Called with k when worker k has started and waits for its first task (at once for one that already has). */
   onReady(callback: (k: number) => void): void;
-  /** Stop the workers not given a task. */
+  /** Stop every worker. */
   stop(): void;
 }
 
@@ -566,16 +643,43 @@ interface WorkerPool {
  * milliseconds to start; cut in advance, the calling thread would wait for the last one).
  */
 function startWorkers(count: number): WorkerPool {
-  const started: { worker: Worker; onBytes?: (n: number) => void; result: Promise<RangeResult>; used: boolean; ready: boolean }[] = [];
+  interface Entry {
+    worker: Worker;
+    ready: boolean;
+    used: boolean;
+    onBytes?: (n: number) => void;
+    pending?: { resolve: (r: RangeResult) => void; reject: (e: unknown) => void };
+    failed?: unknown;
+  }
+  const started: Entry[] = [];
   let readyCallback: ((k: number) => void) | undefined;
+  let stopped = false;
   for (let k = 0; k < count; k++) {
     const worker = new Worker(new URL('./fast-count-worker.js', import.meta.url), { execArgv: workerExecArgv() });
-    const entry: (typeof started)[number] = { worker, used: false, ready: false, result: workerResult(worker, (n) => entry.onBytes?.(n), () => {
-      entry.ready = true;
-      if (!entry.used) readyCallback?.(k);
-    }) };
-    // A worker never used is stopped; its rejected result must not surface.
-    entry.result.catch(() => undefined);
+    const entry: Entry = { worker, ready: false, used: false };
+    const fail = (err: unknown): void => {
+      entry.failed ??= err;
+      const pending = entry.pending;
+      entry.pending = undefined;
+      pending?.reject(err);
+    };
+    worker.on('message', (message: { ready?: boolean; bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
+      if (message.ready) {
+        entry.ready = true;
+        if (!entry.used) readyCallback?.(k);
+      }
+      if (message.bytes !== undefined) entry.onBytes?.(message.bytes);
+      if (message.result) {
+        const pending = entry.pending;
+        entry.pending = undefined;
+        pending?.resolve(message.result);
+      }
+      if (message.failure) fail(new InputError(message.failure.message, message.failure.hint));
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!stopped) fail(new Error(`corpus reader worker stopped (exit code ${code})`));
+    });
     started.push(entry);
   }
   return {
@@ -583,8 +687,11 @@ function startWorkers(count: number): WorkerPool {
       const entry = started[k]!;
       entry.used = true;
       entry.onBytes = onBytes;
-      entry.worker.postMessage(task);
-      return { worker: entry.worker, result: entry.result };
+      return new Promise<RangeResult>((resolve, reject) => {
+        if (entry.failed !== undefined) return reject(entry.failed);
+        entry.pending = { resolve, reject };
+        entry.worker.postMessage(task);
+      });
     },
     onReady: (callback) => {
       readyCallback = callback;
@@ -594,28 +701,15 @@ function startWorkers(count: number): WorkerPool {
     },
     stop: () => {
       readyCallback = undefined;
-      for (const entry of started) if (!entry.used) void entry.worker.terminate();
+      stopped = true;
+      for (const entry of started) {
+        const pending = entry.pending;
+        entry.pending = undefined;
+        pending?.reject(new Error('corpus reader stopped'));
+        void entry.worker.terminate();
+      }
     },
   };
-}
-
-/** What a reader worker sends back: its range's result, or its failure as the one-line error it was. */
-function workerResult(worker: Worker, onBytes: (n: number) => void, onReady: () => void): Promise<RangeResult> {
-  return new Promise<RangeResult>((resolve, reject) => {
-    let result: RangeResult | undefined;
-    let failure: InputError | undefined;
-    worker.on('message', (message: { ready?: boolean; bytes?: number; result?: RangeResult; failure?: { message: string; hint?: string } }) => {
-      if (message.ready) onReady();
-      if (message.bytes !== undefined) onBytes(message.bytes);
-      if (message.result) result = message.result;
-      if (message.failure) failure = new InputError(message.failure.message, message.failure.hint);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (result) resolve(result);
-      else reject(failure ?? new Error(`corpus reader worker stopped (exit code ${code})`));
-    });
-  });
 }
 
 /** The message decodeUtf8 gives for a source with invalid UTF-8 (kept identical; the tests compare them). */
@@ -640,6 +734,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
   const chunkBytes = fast.chunkBytes ?? CHUNK;
   const maxBuffered = fast.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
   const minWorkerBytes = fast.minWorkerBytes ?? DEFAULT_MIN_WORKER_BYTES;
+  const minStealBytes = fast.minStealBytes ?? DEFAULT_MIN_STEAL_BYTES;
   const keepTokens = options.keepTokens ?? true;
   const tokenizer: TokenizerOptions = { tokenizer: options.tokenizer, keepCase: options.keepCase, segmenter: options.segmenter };
   const keepWords = options.maxTypes !== undefined && options.fixedWords ? new Set(options.fixedWords) : undefined;
@@ -690,7 +785,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
       }
       if (source !== undefined) {
         let read = 0;
-        // At most one range per thread; each worker has a table of its own: the type budget is shared among them.
+        // Each range has a table of its own: the type budget is shared among the threads.
         const workerTypes = options.maxTypes === undefined ? undefined : Math.max(MIN_TYPES, Math.floor(options.maxTypes / threads));
         const maxStreamEntries = bounded ? Math.max(1, Math.floor(maxStream / (2 * threads))) : undefined;
         const keepWords = keep ? options.fixedWords : undefined;
@@ -706,53 +801,94 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         };
         // The calling thread reads from the start, straight into the accumulator (its types come
         // first in file order anyway), under a worker's share of the type budget, up to `limit`.
-        // Each worker, when it is ready, takes the last 1/(w + 1) of what is left unread before the
-        // limit (w: the workers still waiting, cut at a line start), and the limit moves down to it:
-        // the ranges are cut when their threads can read them, so none waits for a slower start.
+        // A worker, when it is ready (or done with a range), takes the last part of what the calling
+        // thread has left unread before the limit — 1/(w + 2) of it, w the workers not yet started
+        // (cut at a line start) — and the limit moves down to it: ranges are cut when their threads can
+        // read them, so none waits for a slower start. When the calling thread is done, it takes the
+        // second half of what a worker has not yet claimed (RangeControl), again and again: however
+        // unevenly the text costs (a file of poems, then prose), the threads end together.
         const splitSource = source;
         const pool = prestarted ?? startWorkers(threads - 1);
-        let waiting = threads - 1;
+        const begun = new Set<number>();
         let limit = sourceSize;
         let mainAt = 0;
-        const assigned: { start: number; running: RunningWorker }[] = [];
-        const assign = (k: number): void => {
-          const share = Math.floor((limit - mainAt) / (waiting + 1));
+        let reading = true;
+        const ranges: { start: number; result: Promise<RangeResult> }[] = [];
+        const running = new Map<number, RangeControl>();
+        const claimToLimit = (pos: number, want: number): number => Math.max(0, Math.min(want, limit - pos));
+        const rangeTask = (start: number, end: number, control?: RangeControl): RangeTask => ({
+          path, shared, start, end, control: control?.memory, tokenizer, keepTokens, lineDocs, chunkBytes: Math.min(chunkBytes, MAIN_CHUNK), maxTypes: workerTypes, keepWords,
+          // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
+          // byte at least): only a range that could exceed its share needs the directory to spill into.
+          maxStreamEntries, streamDir: maxStreamEntries !== undefined && end - start + 1 > maxStreamEntries ? acc.sink.directory() : undefined, streamFile: `tokens-${++workerFiles}.i32`,
+        });
+        const give = (k: number): void => {
+          if (!reading) return;
+          const unstarted = threads - 1 - begun.size - (begun.has(k) ? 0 : 1);
+          const share = Math.floor((limit - mainAt) / (unstarted + 2));
           if (share < minWorkerBytes) return;
           const start = nextLineStart(splitSource, limit - share, limit);
           if (start >= limit || start <= mainAt) return;
-          // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
-          // byte at least): only a range that could exceed its share needs the directory to spill into.
-          const streamDir = maxStreamEntries !== undefined && limit - start + 1 > maxStreamEntries ? acc.sink.directory() : undefined;
-          const task: RangeTask = {
-            path, shared, start, end: limit, tokenizer, keepTokens, lineDocs, chunkBytes, maxTypes: workerTypes, keepWords,
-            maxStreamEntries, streamDir, streamFile: `tokens-${++workerFiles}.i32`,
-          };
-          assigned.push({ start, running: pool.run(k, task, onWorkerBytes) });
+          const control = RangeControl.create(start, limit);
+          begun.add(k);
+          running.set(k, control);
+          const result = pool.run(k, rangeTask(start, limit, control), onWorkerBytes);
+          ranges.push({ start, result });
+          result.then(
+            () => {
+              running.delete(k);
+              give(k);
+            },
+            () => running.delete(k),
+          );
           limit = start;
-          waiting--;
+        };
+        /** The second half of what the worker with most left has not claimed yet, or undefined when no worker has minStealBytes left. */
+        const steal = (): { start: number; end: number } | undefined => {
+          for (let attempt = 0; attempt < 4; attempt++) {
+            let best: { control: RangeControl; claimed: number; end: number } | undefined;
+            for (const control of running.values()) {
+              const state = control.state();
+              if (!best || state.end - state.claimed > best.end - best.claimed) best = { control, ...state };
+            }
+            if (!best || best.end - best.claimed < minStealBytes) return undefined;
+            const start = nextLineStart(splitSource, best.claimed + Math.floor((best.end - best.claimed) / 2), best.end);
+            if (start >= best.end) return undefined;
+            if (best.control.cut(start)) return { start, end: best.end };
+          }
+          return undefined;
+        };
+        const onMainBytes = (n: number): void => {
+          mainAt += n;
+          readHere += n;
+          report();
         };
         try {
           if (fast.cutWhenAllReady) {
-            // Deterministic cuts (tests): every worker ready before the calling thread reads.
+            // Deterministic first cuts (tests): every worker ready before the calling thread reads.
             const ready: number[] = [];
             await new Promise<void>((resolve) => pool.onReady((k) => {
               ready.push(k);
               if (ready.length === threads - 1) resolve();
             }));
-            for (const k of ready.sort((a, b) => a - b)) assign(k);
-          } else pool.onReady(assign);
+            for (const k of ready.sort((a, b) => a - b)) give(k);
+          } else pool.onReady(give);
           const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
           const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
-          await acc.withTypeLimit(workerTypes, () => readRangeYielding(splitSource, 0, () => limit, feeder, Math.min(chunkBytes, MAIN_CHUNK), (n) => {
-            mainAt += n;
-            readHere += n;
-            report();
-          }));
-          pool.stop();
-          assigned.sort((a, b) => a.start - b.start);
+          await acc.withTypeLimit(workerTypes, () => readRangeYielding(splitSource, 0, claimToLimit, feeder, Math.min(chunkBytes, MAIN_CHUNK), onMainBytes));
           replaced = acc.scanner.replaced - replacedBefore;
           let lineBase = feeder.lines;
-          const results = await Promise.allSettled(assigned.map((a) => a.running.result));
+          for (let stolen = steal(); stolen; stolen = steal()) {
+            const part = rangeReader(rangeTask(stolen.start, stolen.end));
+            limit = stolen.end;
+            mainAt = stolen.start;
+            await readRangeYielding(splitSource, stolen.start, claimToLimit, part.feeder, Math.min(chunkBytes, MAIN_CHUNK), onMainBytes);
+            ranges.push({ start: stolen.start, result: Promise.resolve(rangeResult(part.acc, part.feeder)) });
+          }
+          reading = false;
+          ranges.sort((a, b) => a.start - b.start);
+          const results = await Promise.allSettled(ranges.map((r) => r.result));
+          pool.stop();
           for (let k = 0; k < results.length; k++) {
             const settled = results[k]!;
             if (settled.status === 'rejected') throw settled.reason;
@@ -763,9 +899,9 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
             replaced += result.replaced;
           }
         } catch (err) {
+          reading = false;
           pool.stop();
-          for (const { running } of assigned) void running.worker.terminate();
-          await Promise.allSettled(assigned.map((a) => a.running.result));
+          await Promise.allSettled(ranges.map((r) => r.result));
           throw err;
         }
       } else {
@@ -773,7 +909,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
         if (size !== undefined) {
           let read = 0;
-          readRange(path, 0, size, feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
+          readRange(path, 0, fixedEnd(size), feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
         } else if (held) {
           // Oldest first, each let go once fed.
           const chunks = held.chunks.reverse();
@@ -791,11 +927,13 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
     const corpus = finishCorpus(
       {
         words: acc.table.words,
-        counts: acc.table.counts.subarray(0, acc.table.size),
+        // A copy: sorting in the kernel may grow its memory (a view of it would be left empty).
+        counts: acc.table.counts.slice(0, acc.table.size),
         sink: acc.sink,
         docStarts: acc.docStarts,
         docLabels: acc.docLabels,
         tokensRead: acc.tokensRead,
+        sort: (ids) => acc.table.sortIds(ids),
       },
       options,
     );
@@ -810,8 +948,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
 /** Add a worker's range to the accumulator: its types mapped to global ids in order of first appearance. */
 function merge(acc: Accumulator, result: RangeResult, label?: (lineNo: number) => string): void {
   const table = acc.table;
-  const map = new Int32Array(result.words.length);
-  for (let i = 0; i < map.length; i++) map[i] = table.idOfString(result.words[i]!);
+  const map = table.idsOf(result.words);
   // One view of the counts once every type is in (adding types may grow the kernel's memory).
   const counts = table.counts;
   for (let i = 0; i < map.length; i++) counts[map[i]!]! += result.counts[i]!;

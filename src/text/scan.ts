@@ -15,12 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { makeLinesTokenizer, makeTokenizer, type LinesTokenizer, type Tokenizer, type TokenizerOptions } from './tokenize.js';
 import { unicodeTables } from './unicode-classes.js';
+import { loadJieba } from './segment.js';
 
 /** The exports of dist/wasm/scan.wasm (assembly/scan.ts). */
 interface ScanKernel {
   memory: WebAssembly.Memory;
   init(): void;
-  configure(tokenizer: number, lower: number): void;
+  configure(tokenizer: number, lower: number, han: number): void;
   inputBuffer(length: number): number;
   scan(length: number): number;
   lookup(length: number, count: number): number;
@@ -39,6 +40,16 @@ interface ScanKernel {
   lineCount(): number;
   unicodeBuffer(): number;
   unicodeReady(at: number): void;
+  runsBuffer(): number;
+  runsByteLength(): number;
+  runsUnitCount(): number;
+  runsCount(): number;
+  piecesBuffer(count: number): number;
+  piecesReady(count: number): void;
+  dropRuns(): void;
+  sortBuffer(n: number): number;
+  sortIds(at: number, n: number): void;
+  lookupMany(length: number, count: number, to: number): void;
   resumeFrom(): number;
   stopLine(): number;
   stopLineEnd(): number;
@@ -48,6 +59,7 @@ interface ScanKernel {
 export const CHUNK_DONE = 0;
 export const CHUNK_UNICODE = 1;
 export const CHUNK_PAUSED = 2;
+export const CHUNK_HAN = 3;
 
 let kernelModule: WebAssembly.Module | undefined;
 
@@ -78,7 +90,7 @@ export class TokenTable {
   kernel: ScanKernel;
   /** A Buffer: its indexOf (memchr) finds a newline ~10× faster than Uint8Array's. */
   private bytes: Buffer;
-  private settings: [tokenizer: number, lower: number] = [1, 0];
+  private settings: [tokenizer: number, lower: number, han: number] = [1, 0, 0];
   private static readonly encoder = new TextEncoder();
   /** Ids of token strings of the regex path seen before (LineScanner.count); emptied when the ids change (prune). */
   readonly knownIds = new Map<string, number>();
@@ -98,10 +110,13 @@ export class TokenTable {
     return kernel;
   }
 
-  /** How the kernel tokenizes ASCII lines: `tokenizer` 0 word, 1 whitespace, 2 char; `lower` 1 to fold case. */
-  configure(tokenizer: number, lower: number): void {
-    this.settings = [tokenizer, lower];
-    this.kernel.configure(tokenizer, lower);
+  /**
+   * How the kernel tokenizes: `tokenizer` 0 word, 1 whitespace, 2 char; `lower` 1 to fold case;
+   * `han` 1 to take lines with runs of Han, cut by jieba (LineScanner.cutRuns), 0 to leave them to JavaScript.
+   */
+  configure(tokenizer: number, lower: number, han: number): void {
+    this.settings = [tokenizer, lower, han];
+    this.kernel.configure(tokenizer, lower, han);
   }
 
   /**
@@ -146,6 +161,12 @@ export class TokenTable {
     return this.words.length;
   }
 
+  /** Han goes to the regex path from here on (jieba could not load or cut as expected), also after a prune. */
+  leaveHan(): void {
+    this.settings[2] = 0;
+    this.kernel.dropRuns();
+  }
+
   /** Occurrences by id, a view on the kernel's memory (take it anew after adding types). */
   get counts(): Float64Array {
     return new Float64Array(this.kernel.memory.buffer, this.kernel.countsBuffer(), this.words.length);
@@ -174,6 +195,35 @@ export class TokenTable {
     }
   }
 
+  /** Sort ids of this table's types by count descending, then word in code-unit order (as sortByCountThenWord), in the kernel. */
+  sortIds(ids: number[]): void {
+    const n = ids.length;
+    if (n < 2) return;
+    const kernel = this.kernel;
+    const at = kernel.sortBuffer(n);
+    new Int32Array(kernel.memory.buffer, at, n).set(ids);
+    kernel.sortIds(at, n);
+    const sorted = new Int32Array(kernel.memory.buffer, at, n);
+    for (let i = 0; i < n; i++) ids[i] = sorted[i]!;
+  }
+
+  /** The ids of many token strings (each added if new, none counted): another table's types merged in one kernel call. */
+  idsOf(words: readonly string[]): Int32Array {
+    const n = words.length;
+    const bytes = Buffer.from(`${words.join('\n')}\n`);
+    let newlines = 0;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines++;
+    if (newlines !== n) return Int32Array.from(words, (word) => this.idOfString(word)); // a word with a newline (not a token)
+    const kernel = this.kernel;
+    const at = kernel.inputBuffer(bytes.length);
+    const out = kernel.sortBuffer(n);
+    this.memory().set(bytes, at);
+    kernel.lookupMany(bytes.length, n, out);
+    const ids = new Int32Array(kernel.memory.buffer, out, n).slice();
+    for (let i = 0; i < n; i++) if (ids[i] === this.words.length) this.words.push(words[i]!);
+    return ids;
+  }
+
   /** The id of a token string (added if new); counted when `count`. */
   idOfString(word: string, count = false): number {
     const maxBytes = word.length * 3;
@@ -183,6 +233,18 @@ export class TokenTable {
     if (id === this.words.length) this.words.push(word);
     return id;
   }
+}
+
+/** Whether pieces tile runs of `units` UTF-16 units in all, `count` of them each followed by a newline piece. */
+function tiles(pieces: readonly string[], units: number, count: number): boolean {
+  let total = 0;
+  let newlines = 0;
+  for (const piece of pieces) {
+    total += piece.length;
+    if (piece === '\n') newlines++;
+    else if (piece.includes('\n')) return false;
+  }
+  return total === units && newlines === count;
 }
 
 /** A decoder for one line at a time: a U+FEFF inside the text is kept (only a file's first one is a BOM). */
@@ -212,7 +274,8 @@ export class LineScanner {
     readonly table: TokenTable,
     options: TokenizerOptions,
   ) {
-    table.configure(options.tokenizer === 'word' ? 0 : options.tokenizer === 'whitespace' ? 1 : 2, options.keepCase ? 0 : 1);
+    const han = options.tokenizer === 'word' && options.segmenter === 'jieba';
+    table.configure(options.tokenizer === 'word' ? 0 : options.tokenizer === 'whitespace' ? 1 : 2, options.keepCase ? 0 : 1, han ? 1 : 0);
     this.tokenize = makeTokenizer(options);
     this.tokenizeLines = makeLinesTokenizer(options);
   }
@@ -266,6 +329,44 @@ export class LineScanner {
     const cut = this.tokenizeLines(tokenize);
     for (let j = 0; j < which.length; j++) tokens[which[j]!] = cut[j]!;
     return tokens;
+  }
+
+  /**
+   * Cut the runs of Han the kernel gathered (scanChunk returned CHUNK_HAN) in one jieba call, on
+   * their UTF-8 bytes, and give the kernel the pieces' lengths. The pieces must tile the runs with a
+   * newline piece after each (jieba never joins across a newline); should they not, each run is cut
+   * on its own, and should that not tile it either, the kernel leaves Han to the regex path. Without
+   * jieba (it could not load) the kernel leaves Han to the regex path, which then uses ICU.
+   */
+  cutRuns(): void {
+    const table = this.table;
+    const kernel = table.kernel;
+    const jieba = loadJieba();
+    if (!jieba) {
+      table.leaveHan();
+      return;
+    }
+    const units = kernel.runsUnitCount();
+    const count = kernel.runsCount();
+    const bytes = new Uint8Array(kernel.memory.buffer, kernel.runsBuffer(), kernel.runsByteLength());
+    let pieces = jieba.cut(bytes, true);
+    if (!tiles(pieces, units, count)) {
+      const runs = lineDecoder.decode(bytes).split('\n');
+      pieces = [];
+      for (let r = 0; r < count; r++) {
+        for (const piece of jieba.cut(runs[r]!, true)) pieces.push(piece);
+        pieces.push('\n');
+      }
+      if (!tiles(pieces, units, count)) {
+        table.leaveHan();
+        return;
+      }
+    }
+    const n = pieces.length;
+    const at = kernel.piecesBuffer(n); // may grow the memory: its buffer is taken after
+    const lengths = new Int32Array(kernel.memory.buffer, at, n);
+    for (let i = 0; i < n; i++) lengths[i] = pieces[i]!.length;
+    kernel.piecesReady(n);
   }
 
   /**

@@ -13,7 +13,7 @@ export const SEGMENTERS = ['jieba', 'icu'] as const;
 export type SegmenterName = (typeof SEGMENTERS)[number];
 
 interface Jieba {
-  cut(text: string, hmm?: boolean): string[];
+  cut(text: string | Uint8Array, hmm?: boolean): string[];
 }
 
 interface JiebaClass {

@@ -17,9 +17,12 @@ export const U_CONNECTOR = 2;
 export const U_SPACE = 4;
 export const U_APOSTROPHE = 8;
 export const U_NO_SPACE = 16;
+export const U_HAN = 32;
 export const U_CASE_BAIL = 64;
 /** U+FFFD: the regex path counts it among the invalid sequences (it cannot tell a literal one from a replaced one). */
 export const U_BAIL = 128;
+/** \p{L}\p{N} of any script: a piece jieba returns is a word when it has one (tokenize.ts isWordPiece). */
+export const U_LETTER_NUMBER = 256;
 
 const SIGMA = 0x3a3;
 const PLANE = 0x10000;
@@ -34,7 +37,7 @@ function planeString(): string {
 }
 
 /** Sets `bit` on every code point `pattern` (the inside of a character class, flag v) matches. */
-function mark(classes: Uint8Array, plane: string, pattern: string, bit: number): void {
+function mark(classes: Uint8Array | Uint16Array, plane: string, pattern: string, bit: number): void {
   const runs = new RegExp(`[${pattern}]+`, 'gv');
   for (let m = runs.exec(plane); m !== null; m = runs.exec(plane)) {
     for (let cp = m.index; cp < m.index + m[0].length; cp++) classes[cp]! |= bit;
@@ -47,22 +50,24 @@ function utf8Length(cp: number): number {
 }
 
 /**
- * The tables: bytes [0, 65536) the classes, then 65,536 little-endian u16 lowercase code points.
+ * The tables: 65,536 little-endian u16 classes, then 65,536 u16 lowercase code points.
  * A code point whose lowercase is not one code point of its UTF-8 length (İ → i̇), or depends on
  * what surrounds it (Σ, final sigma), or lowercases again to something else, gets U_CASE_BAIL:
  * a line holding one goes to the regex tokenizer when case is folded.
  */
 export function computeUnicodeTables(): Uint8Array {
   const plane = planeString();
-  const bytes = new Uint8Array(PLANE * 3);
-  const classes = bytes.subarray(0, PLANE);
+  const bytes = new Uint8Array(PLANE * 4);
+  const classes = new Uint16Array(bytes.buffer, 0, PLANE);
   mark(classes, plane, String.raw`[\p{L}\p{M}\p{N}]--[${NO_SPACE}]`, U_WORD);
   mark(classes, plane, String.raw`\p{Pc}`, U_CONNECTOR);
   mark(classes, plane, String.raw`\s`, U_SPACE);
   mark(classes, plane, String.raw`'\u2019`, U_APOSTROPHE);
   mark(classes, plane, NO_SPACE, U_NO_SPACE);
+  mark(classes, plane, String.raw`\p{scx=Han}`, U_HAN);
+  mark(classes, plane, String.raw`\p{L}\p{N}`, U_LETTER_NUMBER);
   classes[0xfffd]! |= U_BAIL;
-  const lower = new Uint16Array(bytes.buffer, PLANE, PLANE);
+  const lower = new Uint16Array(bytes.buffer, PLANE * 2, PLANE);
   for (let cp = 0; cp < PLANE; cp++) lower[cp] = cp;
   const changing = new Uint8Array(PLANE);
   mark(changing, plane, String.raw`\p{Changes_When_Lowercased}`, 1);
@@ -70,7 +75,8 @@ export function computeUnicodeTables(): Uint8Array {
     if (changing[cp] === 0 || (cp >= 0xd800 && cp <= 0xdfff)) continue;
     const low = String.fromCharCode(cp).toLowerCase();
     const to = low.charCodeAt(0);
-    if (cp === SIGMA || low.length !== 1 || utf8Length(to) !== utf8Length(cp) || String.fromCharCode(to).toLowerCase() !== low) classes[cp]! |= U_CASE_BAIL;
+    // A no-space script's character is never lowered in place (the runs jieba cuts are taken before).
+    if (cp === SIGMA || (classes[cp]! & U_NO_SPACE) !== 0 || low.length !== 1 || utf8Length(to) !== utf8Length(cp) || String.fromCharCode(to).toLowerCase() !== low) classes[cp]! |= U_CASE_BAIL;
     else lower[cp] = to;
   }
   return bytes;
@@ -86,7 +92,7 @@ export function unicodeTables(): Uint8Array {
   if (tables) return tables;
   try {
     const bytes = new Uint8Array(readFileSync(unicodeTablesPath()));
-    if (bytes.length === PLANE * 3) tables = bytes;
+    if (bytes.length === PLANE * 4) tables = bytes;
   } catch {
     // computed below
   }

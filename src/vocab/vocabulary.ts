@@ -41,12 +41,14 @@ export class Vocabulary {
 
   /**
    * Keep the words with count ≥ minCount, sort by count descending then word, cut at maxVocab.
-   * Returns the vocabulary and, for each input position, its new id or -1.
+   * Returns the vocabulary and, for each input position, its new id or -1. `sort` orders ids as
+   * sortByCountThenWord does (the byte reader's kernel does it on the words' bytes).
    */
-  static fromCounts(words: string[], counts: ArrayLike<number>, minCount: number, maxVocab?: number): { vocab: Vocabulary; remap: Int32Array } {
+  static fromCounts(words: string[], counts: ArrayLike<number>, minCount: number, maxVocab?: number, sort?: (ids: number[]) => void): { vocab: Vocabulary; remap: Int32Array } {
     const kept: number[] = [];
     for (let i = 0; i < words.length; i++) if (counts[i]! >= minCount) kept.push(i);
-    sortByCountThenWord(kept, words, counts);
+    if (sort) sort(kept);
+    else sortByCountThenWord(kept, words, counts);
     if (maxVocab !== undefined && kept.length > maxVocab) kept.length = maxVocab;
     const remap = new Int32Array(words.length).fill(-1);
     const keptWords: string[] = new Array(kept.length);
