@@ -60,7 +60,7 @@ let pieceAt: i32 = 0;
 let runsAt: usize = 0;
 let batchEnd: usize = 0; // address just past the batch's last line (0: no batch)
 /** Bytes of runs gathered for one cut. */
-const RUNS_BATCH: usize = 128 << 10;
+const RUNS_BATCH: usize = 32 << 10;
 let ucls: usize = 0;
 let ulower: usize = 0;
 

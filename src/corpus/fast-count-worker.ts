@@ -1,7 +1,8 @@
 /** A worker of the byte reader: scans byte ranges of a file, one task after another, and posts each one's types, counts and ids. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { WordspaceError } from '../core/errors.js';
 import { scanRange, type RangeTask } from './fast-count.js';
+import { loadJieba } from '../text/segment.js';
 
 const port = parentPort!;
 port.on('message', (task: RangeTask) => {
@@ -28,5 +29,7 @@ port.on('message', (task: RangeTask) => {
   const arrays = [result.counts, result.tokens, result.docStarts, result.docLines, ...(result.spilled ?? []).flatMap((g) => (g.map ? [g.map] : []))];
   port.postMessage({ result }, arrays.map((a) => a.buffer as ArrayBuffer));
 });
-// Started before its first task is known (its range is cut when it is ready): it says so.
+// Started before its first task is known (its range is cut when it is ready): it says so, after
+// building jieba's dictionary when the file starts with Chinese.
+if ((workerData as { preloadJieba?: boolean } | null)?.preloadJieba) loadJieba();
 port.postMessage({ ready: true });
