@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { buildCorpus, type Corpus, type CorpusOptions } from '../src/corpus/corpus.js';
-import { readCorpus, type FastReadOptions } from '../src/corpus/fast-count.js';
+import { RangeControl, readCorpus, type FastReadOptions } from '../src/corpus/fast-count.js';
 import { readCorpusLines, type DocUnit, type InputOptions } from '../src/io/input.js';
 import { LineScanner, TokenTable } from '../src/text/scan.js';
 import { runCli } from './helpers/cli.js';
@@ -185,6 +185,14 @@ test('byte reader = line reader when ranges are cut as the workers become ready 
   const big = file('big.txt', Buffer.concat(Array.from({ length: Math.ceil(2.5e6 / combined.length) }, () => combined)));
   const options: CorpusOptions = { tokenizer: 'word', keepCase: false, minCount: 1 };
   await same({ inputs: [big], docs: 'line' }, options, { threads: 3, minParallelBytes: 0, minWorkerBytes: 0, chunkBytes: 4096 }, 'ranges cut when ready, 3 threads');
+  // A worker done early takes part of the calling thread's range, again and again.
+  await same({ inputs: [big] }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, minStealBytes: 0, chunkBytes: 4096 }, 'ranges given to workers done early, 2 threads');
+  // The calling thread, done, takes the unclaimed half of a worker's range, again and again: English
+  // first (its half, quick), Chinese last (the worker's half, many times slower to cut).
+  const halves = file('halves.txt', `${english.repeat(Math.ceil(1e6 / english.length))}${chinese.repeat(Math.ceil(1e6 / Buffer.byteLength(chinese)))}`);
+  for (const docs of [undefined, 'line'] as (DocUnit | undefined)[]) {
+    await same({ inputs: [halves], docs }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, minStealBytes: 0, cutWhenAllReady: true, chunkBytes: 4096 }, `work stealing, docs=${docs}`);
+  }
   const gz = file('big.txt.gz', gzipSync(readFileSync(big)));
   await same({ inputs: [gz] }, { ...options, keepTokens: false }, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, chunkBytes: 4096 }, 'ranges cut when ready, gzip');
 });
@@ -206,6 +214,21 @@ test('byte reader = line reader on streams split among threads: gzip files and s
   }
 });
 
+test('range control: a worker claims chunks up to the end; the calling thread moves the end down, never below what was claimed', () => {
+  const control = RangeControl.create(100, 200);
+  assert.deepEqual(control.state(), { claimed: 100, end: 200 });
+  assert.equal(control.claim(100, 30), 30);
+  assert.equal(control.cut(120), false, 'inside the claimed chunk');
+  assert.equal(control.cut(200), false, 'not below the end');
+  assert.equal(control.cut(160), true);
+  assert.deepEqual(control.state(), { claimed: 130, end: 160 });
+  assert.equal(control.claim(130, 50), 30, 'up to the new end');
+  assert.equal(control.claim(160, 50), 0, 'done');
+  // The same memory seen from another thread's side.
+  const other = new RangeControl(control.memory);
+  assert.deepEqual(other.state(), { claimed: 160, end: 160 });
+});
+
 test('byte reader = line reader on errors: missing file, directory, binary file, --docs row, empty corpus', async () => {
   const options: CorpusOptions = { tokenizer: 'word', keepCase: false, minCount: 1 };
   const binary = file('binary.bin', Buffer.from([0x61, 0x00, 0x62, 0x0a]));
@@ -223,6 +246,7 @@ test('byte reader = line reader with the jieba segmenter (Chinese, Japanese, Tha
   const options: CorpusOptions = { tokenizer: 'word', segmenter: 'jieba', keepCase: false, minCount: 1 };
   await same({ inputs: [paths.chinese!, paths.mixed!] }, options, { threads: 1, chunkBytes: 7 }, 'jieba, one thread');
   await same({ inputs: [paths.mixed!], docs: 'line' }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true }, 'jieba, two threads');
+  await same({ inputs: [paths.chinese!, paths.mixed!] }, { ...options, keepCase: true }, { threads: 1, chunkBytes: 7 }, 'jieba, case kept');
 });
 
 test('CLI: --segmenter picks how Chinese is cut and is recorded in meta (jieba by default when it loads)', async () => {
