@@ -463,9 +463,10 @@ export class RangeControl {
     return control;
   }
 
-  private locked<T>(f: () => T): T {
-    while (Atomics.compareExchange(this.lock, 0, 0, 1) !== 0) {
-      // another thread holds it for a few instructions
+  /** f under the lock; `busy` instead when the lock stays taken for SPIN_LIMIT tries (a worker that died holding it must not hang the calling thread). */
+  private locked<T>(f: () => T, busy?: () => T): T {
+    for (let spins = 0; Atomics.compareExchange(this.lock, 0, 0, 1) !== 0; spins++) {
+      if (busy && spins >= SPIN_LIMIT) return busy();
     }
     try {
       return f();
@@ -483,20 +484,29 @@ export class RangeControl {
     });
   }
 
-  /** Where the reader's claims end and where the range ends. */
+  /** Where the reader's claims end and where the range ends (nothing left, should the lock stay taken). */
   state(): { claimed: number; end: number } {
-    return this.locked(() => ({ claimed: this.at[1]!, end: this.at[0]! }));
+    return this.locked(
+      () => ({ claimed: this.at[1]!, end: this.at[0]! }),
+      () => ({ claimed: 0, end: 0 }),
+    );
   }
 
-  /** End the range at `at` instead (true), unless the reader has claimed past it. */
+  /** End the range at `at` instead (true), unless the reader has claimed past it (or the lock stays taken). */
   cut(at: number): boolean {
-    return this.locked(() => {
-      if (at < this.at[1]! || at >= this.at[0]!) return false;
-      this.at[0] = at;
-      return true;
-    });
+    return this.locked(
+      () => {
+        if (at < this.at[1]! || at >= this.at[0]!) return false;
+        this.at[0] = at;
+        return true;
+      },
+      () => false,
+    );
   }
 }
+
+/** Tries at a taken lock before the calling thread gives up stealing (the holder keeps it for a few instructions). */
+const SPIN_LIMIT = 1 << 24;
 
 /** Claims of a range with a fixed end. */
 function fixedEnd(end: number): (pos: number, want: number) => number {
