@@ -662,6 +662,16 @@ export function piecesReady(count: i32): void {
   runsAt = 0;
 }
 
+/** Whether scanChunk would hand the line [start, end) of the chunk to JavaScript (CHUNK_UNICODE). */
+export function refuses(start: i32, end: i32): i32 {
+  const begin = chunk + <usize>start;
+  const stop = chunk + <usize>end;
+  for (let i = begin; i < stop; i++) {
+    if (load<u8>(i) >= 0x80) return checkLine(begin, stop, hanMode) == LINE_REFUSED ? 1 : 0;
+  }
+  return 0;
+}
+
 /** Run the batch's lines without jieba after all (it could not load): scanChunk gives them to JavaScript. */
 export function dropRuns(): void {
   hanMode = false;

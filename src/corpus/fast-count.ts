@@ -29,7 +29,6 @@ const DEFAULT_MIN_WORKER_BYTES = 1 << 20;
 const DEFAULT_MIN_STEAL_BYTES = 1 << 20;
 /** Bytes of consecutive non-ASCII lines tokenized in one batch (one jieba call for their Han runs). */
 const UNICODE_BATCH = 64 << 10;
-const NON_ASCII_RE = /[^\x00-\x7f]/;
 /** Below this a file is scanned on the calling thread (a worker costs ~40 ms to start). */
 const DEFAULT_MIN_PARALLEL_BYTES = 16 << 20;
 /** A stream up to this size is held in memory and read by all threads (FastReadOptions.maxBufferedBytes). */
@@ -286,9 +285,9 @@ class Accumulator {
       if (status === CHUNK_DONE) break;
       from = kernel.resumeFrom();
       if (status === CHUNK_UNICODE) {
-        // This line and the non-ASCII lines right after it (up to UNICODE_BATCH bytes) are decoded
-        // and tokenized at once (one jieba call for all their Han runs), then counted line by line,
-        // pruning where the line-by-line reading would.
+        // This line and the lines right after it that the kernel refuses too (up to UNICODE_BATCH
+        // bytes) are decoded and tokenized at once (one ICU or jieba pass for all of them), then
+        // counted line by line, pruning where the line-by-line reading would.
         const scanner = this.scanner;
         const bytes = table.memory();
         const texts = [decodeLine(bytes, at + kernel.stopLine(), at + kernel.stopLineEnd())];
@@ -296,8 +295,8 @@ class Accumulator {
         while (from < length && batch < UNICODE_BATCH) {
           const nl = bytes.indexOf(10, at + from);
           const end = nl > at + from && bytes[nl - 1] === 13 ? nl - 1 : nl;
+          if (kernel.refuses(from, end - at) === 0) break;
           const text = decodeLine(bytes, at + from, end);
-          if (!NON_ASCII_RE.test(text)) break;
           texts.push(text);
           batch += nl + 1 - (at + from);
           from = nl + 1 - at;

@@ -47,6 +47,7 @@ interface ScanKernel {
   piecesBuffer(count: number): number;
   piecesReady(count: number): void;
   dropRuns(): void;
+  refuses(start: number, end: number): number;
   sortBuffer(n: number): number;
   sortIds(at: number, n: number): void;
   lookupMany(length: number, count: number, to: number): void;
