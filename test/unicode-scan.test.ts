@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Random } from '../src/core/random.js';
+import { buildCorpus, type Corpus, type CorpusOptions } from '../src/corpus/corpus.js';
+import { readCorpus } from '../src/corpus/fast-count.js';
+import { readCorpusLines } from '../src/io/input.js';
+import { resolveSegmenter } from '../src/text/segment.js';
+import { flatten } from './helpers/stream.js';
 import { LineScanner, TokenTable } from '../src/text/scan.js';
 import { makeTokenizer, NO_SPACE, type TokenizerName } from '../src/text/tokenize.js';
 import { computeUnicodeTables, unicodeTablesPath } from '../src/text/unicode-classes.js';
@@ -94,4 +101,20 @@ test('kernel sort of the types = sortByCountThenWord: counts descending, then UT
   const actual = list.map((_, i) => i);
   table.sortIds(actual);
   assert.deepEqual(actual.map((i) => table.words[i]), expected.map((i) => table.words[i]));
+});
+
+test('kernel with jieba: every code point of a no-space script of the plane, in runs next to words, connectors and apostrophes, as the line reader', { skip: resolveSegmenter().segmenter !== 'jieba' && 'jieba cannot load here' }, async () => {
+  const noSpace: string[] = [];
+  for (let cp = 0x2e80; cp < 0x10000; cp++) if ((cp < 0xd800 || cp > 0xdfff) && NO_SPACE_RE.test(String.fromCharCode(cp))) noSpace.push(String.fromCharCode(cp));
+  const lines: string[] = [];
+  for (let i = 0; i < noSpace.length; i += 24) {
+    lines.push(noSpace.slice(i, i + 24).map((c, k) => (k % 3 === 0 ? `a${c}b 中${c}文` : k % 3 === 1 ? `_${c}_ ${c}'s` : `Ab’${c}${c}人工智能`)).join(' '));
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'wordspace-unicode-')), 'no-space.txt');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const options: CorpusOptions = { tokenizer: 'word', segmenter: 'jieba', keepCase: false, minCount: 1 };
+  const plain = (c: Corpus): unknown => ({ words: c.vocab.words, counts: Array.from(c.vocab.counts), tokens: flatten(c), tokensRead: c.tokensRead });
+  const expected = plain(await buildCorpus(readCorpusLines({ inputs: [path] }), options));
+  assert.deepEqual(plain(await readCorpus({ inputs: [path] }, options, { threads: 1 })), expected, 'one thread');
+  assert.deepEqual(plain(await readCorpus({ inputs: [path] }, options, { threads: 1, chunkBytes: 500 })), expected, 'chunks of 500 bytes');
 });

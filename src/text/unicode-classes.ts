@@ -64,6 +64,9 @@ export function computeUnicodeTables(): Uint8Array {
   mark(classes, plane, String.raw`\s`, U_SPACE);
   mark(classes, plane, String.raw`'\u2019`, U_APOSTROPHE);
   mark(classes, plane, NO_SPACE, U_NO_SPACE);
+  // A character of a no-space script belongs to a run whatever else it is (MIXED_RE tries the run
+  // first): never a connector or an apostrophe to the kernel's `word` (none is, in Unicode 17).
+  for (let cp = 0; cp < PLANE; cp++) if (classes[cp]! & U_NO_SPACE) classes[cp]! &= ~(U_CONNECTOR | U_APOSTROPHE);
   mark(classes, plane, String.raw`\p{scx=Han}`, U_HAN);
   mark(classes, plane, String.raw`\p{L}\p{N}`, U_LETTER_NUMBER);
   classes[0xfffd]! |= U_BAIL;
