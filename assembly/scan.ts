@@ -137,6 +137,8 @@ export function init(): void {
   runsCapacity = 0;
   piecesCapacity = 0;
   batchEnd = 0;
+  docsCapacity = 0;
+  docCount = 0;
   inputCapacity = 0;
   lineCapacity = 0;
   chunkCapacity = 0;
@@ -801,10 +803,11 @@ const CHUNK_PAUSED: i32 = 2;
  * entries, sentences and lines of this call are outEntries(), outSentenceCount(), lineCount().
  * One call per chunk instead of one per line: the per-line copy and call were a third of the time.
  */
-export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32): i32 {
+export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32, lineDocs: i32): i32 {
   outCount = 0;
   outSentences = 0;
   chunkLines = 0;
+  docCount = 0;
   let pos = chunk + <usize>from;
   const stop = chunk + <usize>length;
   while (pos < stop) {
@@ -826,6 +829,13 @@ export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32)
       resumeAt = <i32>(nl + 1 - chunk);
       return CHUNK_UNICODE;
     }
+    // `--docs line`: a line that is not blank starts a document (its index in this call, and the sentences before it).
+    if (lineDocs != 0 && (n > 0 || !ublankOrAscii(pos, end))) {
+      reserveDocs(docCount + 1);
+      store<i32>(docs + (<usize>docCount << 3), chunkLines);
+      store<i32>(docs + (<usize>docCount << 3) + 4, outSentences);
+      docCount++;
+    }
     chunkLines++;
     pos = nl + 1;
     if (n == 0) continue;
@@ -845,6 +855,28 @@ export function scanChunk(from: i32, length: i32, outLimit: i32, typeLimit: i32)
 
 export function outBuffer(): usize {
   return out;
+}
+
+// scanChunk with lineDocs: where documents start (pairs of i32: line index in the call, sentences before it).
+let docs: usize = 0;
+let docsCapacity: i32 = 0;
+let docCount: i32 = 0;
+
+function reserveDocs(count: i32): void {
+  if (count <= docsCapacity) return;
+  let capacity = docsCapacity > 0 ? docsCapacity * 2 : 4096;
+  while (capacity < count) capacity *= 2;
+  const d = alloc(<usize>capacity << 3);
+  if (docCount > 0) memory.copy(d, docs, <usize>docCount << 3);
+  docs = d;
+  docsCapacity = capacity;
+}
+
+export function docsBuffer(): usize {
+  return docs;
+}
+export function docStartCount(): i32 {
+  return docCount;
 }
 export function outEntries(): i32 {
   return outCount;

@@ -315,14 +315,18 @@ test('byte reader = line reader on runs of non-ASCII lines tokenized in batches 
     await same({ inputs: [path] }, options, { threads: 1 }, `${segmenter}, one thread`);
     await same({ inputs: [path] }, options, { threads: 1, chunkBytes: 333 }, `${segmenter}, chunks of 333 bytes`);
     await same({ inputs: [path] }, options, { threads: 2, minParallelBytes: 0, minWorkerBytes: 0, cutWhenAllReady: true, chunkBytes: 4096 }, `${segmenter}, two threads`);
-    // The line reader does not prune: the reference is the byte reader line by line (`--docs line`
-    // takes LineFeeder, one line per call, no batch), compared on types, counts and tokens.
+    // The line reader does not prune: the reference is the byte reader line by line (one kernel call
+    // per line, no chunk, no batch), compared on types, counts and tokens, also with `--docs line`.
     const pruned = { ...options, maxTypes: 40 };
-    const tokensOf = (c: Corpus): unknown => ({ words: c.vocab.words, counts: Array.from(c.vocab.counts), tokens: flatten(c), pruned: c.pruned });
-    const lineByLine = await readCorpus({ inputs: [path], docs: 'line' }, pruned, { threads: 1 });
+    const tokensOf = (c: Corpus): unknown => ({ words: c.vocab.words, counts: Array.from(c.vocab.counts), tokens: flatten(c), pruned: c.pruned, docStarts: Array.from(c.docStarts), docLabels: c.docLabels });
+    const lineByLine = await readCorpus({ inputs: [path] }, pruned, { threads: 1, lineByLine: true });
     assert.ok(lineByLine.pruned && lineByLine.pruned.types > 0, 'pruned');
     for (const chunkBytes of [undefined, 1000]) {
       assert.deepEqual(tokensOf(await readCorpus({ inputs: [path] }, pruned, { threads: 1, chunkBytes })), tokensOf(lineByLine), `${segmenter}, pruning, chunk ${chunkBytes}`);
+    }
+    const lineDocs = await readCorpus({ inputs: [path], docs: 'line' }, pruned, { threads: 1, lineByLine: true });
+    for (const chunkBytes of [undefined, 1000]) {
+      assert.deepEqual(tokensOf(await readCorpus({ inputs: [path], docs: 'line' }, pruned, { threads: 1, chunkBytes })), tokensOf(lineDocs), `${segmenter}, pruning, --docs line, chunk ${chunkBytes}`);
     }
   }
   await same({ inputs: [path] }, { tokenizer: 'whitespace', keepCase: true, minCount: 1 }, { threads: 1 }, 'whitespace');

@@ -59,6 +59,8 @@ export interface FastReadOptions {
   minWorkerBytes?: number;
   /** The calling thread takes part of a worker's range when the worker has at least this many bytes left to claim (default 1 MiB). */
   minStealBytes?: number;
+  /** Tests: one kernel call per line, no chunks and no batches (the reference for pruning inside a chunk). */
+  lineByLine?: boolean;
   /** Tests: wait until every worker is ready and cut all ranges before the calling thread reads (cuts that do not depend on timing). */
   cutWhenAllReady?: boolean;
 }
@@ -121,7 +123,9 @@ class LineFeeder {
 /**
  * Splits byte chunks at their last newline and hands runs of whole lines to the kernel in one call
  * (Accumulator.lines), the first line of a source without its UTF-8 byte-order mark. The lines are
- * those of LineFeeder; used when no line is a document of its own (`--docs line` keeps LineFeeder).
+ * those of LineFeeder. With `lineDoc` (`--docs line`) every line that is not blank starts a
+ * document: lineDoc(its line number) gives its label, or undefined to record the line number
+ * instead (a worker's range: the calling thread names it when it merges).
  */
 class ChunkFeeder {
   lines = 0;
@@ -131,6 +135,7 @@ class ChunkFeeder {
   constructor(
     private readonly acc: Accumulator,
     atSourceStart: boolean,
+    private readonly lineDoc?: (lineNo: number) => string | undefined,
   ) {
     this.first = atSourceStart;
   }
@@ -174,7 +179,7 @@ class ChunkFeeder {
         }
       }
     }
-    this.lines += this.acc.lines(pieces);
+    this.lines += this.acc.lines(pieces, this.lineDoc && { base: this.lines, label: this.lineDoc });
   }
 }
 
@@ -241,12 +246,13 @@ class Accumulator {
   }
 
   /**
-   * Scan whole lines (the concatenated `pieces` end with a newline) in the kernel: one call per run
-   * of ASCII lines; a line with other bytes goes through the regex tokenizer, as in `line`. The
-   * kernel pauses where `line` would flush the stream or prune the type table, so both do it at the
-   * same lines. Returns the number of lines.
+   * Scan whole lines (the concatenated `pieces` end with a newline) in the kernel, a chunk a call; a
+   * line the kernel refuses goes through the regex tokenizer, as in `line`. The kernel pauses where
+   * `line` would flush the stream or prune the type table, so both do it at the same lines. With
+   * `docs`, each line that is not blank starts a document, as `line` does it (`base`: the lines of
+   * the source before these). Returns the number of lines.
    */
-  lines(pieces: readonly Buffer[]): number {
+  lines(pieces: readonly Buffer[], docs?: { base: number; label: (lineNo: number) => string | undefined }): number {
     const table = this.table;
     let kernel = table.kernel;
     let length = 0;
@@ -273,7 +279,12 @@ class Accumulator {
       return true;
     };
     for (;;) {
-      const status = kernel.scanChunk(from, length, this.keepTokens ? this.sink.room() : 0x7fffffff, typeLimit);
+      const status = kernel.scanChunk(from, length, this.keepTokens ? this.sink.room() : 0x7fffffff, typeLimit, docs ? 1 : 0);
+      if (docs) {
+        const count = kernel.docStartCount();
+        const starts = new Int32Array(kernel.memory.buffer, kernel.docsBuffer(), 2 * count);
+        for (let d = 0; d < count; d++) this.lineDocStart(docs.base + lines + starts[2 * d]! + 1, this.keepTokens ? starts[2 * d + 1]! : 0, docs.label);
+      }
       lines += kernel.lineCount();
       if (kernel.typeCount() !== table.size) table.syncTypes();
       const entries = kernel.outEntries();
@@ -302,8 +313,11 @@ class Accumulator {
           from = nl + 1 - at;
         }
         let rest: Buffer | undefined;
-        for (const words of scanner.unicodeLines(texts)) {
+        const cut = scanner.unicodeLines(texts);
+        for (let k = 0; k < cut.length; k++) {
+          const words = cut[k]!;
           lines++;
+          if (docs && texts[k]!.trim() !== '') this.lineDocStart(docs.base + lines, 0, docs.label);
           const n = words.length === 0 ? 0 : scanner.count(words);
           if (n > 0) {
             if (this.keepTokens) this.sink.sentence(scanner.ids, n);
@@ -328,6 +342,14 @@ class Accumulator {
       if (status === CHUNK_HAN) this.scanner.cutRuns();
     }
     return lines;
+  }
+
+  /** A document starting at line `lineNo`, `ahead` sentences after those stored so far (line's rule; see lines). */
+  private lineDocStart(lineNo: number, ahead: number, label: (lineNo: number) => string | undefined): void {
+    const name = label(lineNo);
+    this.docStarts.push(this.sink.sentences + ahead);
+    if (name === undefined) this.docLines.push(lineNo);
+    else this.docLabels.push(name);
   }
 
   /** Scan a line; `lineDocs`: each non-blank line is a document (its line number goes to `docLines`, the label to `label`). */
@@ -383,6 +405,8 @@ export interface RangeTask {
   end: number;
   /** A RangeControl's memory: the calling thread may move `end` down while the worker reads (it takes the rest). */
   control?: SharedArrayBuffer;
+  /** Tests: one kernel call per line (FastReadOptions.lineByLine). */
+  lineByLine?: boolean;
   tokenizer: TokenizerOptions;
   keepTokens: boolean;
   lineDocs: boolean;
@@ -396,6 +420,11 @@ export interface RangeTask {
   streamFile?: string;
 }
 
+/** The feeder of a source's first range (read by the calling thread); `lineDoc` names the documents of `--docs line`. */
+function sourceFeeder(acc: Accumulator, lineDoc: ((lineNo: number) => string) | undefined, lineByLine = false): LineFeeder | ChunkFeeder {
+  return lineByLine ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true, lineDoc);
+}
+
 /** The accumulator and feeder of a range other than the first (its types counted apart, merged later). */
 function rangeReader(task: RangeTask): { acc: Accumulator; feeder: LineFeeder | ChunkFeeder } {
   const keepWords = task.keepWords ? new Set(task.keepWords) : undefined;
@@ -404,9 +433,9 @@ function rangeReader(task: RangeTask): { acc: Accumulator; feeder: LineFeeder | 
     dir: task.streamDir,
     fileName: task.streamFile,
   });
-  const feeder = task.lineDocs
-    ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, () => undefined, lineNo), task.start === 0)
-    : new ChunkFeeder(acc, task.start === 0);
+  const feeder = task.lineByLine
+    ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, task.lineDocs ? () => undefined : undefined, lineNo), task.start === 0)
+    : new ChunkFeeder(acc, task.start === 0, task.lineDocs ? () => undefined : undefined);
   return { acc, feeder };
 }
 
@@ -830,7 +859,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const running = new Map<number, RangeControl>();
         const claimToLimit = (pos: number, want: number): number => Math.max(0, Math.min(want, limit - pos));
         const rangeTask = (start: number, end: number, control?: RangeControl): RangeTask => ({
-          path, shared, start, end, control: control?.memory, tokenizer, keepTokens, lineDocs, chunkBytes: Math.min(chunkBytes, MAIN_CHUNK), maxTypes: workerTypes, keepWords,
+          path, shared, start, end, control: control?.memory, lineByLine: fast.lineByLine, tokenizer, keepTokens, lineDocs, chunkBytes: Math.min(chunkBytes, MAIN_CHUNK), maxTypes: workerTypes, keepWords,
           // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
           // byte at least): only a range that could exceed its share needs the directory to spill into.
           maxStreamEntries, streamDir: maxStreamEntries !== undefined && end - start + 1 > maxStreamEntries ? acc.sink.directory() : undefined, streamFile: `tokens-${++workerFiles}.i32`,
@@ -886,8 +915,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
             }));
             for (const k of ready.sort((a, b) => a - b)) give(k);
           } else pool.onReady(give);
-          const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
-          const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
+          const feeder = sourceFeeder(acc, lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined, fast.lineByLine);
           await acc.withTypeLimit(workerTypes, () => readRangeYielding(splitSource, 0, claimToLimit, feeder, Math.min(chunkBytes, MAIN_CHUNK), onMainBytes));
           replaced = acc.scanner.replaced - replacedBefore;
           let lineBase = feeder.lines;
@@ -918,8 +946,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
           throw err;
         }
       } else {
-        const lineDoc = lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined;
-        const feeder = lineDoc ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true);
+        const feeder = sourceFeeder(acc, lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined, fast.lineByLine);
         if (size !== undefined) {
           let read = 0;
           readRange(path, 0, fixedEnd(size), feeder, chunkBytes, (n) => input.onBytes?.((read += n)));

@@ -33,7 +33,9 @@ interface ScanKernel {
   offsetsBuffer(): number;
   lengthsBuffer(): number;
   chunkBuffer(length: number): number;
-  scanChunk(from: number, length: number, outLimit: number, typeLimit: number): number;
+  scanChunk(from: number, length: number, outLimit: number, typeLimit: number, lineDocs: number): number;
+  docsBuffer(): number;
+  docStartCount(): number;
   outBuffer(): number;
   outEntries(): number;
   outSentenceCount(): number;
