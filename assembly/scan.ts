@@ -139,6 +139,8 @@ export function init(): void {
   batchEnd = 0;
   docsCapacity = 0;
   docCount = 0;
+  manyCapacity = 0;
+  manyIdsCapacity = 0;
   inputCapacity = 0;
   lineCapacity = 0;
   chunkCapacity = 0;
@@ -996,13 +998,35 @@ export function sortIds(at: usize, n: i32): void {
   if (from != at) memory.copy(at, from, <usize>n << 2);
 }
 
+let many: usize = 0;
+let manyCapacity: usize = 0;
+let manyIds: usize = 0;
+let manyIdsCapacity: i32 = 0;
+
+/** Room for `length` bytes of words and `count` ids for lookupMany (reused; an input buffer would reserve room for a token per byte). */
+export function manyBuffer(length: i32, count: i32): usize {
+  if (<usize>length > manyCapacity) {
+    manyCapacity = <usize>length;
+    many = alloc(manyCapacity);
+  }
+  if (count > manyIdsCapacity) {
+    manyIdsCapacity = count;
+    manyIds = alloc(<usize>count << 2);
+  }
+  return many;
+}
+export function manyIdsBuffer(): usize {
+  return manyIds;
+}
+
 /**
- * The ids of `count` words (UTF-8, each followed by a newline) at inputBuffer(): added if new, not
- * counted; written as i32 at `to`. A merge of another table's types in one call.
+ * The ids of `count` words (UTF-8, each followed by a newline) at manyBuffer(): added if new, not
+ * counted; written as i32 at manyIdsBuffer(). A merge of another table's types in one call.
  */
-export function lookupMany(length: i32, count: i32, to: usize): void {
-  let p = input;
-  const end = input + <usize>length;
+export function lookupMany(length: i32, count: i32): void {
+  const to = manyIds;
+  let p = many;
+  const end = many + <usize>length;
   for (let k: i32 = 0; k < count && p < end; k++) {
     let q = p;
     while (load<u8>(q) != 10) q++;

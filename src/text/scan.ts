@@ -52,7 +52,9 @@ interface ScanKernel {
   refuses(start: number, end: number): number;
   sortBuffer(n: number): number;
   sortIds(at: number, n: number): void;
-  lookupMany(length: number, count: number, to: number): void;
+  manyBuffer(length: number, count: number): number;
+  manyIdsBuffer(): number;
+  lookupMany(length: number, count: number): void;
   resumeFrom(): number;
   stopLine(): number;
   stopLineEnd(): number;
@@ -218,11 +220,10 @@ export class TokenTable {
     for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines++;
     if (newlines !== n) return Int32Array.from(words, (word) => this.idOfString(word)); // a word with a newline (not a token)
     const kernel = this.kernel;
-    const at = kernel.inputBuffer(bytes.length);
-    const out = kernel.sortBuffer(n);
+    const at = kernel.manyBuffer(bytes.length, n);
     this.memory().set(bytes, at);
-    kernel.lookupMany(bytes.length, n, out);
-    const ids = new Int32Array(kernel.memory.buffer, out, n).slice();
+    kernel.lookupMany(bytes.length, n);
+    const ids = new Int32Array(kernel.memory.buffer, kernel.manyIdsBuffer(), n).slice();
     for (let i = 0; i < n; i++) if (ids[i] === this.words.length) this.words.push(words[i]!);
     return ids;
   }
