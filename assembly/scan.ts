@@ -668,12 +668,7 @@ export function piecesReady(count: i32): void {
 
 /** Whether scanChunk would hand the line [start, end) of the chunk to JavaScript (CHUNK_UNICODE). */
 export function refuses(start: i32, end: i32): i32 {
-  const begin = chunk + <usize>start;
-  const stop = chunk + <usize>end;
-  for (let i = begin; i < stop; i++) {
-    if (load<u8>(i) >= 0x80) return checkLine(begin, stop, hanMode) == LINE_REFUSED ? 1 : 0;
-  }
-  return 0;
+  return checkLine(chunk + <usize>start, chunk + <usize>end, hanMode) == LINE_REFUSED ? 1 : 0;
 }
 
 /** Run the batch's lines without jieba after all (it could not load): scanChunk gives them to JavaScript. */
@@ -737,9 +732,7 @@ function countSpans(n: i32, to: usize): void {
 
 /** The id of the `length` bytes at inputBuffer() taken as they are (UTF-8 of a token), added if new; counted when `count` is 1. */
 export function lookup(length: i32, count: i32): i32 {
-  let h = FNV_OFFSET;
-  for (let i: usize = 0; i < <usize>length; i++) h = (h ^ <u32>load<u8>(input + i)) * FNV_PRIME;
-  const id = idOf(input, <usize>length, h, false);
+  const id = idOf(input, <usize>length, hashBytes(FNV_OFFSET, input, input + <usize>length), false);
   if (count != 0) {
     const c = counts + <usize>id * 8;
     store<f64>(c, load<f64>(c) + 1);

@@ -420,9 +420,12 @@ export interface RangeTask {
   streamFile?: string;
 }
 
-/** The feeder of a source's first range (read by the calling thread); `lineDoc` names the documents of `--docs line`. */
-function sourceFeeder(acc: Accumulator, lineDoc: ((lineNo: number) => string) | undefined, lineByLine = false): LineFeeder | ChunkFeeder {
-  return lineByLine ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), true) : new ChunkFeeder(acc, true, lineDoc);
+/**
+ * The feeder of a range: `lineDoc` (`--docs line`) names each document from its line number, or
+ * gives undefined to record the number (a range merged later); `lineByLine` is the tests' per-line reader.
+ */
+function feederOf(acc: Accumulator, atSourceStart: boolean, lineDoc: ((lineNo: number) => string | undefined) | undefined, lineByLine = false): LineFeeder | ChunkFeeder {
+  return lineByLine ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, lineDoc, lineNo), atSourceStart) : new ChunkFeeder(acc, atSourceStart, lineDoc);
 }
 
 /** The accumulator and feeder of a range other than the first (its types counted apart, merged later). */
@@ -433,10 +436,7 @@ function rangeReader(task: RangeTask): { acc: Accumulator; feeder: LineFeeder | 
     dir: task.streamDir,
     fileName: task.streamFile,
   });
-  const feeder = task.lineByLine
-    ? new LineFeeder((bytes, s, e, lineNo) => acc.line(bytes, s, e, task.lineDocs ? () => undefined : undefined, lineNo), task.start === 0)
-    : new ChunkFeeder(acc, task.start === 0, task.lineDocs ? () => undefined : undefined);
-  return { acc, feeder };
+  return { acc, feeder: feederOf(acc, task.start === 0, task.lineDocs ? () => undefined : undefined, task.lineByLine) };
 }
 
 /** What a range's reader holds once it has read the range. */
@@ -848,6 +848,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         // second half of what a worker has not yet claimed (RangeControl), again and again: however
         // unevenly the text costs (a file of poems, then prose), the threads end together.
         const splitSource = source;
+        const mainChunk = Math.min(chunkBytes, MAIN_CHUNK);
         // Chinese text: each worker builds jieba's dictionary (~0.2 s) before it says it is ready,
         // while the calling thread reads, instead of after its range was cut.
         const pool = prestarted ?? startWorkers(threads - 1, tokenizer.tokenizer === 'word' && tokenizer.segmenter === 'jieba' && sniffed?.han === true);
@@ -859,7 +860,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
         const running = new Map<number, RangeControl>();
         const claimToLimit = (pos: number, want: number): number => Math.max(0, Math.min(want, limit - pos));
         const rangeTask = (start: number, end: number, control?: RangeControl): RangeTask => ({
-          path, shared, start, end, control: control?.memory, lineByLine: fast.lineByLine, tokenizer, keepTokens, lineDocs, chunkBytes: Math.min(chunkBytes, MAIN_CHUNK), maxTypes: workerTypes, keepWords,
+          path, shared, start, end, control: control?.memory, lineByLine: fast.lineByLine, tokenizer, keepTokens, lineDocs, chunkBytes: mainChunk, maxTypes: workerTypes, keepWords,
           // A range of b bytes holds at most b + 1 entries (every token and every sentence end takes a
           // byte at least): only a range that could exceed its share needs the directory to spill into.
           maxStreamEntries, streamDir: maxStreamEntries !== undefined && end - start + 1 > maxStreamEntries ? acc.sink.directory() : undefined, streamFile: `tokens-${++workerFiles}.i32`,
@@ -915,15 +916,15 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
             }));
             for (const k of ready.sort((a, b) => a - b)) give(k);
           } else pool.onReady(give);
-          const feeder = sourceFeeder(acc, lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined, fast.lineByLine);
-          await acc.withTypeLimit(workerTypes, () => readRangeYielding(splitSource, 0, claimToLimit, feeder, Math.min(chunkBytes, MAIN_CHUNK), onMainBytes));
+          const feeder = feederOf(acc, true, lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined, fast.lineByLine);
+          await acc.withTypeLimit(workerTypes, () => readRangeYielding(splitSource, 0, claimToLimit, feeder, mainChunk, onMainBytes));
           replaced = acc.scanner.replaced - replacedBefore;
           let lineBase = feeder.lines;
           for (let stolen = steal(); stolen; stolen = steal()) {
             const part = rangeReader(rangeTask(stolen.start, stolen.end));
             limit = stolen.end;
             mainAt = stolen.start;
-            await readRangeYielding(splitSource, stolen.start, claimToLimit, part.feeder, Math.min(chunkBytes, MAIN_CHUNK), onMainBytes);
+            await readRangeYielding(splitSource, stolen.start, claimToLimit, part.feeder, mainChunk, onMainBytes);
             ranges.push({ start: stolen.start, result: Promise.resolve(rangeResult(part.acc, part.feeder)) });
           }
           reading = false;
@@ -946,7 +947,7 @@ export async function readCorpus(input: InputOptions, options: CorpusOptions, fa
           throw err;
         }
       } else {
-        const feeder = sourceFeeder(acc, lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined, fast.lineByLine);
+        const feeder = feederOf(acc, true, lineDocs ? (lineNo: number) => `${name}:${lineNo}` : undefined, fast.lineByLine);
         if (size !== undefined) {
           let read = 0;
           readRange(path, 0, fixedEnd(size), feeder, chunkBytes, (n) => input.onBytes?.((read += n)));
